@@ -1,0 +1,109 @@
+// Wire frames of relay protocol v1 (fixtures/relay/PROTOCOL.md): types, encoder, validating decoder.
+
+export const PROTOCOL_VERSION = 1;
+export const MAX_MESSAGE_ID_LENGTH = 128;
+
+export interface SignedPrekey { id: number; key: string; sig: string }
+export interface OneTimePrekey { id: number; key: string }
+
+export type ClientFrame =
+  | { type: "auth"; v: number; signingKey: string; signature: string }
+  | { type: "publish_prekeys"; reqId?: string; dhKey: string; dhKeySig: string; signedPrekey: SignedPrekey; oneTimePrekeys: OneTimePrekey[] }
+  | { type: "fetch_prekeys"; reqId?: string; userId: string }
+  | { type: "send"; id: string; to: string; body: string; fwd?: number }
+  | { type: "ack"; ids: string[] }
+  | { type: "ping"; t: number };
+
+export interface PrekeyBundle {
+  userId: string;
+  signingKey: string;
+  dhKey: string;
+  dhKeySig: string;
+  signedPrekey: SignedPrekey;
+  oneTimePrekey?: OneTimePrekey;
+  oneTimeRemaining: number;
+}
+
+export type ErrorCode =
+  | "bad_frame" | "unknown_type" | "not_authenticated" | "bad_signature" | "no_prekeys"
+  | "rate_limited" | "too_many_recipients" | "too_large" | "store_failed";
+
+export type RelayFrame =
+  | { type: "challenge"; v: number; nonce: string; serverTime: number }
+  | { type: "auth_ok"; userId: string; queued: number }
+  | { type: "prekeys_ok"; reqId?: string; oneTimePrekeys: number }
+  | ({ type: "prekey_bundle"; reqId?: string } & PrekeyBundle)
+  | { type: "sent"; id: string; to: string; ts: number }
+  | { type: "deliver"; id: string; from: string; body: string; ts: number }
+  | { type: "prekeys_low"; remaining: number }
+  | { type: "pong"; t: number; serverTime: number }
+  | { type: "error"; code: ErrorCode; message: string; reqId?: string; id?: string; retryAfterMs?: number; limit?: number };
+
+export const CLOSE = {
+  goingAway: 1001,
+  tooLarge: 1009,
+  tooManyBadFrames: 4400,
+  authFailed: 4401,
+  authTimeout: 4408,
+} as const;
+
+export type Decoded<T> = { ok: true; frame: T } | { ok: false; code: "bad_frame" | "unknown_type"; message: string };
+
+export function encodeFrame(frame: ClientFrame | RelayFrame): string {
+  return JSON.stringify(frame);
+}
+
+type Check = (v: unknown) => boolean;
+const isString: Check = (v) => typeof v === "string";
+const isNonEmptyString: Check = (v) => typeof v === "string" && v.length > 0;
+const isInt: Check = (v) => typeof v === "number" && Number.isInteger(v) && v >= 0;
+const isNumber: Check = (v) => typeof v === "number" && Number.isFinite(v);
+const isMessageId: Check = (v) => typeof v === "string" && v.length > 0 && v.length <= MAX_MESSAGE_ID_LENGTH;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const optional = (check: Check): Check => (v) => v === undefined || check(v);
+const isSignedPrekey: Check = (v) => isObject(v) && isInt(v.id) && isNonEmptyString(v.key) && isNonEmptyString(v.sig);
+const isOneTimePrekey: Check = (v) => isObject(v) && isInt(v.id) && isNonEmptyString(v.key);
+const arrayOf = (check: Check, max: number): Check => (v) => Array.isArray(v) && v.length <= max && v.every(check);
+
+const CLIENT_SCHEMAS: Record<ClientFrame["type"], Record<string, Check>> = {
+  auth: { v: isInt, signingKey: isNonEmptyString, signature: isNonEmptyString },
+  publish_prekeys: {
+    reqId: optional(isString), dhKey: isNonEmptyString, dhKeySig: isNonEmptyString,
+    signedPrekey: isSignedPrekey, oneTimePrekeys: arrayOf(isOneTimePrekey, 1000),
+  },
+  fetch_prekeys: { reqId: optional(isString), userId: isNonEmptyString },
+  send: { id: isMessageId, to: isNonEmptyString, body: isNonEmptyString, fwd: optional(isInt) },
+  ack: { ids: arrayOf(isMessageId, 1000) },
+  ping: { t: isNumber },
+};
+
+/** Parses and validates one client frame; never throws. */
+export function decodeClientFrame(text: string): Decoded<ClientFrame> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, code: "bad_frame", message: "frame is not valid JSON" };
+  }
+  if (!isObject(value)) return { ok: false, code: "bad_frame", message: "frame is not a JSON object" };
+  const type = value.type;
+  if (typeof type !== "string") return { ok: false, code: "bad_frame", message: "frame has no string field 'type'" };
+  if (!Object.prototype.hasOwnProperty.call(CLIENT_SCHEMAS, type)) {
+    return { ok: false, code: "unknown_type", message: `unknown frame type '${type.slice(0, 40)}'; allowed: ${Object.keys(CLIENT_SCHEMAS).join(", ")}` };
+  }
+  const schema = CLIENT_SCHEMAS[type as ClientFrame["type"]];
+  for (const [field, check] of Object.entries(schema)) {
+    if (!check(value[field])) return { ok: false, code: "bad_frame", message: `${type}: field '${field}' is missing or has the wrong type` };
+  }
+  return { ok: true, frame: value as unknown as ClientFrame };
+}
+
+/** Parses a relay frame on the client side; returns null for anything that is not an object with a type. */
+export function decodeRelayFrame(text: string): RelayFrame | null {
+  try {
+    const value = JSON.parse(text);
+    return isObject(value) && typeof value.type === "string" ? (value as unknown as RelayFrame) : null;
+  } catch {
+    return null;
+  }
+}
