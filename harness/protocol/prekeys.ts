@@ -1,0 +1,74 @@
+// Prekeys a user publishes to the relay's directory: one signed prekey and a stock of one-time prekeys.
+import { fromBase64, toBase64 } from "./bytes.ts";
+import type { OneTimePrekey, SignedPrekey } from "./frames.ts";
+import type { Identity } from "./identity.ts";
+import { rawFromJwk } from "./identity.ts";
+import { generateDhKeyPair, importDhPrivateKey } from "./key-agreement.ts";
+import { exportRawPublicKey, sign } from "./signatures.ts";
+
+export interface PrivatePrekey { id: number; privateKey: CryptoKey; publicKey: Uint8Array }
+
+export interface PrekeyRing {
+  signed: PrivatePrekey & { sig: Uint8Array };
+  /** One-time prekeys not yet used by any peer; each is deleted when a session consumes it. */
+  oneTime: Map<number, PrivatePrekey>;
+  nextOneTimeId: number;
+}
+
+export interface PrekeyRingJson {
+  signed: { id: number; jwk: JsonWebKey; sig: string };
+  oneTime: { id: number; jwk: JsonWebKey }[];
+  nextOneTimeId: number;
+}
+
+async function newPrekey(id: number): Promise<PrivatePrekey> {
+  const pair = await generateDhKeyPair();
+  return { id, privateKey: pair.privateKey, publicKey: await exportRawPublicKey(pair.publicKey) };
+}
+
+export async function createPrekeyRing(identity: Identity, oneTimeCount: number): Promise<PrekeyRing> {
+  const signed = await newPrekey(1);
+  const ring: PrekeyRing = { signed: { ...signed, sig: await sign(identity.signingKey, signed.publicKey) }, oneTime: new Map(), nextOneTimeId: 1 };
+  await addOneTimePrekeys(ring, oneTimeCount);
+  return ring;
+}
+
+/** Generates `count` fresh one-time prekeys and returns them (to publish). */
+export async function addOneTimePrekeys(ring: PrekeyRing, count: number): Promise<PrivatePrekey[]> {
+  const added: PrivatePrekey[] = [];
+  for (let i = 0; i < count; i++) {
+    const prekey = await newPrekey(ring.nextOneTimeId++);
+    ring.oneTime.set(prekey.id, prekey);
+    added.push(prekey);
+  }
+  return added;
+}
+
+/** The fields of a `publish_prekeys` frame. */
+export function publishFields(identity: Identity, ring: PrekeyRing, oneTime: PrivatePrekey[] = [...ring.oneTime.values()]): {
+  dhKey: string; dhKeySig: string; signedPrekey: SignedPrekey; oneTimePrekeys: OneTimePrekey[];
+} {
+  return {
+    dhKey: toBase64(identity.dhPublic),
+    dhKeySig: toBase64(identity.dhPublicSig),
+    signedPrekey: { id: ring.signed.id, key: toBase64(ring.signed.publicKey), sig: toBase64(ring.signed.sig) },
+    oneTimePrekeys: oneTime.map((p) => ({ id: p.id, key: toBase64(p.publicKey) })),
+  };
+}
+
+export async function exportPrekeyRing(ring: PrekeyRing): Promise<PrekeyRingJson> {
+  const oneTime = [];
+  for (const p of ring.oneTime.values()) oneTime.push({ id: p.id, jwk: await crypto.subtle.exportKey("jwk", p.privateKey) });
+  return {
+    signed: { id: ring.signed.id, jwk: await crypto.subtle.exportKey("jwk", ring.signed.privateKey), sig: toBase64(ring.signed.sig) },
+    oneTime,
+    nextOneTimeId: ring.nextOneTimeId,
+  };
+}
+
+export async function importPrekeyRing(json: PrekeyRingJson): Promise<PrekeyRing> {
+  const load = async (id: number, jwk: JsonWebKey): Promise<PrivatePrekey> => ({ id, privateKey: await importDhPrivateKey(jwk), publicKey: rawFromJwk(jwk) });
+  const oneTime = new Map<number, PrivatePrekey>();
+  for (const p of json.oneTime) oneTime.set(p.id, await load(p.id, p.jwk));
+  return { signed: { ...(await load(json.signed.id, json.signed.jwk)), sig: fromBase64(json.signed.sig) }, oneTime, nextOneTimeId: json.nextOneTimeId };
+}

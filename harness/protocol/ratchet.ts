@@ -1,0 +1,60 @@
+// Symmetric-key ratchet: every message gets its own key, and a used key is forgotten.
+import { hmacSha256 } from "./hkdf.ts";
+
+const MESSAGE_KEY_SEED = new Uint8Array([1]);
+const CHAIN_KEY_SEED = new Uint8Array([2]);
+/** Most message keys kept for messages that arrive out of order (Signal's MAX_SKIP idea). */
+export const MAX_SKIPPED_KEYS = 2000;
+
+export class RatchetError extends Error {}
+
+export interface SendingChain { key: Uint8Array; n: number }
+
+export interface ReceivingChain {
+  key: Uint8Array;
+  /** next counter not yet derived */
+  n: number;
+  /** keys derived for counters that were skipped and not yet seen */
+  skipped: Map<number, Uint8Array>;
+}
+
+async function step(chainKey: Uint8Array): Promise<{ messageKey: Uint8Array; nextChainKey: Uint8Array }> {
+  return { messageKey: await hmacSha256(chainKey, MESSAGE_KEY_SEED), nextChainKey: await hmacSha256(chainKey, CHAIN_KEY_SEED) };
+}
+
+/** Advances the chain and returns the key of message number `n`. */
+export async function nextSendingKey(chain: SendingChain): Promise<{ n: number; messageKey: Uint8Array }> {
+  const n = chain.n;
+  const { messageKey, nextChainKey } = await step(chain.key);
+  chain.key = nextChainKey;
+  chain.n = n + 1;
+  return { n, messageKey };
+}
+
+/**
+ * The key for counter `n`, without changing the chain: `commit` applies the change once the
+ * message has decrypted, so a forged or replayed message leaves the state as it was.
+ */
+export async function receivingKey(chain: ReceivingChain, n: number): Promise<{ messageKey: Uint8Array; commit: () => void }> {
+  const skippedKey = chain.skipped.get(n);
+  if (skippedKey) return { messageKey: skippedKey, commit: () => void chain.skipped.delete(n) };
+  if (n < chain.n) throw new RatchetError(`message counter ${n} was already used (replay or duplicate)`);
+  if (n - chain.n > MAX_SKIPPED_KEYS) throw new RatchetError(`message counter ${n} is more than ${MAX_SKIPPED_KEYS} ahead of ${chain.n}`);
+  let key = chain.key;
+  const skipped: [number, Uint8Array][] = [];
+  for (let i = chain.n; i < n; i++) {
+    const s = await step(key);
+    skipped.push([i, s.messageKey]);
+    key = s.nextChainKey;
+  }
+  const { messageKey, nextChainKey } = await step(key);
+  return {
+    messageKey,
+    commit: () => {
+      for (const [i, k] of skipped) chain.skipped.set(i, k);
+      while (chain.skipped.size > MAX_SKIPPED_KEYS) chain.skipped.delete(chain.skipped.keys().next().value as number);
+      chain.key = nextChainKey;
+      chain.n = n + 1;
+    },
+  };
+}
