@@ -1,0 +1,25 @@
+// The one place that pins every external tool and image the harness uses.
+// Change a version here and everything (installers, doctor, images, tests) follows.
+
+export const K6_VERSION = "2.2.0";
+/** Built from this Go module; harness/toolchain/k6-module pins it (go.mod/go.sum). */
+export const K6_MODULE = "go.k6.io/k6/v2";
+
+export const TOXIPROXY_VERSION = "2.12.0";
+export const TOXIPROXY_MODULE = "github.com/Shopify/toxiproxy/v2";
+
+/** Official images, used where a registry answers. */
+export const OFFICIAL_IMAGES = {
+  toxiproxy: `ghcr.io/shopify/toxiproxy:${TOXIPROXY_VERSION}`,
+  node: "node:20-slim",
+} as const;
+
+/** Images the harness builds itself (tagged locally, never pushed). */
+export const LOCAL_IMAGES = {
+  /** Tagged with a hash of the relay bundle and its build recipe, see relay-image.ts. */
+  relayRepository: "e2ee-chaos/relay",
+  toxiproxy: `e2ee-chaos/toxiproxy:${TOXIPROXY_VERSION}`,
+} as const;
+
+/** Node major version the harness and the relay image run on. */
+export const NODE_MAJOR = 20;
