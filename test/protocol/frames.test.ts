@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeClientFrame, decodeRelayFrame, encodeFrame } from "../../harness/protocol/frames.ts";
+import { decodeClientFrame, decodeRelayFrame, encodeFrame, type ClientFrame } from "../../harness/protocol/frames.ts";
 
 describe("frame codec", () => {
   it("round-trips every client frame type", () => {
@@ -10,7 +10,7 @@ describe("frame codec", () => {
       { type: "send", id: "m1", to: "u", body: "Ym9keQ==", fwd: 8 },
       { type: "ack", ids: ["m1", "m2"] },
       { type: "ping", t: 12.5 },
-    ] as const;
+    ] satisfies ClientFrame[];
     for (const frame of frames) expect(decodeClientFrame(encodeFrame(frame))).toEqual({ ok: true, frame });
   });
 
