@@ -1,0 +1,19 @@
+// Per-message and per-connection records, written as JSON lines to k6's console output.
+// The harness reads them into the run's event log (harness/record/), so checkers can name any
+// message that was lost, duplicated or late.
+
+export type ClientEvent =
+  | { ev: "sent"; id: string; from: number; to: number; seq: number; t: number; ep: string }
+  | { ev: "resent"; id: string; t: number; ep: string }
+  | { ev: "acked"; id: string; t: number; ep: string }
+  | { ev: "delivered"; id: string; from: number; to: number; t: number; sentAt: number; dup: boolean; ep: string }
+  | { ev: "decrypt_failed"; id: string; from: string; to: number; t: number; reason: string }
+  | { ev: "send_rejected"; id: string; t: number; code: string }
+  | { ev: "compose_failed"; from: number; to: number; t: number; reason: string }
+  | { ev: "conn"; user: number; kind: "ready" | "connecting" | "failed" | "dropped" | "failover" | "backoff"; ep: string; t: number; reason?: string; delayMs?: number }
+  | { ev: "start"; t: number; vus: number }
+  | { ev: "tally"; vu: number; t: number; users: number; sent: number; acked: number; delivered: number; outbox: number; connected: number };
+
+export function recordEvent(event: ClientEvent): void {
+  console.log(JSON.stringify(event));
+}

@@ -1,0 +1,171 @@
+// One simulated user's connection to the relay: endpoint failover, reconnect with backoff,
+// challenge-response login and liveness pings. It knows frames, not messages.
+import { WebSocket } from "k6/websockets";
+import { decodeRelayFrame, type RelayFrame } from "../../harness/protocol/frames.ts";
+import { reconnectDelayMs, type BackoffPolicy } from "./backoff.ts";
+import type { Endpoint } from "./endpoints.ts";
+import type { Random } from "./seeded-random.ts";
+
+export interface LinkOptions {
+  endpoints: Endpoint[];
+  backoff: BackoffPolicy;
+  /** give up on a connection that is not logged in after this long (a silent drop never answers) */
+  connectTimeoutMs: number;
+  pingIntervalMs: number;
+  /** declare the connection dead when nothing arrived for this long */
+  silenceTimeoutMs: number;
+  random: Random;
+}
+
+export interface LinkHandlers {
+  /** builds the `auth` frame for a challenge nonce */
+  authFrame(nonce: string): Promise<string>;
+  onReady(endpoint: Endpoint, authOk: Extract<RelayFrame, { type: "auth_ok" }>): void;
+  onFrame(frame: RelayFrame): void;
+  onConnectionEvent(event: { kind: "connecting" | "failed" | "dropped" | "failover" | "backoff"; endpoint: string; reason?: string; delayMs?: number }): void;
+}
+
+export class RelayLink {
+  private socket: WebSocket | null = null;
+  private generation = 0;
+  private endpointIndex = 0;
+  private failedInCycle = 0;
+  private cycles = 0;
+  private ready = false;
+  private stopped = false;
+  private lastFrameAt = 0;
+  private timers: ReturnType<typeof setTimeout>[] = [];
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private readonly options: LinkOptions, private readonly handlers: LinkHandlers) {}
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  get endpoint(): Endpoint {
+    return this.options.endpoints[this.endpointIndex];
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  /** Sends a frame if logged in; returns false (frame not sent) otherwise. */
+  send(text: string): boolean {
+    if (!this.ready || !this.socket) return false;
+    try {
+      this.socket.send(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abandon();
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const generation = ++this.generation;
+    const endpoint = this.endpoint;
+    this.handlers.onConnectionEvent({ kind: "connecting", endpoint: endpoint.name });
+    const socket = new WebSocket(endpoint.url);
+    this.socket = socket;
+    const current = () => generation === this.generation && !this.stopped;
+    this.later(() => current() && !this.ready && this.fail(`not logged in after ${this.options.connectTimeoutMs} ms`), this.options.connectTimeoutMs);
+
+    socket.onmessage = (event) => {
+      if (!current()) return;
+      this.lastFrameAt = Date.now();
+      const frame = decodeRelayFrame(String(event?.data ?? ""));
+      if (!frame) return;
+      if (frame.type === "challenge") {
+        this.handlers.authFrame(frame.nonce).then((auth) => current() && socket.send(auth), (e) => this.fail(`auth failed: ${e}`));
+      } else if (frame.type === "auth_ok") {
+        this.ready = true;
+        this.failedInCycle = 0;
+        this.cycles = 0;
+        this.startPings(generation);
+        this.handlers.onReady(endpoint, frame);
+      } else {
+        this.handlers.onFrame(frame);
+      }
+    };
+    socket.onerror = (event) => current() && this.lost(String(event?.error ?? "socket error"));
+    socket.onclose = () => current() && this.lost("closed by peer");
+  }
+
+  private lost(reason: string): void {
+    if (this.ready) this.drop(reason);
+    else this.fail(reason);
+  }
+
+  /** An established, logged-in connection died: reconnect to the same endpoint after a backoff. */
+  private drop(reason: string): void {
+    this.handlers.onConnectionEvent({ kind: "dropped", endpoint: this.endpoint.name, reason });
+    this.abandon();
+    this.cycles = 1;
+    this.retryAfterBackoff();
+  }
+
+  /** A connection attempt failed: try the next endpoint; after a full cycle, back off. */
+  private fail(reason: string): void {
+    this.handlers.onConnectionEvent({ kind: "failed", endpoint: this.endpoint.name, reason });
+    this.abandon();
+    this.failedInCycle++;
+    this.endpointIndex = (this.endpointIndex + 1) % this.options.endpoints.length;
+    if (this.failedInCycle < this.options.endpoints.length) {
+      this.handlers.onConnectionEvent({ kind: "failover", endpoint: this.endpoint.name });
+      this.connect();
+      return;
+    }
+    this.failedInCycle = 0;
+    this.cycles++;
+    this.retryAfterBackoff();
+  }
+
+  private retryAfterBackoff(): void {
+    const delayMs = reconnectDelayMs(this.options.backoff, this.cycles, this.options.random);
+    this.handlers.onConnectionEvent({ kind: "backoff", endpoint: this.endpoint.name, delayMs });
+    this.later(() => this.connect(), delayMs);
+  }
+
+  private startPings(generation: number): void {
+    this.pingTimer = setInterval(() => {
+      if (generation !== this.generation) return;
+      if (Date.now() - this.lastFrameAt > this.options.silenceTimeoutMs) {
+        this.drop(`silent for more than ${this.options.silenceTimeoutMs} ms`);
+        return;
+      }
+      this.send(`{"type":"ping","t":${Date.now()}}`);
+    }, this.options.pingIntervalMs);
+  }
+
+  /** Forgets the current socket: its late events are ignored and its timers cleared. */
+  private abandon(): void {
+    this.generation++;
+    this.ready = false;
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+    const socket = this.socket;
+    this.socket = null;
+    try {
+      socket?.close();
+    } catch {
+      // already closed
+    }
+  }
+
+  private later(task: () => unknown, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers = this.timers.filter((t) => t !== timer);
+      task();
+    }, delayMs);
+    this.timers.push(timer);
+  }
+}
