@@ -1,17 +1,20 @@
 // steady: people in a seeded social graph exchanging E2E-encrypted messages at a set rate.
 // The baseline every fault scenario is compared against.
 //
-// Defaults (override with the harness flags --users, --rate, --duration, --seed):
-//   100 users, 50 users per VU, 40 messages/s in total, 5 s warm-up, 60 s of sending, up to 10 s drain.
+// Defaults below; the harness overrides them with --users, --rate, --duration, --seed or a suite.
+export const DEFAULTS = { users: 100, usersPerVu: 50, rate: 40, warmupS: 5, durationS: 60, drainS: 10 };
+
 import { SharedArray } from "k6/data";
+import { commonOptions } from "./lib/common-options.ts";
 import { loadSettings, maxDurationS, vuCount } from "./lib/load-settings.ts";
 import type { Population } from "./lib/population.ts";
 import { runUsers } from "./lib/run-users.ts";
 
-const settings = loadSettings(__ENV, { users: 100, usersPerVu: 50, rate: 40, warmupS: 5, durationS: 60, drainS: 10 });
+const settings = loadSettings(__ENV, DEFAULTS);
 const population = new SharedArray("population", () => [JSON.parse(open(settings.populationFile)) as Population])[0];
 
 export const options = {
+  ...commonOptions(__ENV),
   scenarios: {
     steady: { executor: "per-vu-iterations", vus: vuCount(settings), iterations: 1, maxDuration: `${maxDurationS(settings)}s`, gracefulStop: "5s" },
   },
@@ -19,7 +22,6 @@ export const options = {
     decrypt_failures: ["count==0"],
     delivery_latency: ["p(95)<2000"],
   },
-  summaryTrendStats: ["avg", "min", "med", "p(90)", "p(95)", "p(99)", "max"],
 };
 
 export default async function (): Promise<void> {

@@ -64,7 +64,6 @@ function report(error: unknown): void {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.once("SIGINT", () => process.exit(EXIT.interrupted));
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {

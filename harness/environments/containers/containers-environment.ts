@@ -1,0 +1,106 @@
+// The default wherever a Docker or Podman engine answers: the relay and Toxiproxy as containers
+// on a private network (relay reachable by alias), through Testcontainers.
+import { Network, type StartedNetwork } from "testcontainers";
+import { ensureContainerEngine } from "../../toolchain/container-engine.ts";
+import { ensureImages } from "../../toolchain/images.ts";
+import type { Environment, NetworkPath, RelayControl } from "../environment.ts";
+import type { EnvironmentOptions } from "../environment-options.ts";
+import { PATH_PLAN } from "../network-paths.ts";
+import { waitForHttp } from "../wait-for-http.ts";
+import { RelayContainer, type StartedRelayContainer } from "./relay-container.ts";
+import { ToxiproxyContainer, type StartedToxiproxyContainer } from "./toxiproxy-container.ts";
+
+/** Label on every container a run starts, so leftovers can be found (`podman ps --filter label=...`). */
+export const RUN_LABEL = "e2ee-chaos.run";
+const RELAY_READY_TIMEOUT_MS = 120_000;
+
+class ContainerRelay implements RelayControl {
+  private down = false;
+  private paused = false;
+
+  constructor(private readonly container: StartedRelayContainer) {}
+
+  metricsUrl(): string {
+    return this.container.metricsUrl();
+  }
+
+  async restart(): Promise<void> {
+    await this.resume();
+    await this.container.restart({ timeout: 10_000 });
+    this.down = false;
+    await this.ready();
+  }
+
+  async kill(): Promise<void> {
+    await this.resume();
+    await this.container.kill();
+    this.down = true;
+  }
+
+  async start(): Promise<void> {
+    if (!this.down) return;
+    await this.container.restart();
+    this.down = false;
+    await this.ready();
+  }
+
+  async pause(): Promise<void> {
+    if (this.paused || this.down) return;
+    await this.container.pause();
+    this.paused = true;
+  }
+
+  async resume(): Promise<void> {
+    if (!this.paused) return;
+    await this.container.unpause();
+    this.paused = false;
+  }
+
+  private ready(): Promise<void> {
+    return waitForHttp(this.container.healthzUrl(), "relay container", RELAY_READY_TIMEOUT_MS);
+  }
+}
+
+export async function startContainersEnvironment(options: EnvironmentOptions & { runId: string; relayFiles?: { content: string; target: string }[] }): Promise<Environment> {
+  const engine = await ensureContainerEngine({ log: options.log });
+  const images = await ensureImages({ log: options.log });
+  let network: StartedNetwork | null = null;
+  let relay: StartedRelayContainer | null = null;
+  let toxiproxy: StartedToxiproxyContainer | null = null;
+  const stop = async () => {
+    await toxiproxy?.stop().catch(() => undefined);
+    await relay?.stop({ timeout: 10_000 }).catch(() => undefined);
+    await network?.stop().catch(() => undefined);
+    toxiproxy = relay = network = null;
+  };
+  try {
+    network = await new Network().start();
+    options.log(`starting relay container (${images.relay.name}) on ${engine.kind}`);
+    relay = await new RelayContainer(images.relay.name)
+      .onNetwork(network)
+      .withRelayEnv(options.relayEnv)
+      .withCopyContentToContainer(options.relayFiles ?? [])
+      .withLabels({ [RUN_LABEL]: options.runId })
+      .start();
+    options.log(`starting toxiproxy container (${images.toxiproxy.name})`);
+    toxiproxy = await new ToxiproxyContainer(images.toxiproxy.name).onNetwork(network).withLabels({ [RUN_LABEL]: options.runId }).start();
+    const paths: NetworkPath[] = [];
+    for (const plan of PATH_PLAN) {
+      const proxy = await toxiproxy.createProxy({ name: plan.name, upstream: relay.networkAddress(plan.listener) });
+      paths.push({ name: plan.name, kind: plan.kind, url: `${options.tls ? "wss" : "ws"}://${proxy.host}:${proxy.port}/ws` });
+    }
+    const client = toxiproxy.client;
+    return {
+      kind: "containers",
+      versions: { engine: `${engine.kind} ${engine.version}`, relayImage: images.relay.name, toxiproxyImage: images.toxiproxy.name, toxiproxy: await client.getVersion() },
+      paths,
+      toxiproxy: client,
+      relay: new ContainerRelay(relay),
+      resetNetwork: () => client.reset(),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,41 @@
+// What a running environment offers the rest of the harness, whichever way it was started
+// (containers through Testcontainers, or local child processes).
+import type { Toxiproxy } from "toxiproxy-node-client";
+
+export type EnvironmentKind = "containers" | "local";
+
+/** A network path from the clients to the relay: one Toxiproxy proxy. */
+export interface NetworkPath {
+  name: string;
+  kind: "direct" | "proxy";
+  /** the WebSocket URL clients dial */
+  url: string;
+}
+
+/** Control over the relay process or container. */
+export interface RelayControl {
+  /** graceful: SIGTERM, wait for exit, start again */
+  restart(): Promise<void>;
+  /** SIGKILL; the relay stays down until start() */
+  kill(): Promise<void>;
+  /** start after a kill (no-op when running) */
+  start(): Promise<void>;
+  /** freeze (SIGSTOP / container pause) and thaw; no-op when not frozen */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** the relay's /metrics URL from the host */
+  metricsUrl(): string;
+}
+
+export interface Environment {
+  kind: EnvironmentKind;
+  /** component -> version, recorded in summary.json */
+  versions: Record<string, string>;
+  paths: NetworkPath[];
+  toxiproxy: Toxiproxy;
+  relay: RelayControl;
+  /** removes every toxic and re-enables every proxy */
+  resetNetwork(): Promise<void>;
+  /** stops everything this environment started; safe to call twice */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,23 @@
+// Which environment runs: --env, else CHAOS_ENV, else containers wherever an engine answers
+// (or Podman can be started), else local processes.
+import { InputError } from "../errors.ts";
+import { ensureContainerEngine } from "../toolchain/container-engine.ts";
+import type { EnvironmentKind } from "./environment.ts";
+
+export const ENVIRONMENT_KINDS: readonly EnvironmentKind[] = ["containers", "local"];
+
+export async function selectEnvironment(flag: string | undefined, log: (line: string) => void): Promise<{ kind: EnvironmentKind; reason: string }> {
+  const requested = flag ?? process.env.CHAOS_ENV;
+  if (requested !== undefined && requested !== "auto") {
+    if (!ENVIRONMENT_KINDS.includes(requested as EnvironmentKind)) {
+      throw new InputError(`${flag ? "--env" : "CHAOS_ENV"}=${requested}: allowed values are ${[...ENVIRONMENT_KINDS, "auto"].join(", ")}`);
+    }
+    return { kind: requested as EnvironmentKind, reason: `${flag ? "--env" : "CHAOS_ENV"}=${requested}` };
+  }
+  try {
+    const engine = await ensureContainerEngine({ log });
+    return { kind: "containers", reason: `auto: ${engine.kind} ${engine.version} answers at ${engine.socket}` };
+  } catch (error) {
+    return { kind: "local", reason: `auto: no container engine (${(error as Error).message.split("\n")[0]})` };
+  }
+}

@@ -1,0 +1,13 @@
+// blackhole: a censor's silent drop. The TCP handshake still succeeds but no byte gets through
+// in either direction (Toxiproxy "timeout" toxic with timeout 0); healing closes those connections.
+import type { FaultKind } from "./fault-kind.ts";
+import { addToxic, removeToxic } from "./toxics.ts";
+
+export const blackhole: FaultKind = {
+  kind: "blackhole",
+  summary: "silently drop all data on the path (connections hang, nothing is refused)",
+  targets: "paths",
+  params: {},
+  inject: (ctx) => addToxic({ ...ctx, direction: "both" }, "timeout", { timeout: 0 }),
+  heal: (ctx) => removeToxic(ctx),
+};

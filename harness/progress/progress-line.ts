@@ -1,0 +1,50 @@
+// The live status of a running scenario: one line, redrawn in a terminal, printed every few
+// seconds otherwise (CI logs).
+import type { LiveStats } from "./live-stats.ts";
+
+export interface ProgressState {
+  scenario: string;
+  startedAt: number | null;
+  totalS: number;
+  activeFaults: string[];
+  users: number;
+  stats: LiveStats;
+}
+
+const clock = (s: number) => `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
+
+export function progressLine(state: ProgressState, now: number): string {
+  const elapsed = state.startedAt === null ? 0 : (now - state.startedAt) / 1000;
+  const faults = state.activeFaults.length ? state.activeFaults.join(", ") : "none";
+  const s = state.stats;
+  return `[${state.scenario}] ${clock(elapsed)}/${clock(state.totalS)} | faults: ${faults} | ${s.deliveredPerSecond(now).toFixed(1)} msg/s | users ${s.connectedUsers()}/${state.users} | sent ${s.sent} acked ${s.acked} delivered ${s.delivered}`;
+}
+
+export class ProgressPrinter {
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private lastPrinted = 0;
+  private readonly tty = Boolean(process.stdout.isTTY);
+
+  constructor(private readonly state: ProgressState, private readonly everyMsWithoutTty = 5000) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.draw(), 1000);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.draw(true);
+    if (this.tty) process.stdout.write("\n");
+  }
+
+  private draw(force = false): void {
+    const now = Date.now();
+    const line = progressLine(this.state, now);
+    if (this.tty) process.stdout.write(`\r\x1b[2K${line}`);
+    else if (force || now - this.lastPrinted >= this.everyMsWithoutTty) {
+      process.stdout.write(`${line}\n`);
+      this.lastPrinted = now;
+    }
+  }
+}

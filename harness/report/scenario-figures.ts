@@ -1,0 +1,80 @@
+// Headline figures of one scenario run, computed from the recorded data only.
+import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
+import type { MessageRecord } from "../record/message-records.ts";
+import type { FaultRecord } from "../timeline/fault-timeline.ts";
+import { percentiles, type Percentiles } from "./percentiles.ts";
+
+export interface WindowFigures {
+  from: number;
+  to: number;
+  sent: number;
+  delivered: number;
+  latencyMs: Percentiles;
+}
+
+export interface FaultWindow {
+  entry: number;
+  kind: string;
+  target: string;
+  injectedAt: number | null;
+  healedAt: number | null;
+  before: WindowFigures;
+  during: WindowFigures | null;
+  after: WindowFigures | null;
+}
+
+export interface ScenarioFigures {
+  messages: {
+    sent: number;
+    acked: number;
+    delivered: number;
+    /** acknowledged by the relay and never delivered: the one loss that must not happen */
+    lostAfterAck: number;
+    neverAcked: number;
+    duplicates: number;
+    decryptFailures: number;
+    rejected: number;
+  };
+  deliveryLatencyMs: Percentiles;
+  connections: { drops: number; failovers: number; failedAttempts: number; backoffs: number };
+  windows: FaultWindow[];
+}
+
+/** Messages sent in [from, to): how many, how many arrived, and how fast. */
+export function windowFigures(records: MessageRecord[], from: number, to: number): WindowFigures {
+  const inside = records.filter((r) => r.sentAt >= from && r.sentAt < to);
+  const delivered = inside.filter((r) => r.latencyMs !== null);
+  return { from, to, sent: inside.length, delivered: delivered.length, latencyMs: percentiles(delivered.map((r) => r.latencyMs!)) };
+}
+
+export function scenarioFigures(records: MessageRecord[], events: ClientEvent[], faults: FaultRecord[], sendingWindow: { from: number; to: number }): ScenarioFigures {
+  const conn = (kind: string) => events.filter((e) => e.ev === "conn" && e.kind === kind).length;
+  const injects = faults.filter((f) => f.event === "inject");
+  const firstFault = Math.min(sendingWindow.to, ...injects.map((f) => f.requestedAt));
+  const baseline = windowFigures(records, sendingWindow.from, firstFault);
+  const windows = [...new Set(injects.map((f) => f.entry))].map((entry): FaultWindow => {
+    const inject = injects.find((f) => f.entry === entry)!;
+    const heal = faults.find((f) => f.event === "heal" && f.entry === entry) ?? null;
+    return {
+      entry, kind: inject.kind, target: inject.target, injectedAt: inject.appliedAt, healedAt: heal?.appliedAt ?? null,
+      before: baseline,
+      during: windowFigures(records, inject.appliedAt, heal?.requestedAt ?? sendingWindow.to),
+      after: heal ? windowFigures(records, heal.appliedAt, sendingWindow.to) : null,
+    };
+  });
+  return {
+    messages: {
+      sent: records.length,
+      acked: records.filter((r) => r.ackedAt !== null).length,
+      delivered: records.filter((r) => r.deliveries.length > 0).length,
+      lostAfterAck: records.filter((r) => r.ackedAt !== null && r.deliveries.length === 0).length,
+      neverAcked: records.filter((r) => r.ackedAt === null).length,
+      duplicates: records.reduce((n, r) => n + Math.max(0, r.deliveries.length - 1), 0),
+      decryptFailures: records.filter((r) => r.decryptFailed).length,
+      rejected: records.filter((r) => r.rejected !== null).length,
+    },
+    deliveryLatencyMs: percentiles(records.filter((r) => r.latencyMs !== null).map((r) => r.latencyMs!)),
+    connections: { drops: conn("dropped"), failovers: conn("failover"), failedAttempts: conn("failed"), backoffs: conn("backoff") },
+    windows,
+  };
+}

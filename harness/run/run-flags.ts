@@ -1,0 +1,75 @@
+// The flags of `npm run chaos` (the run command), parsed strictly: an unknown flag or a bad value
+// is an InputError naming the flag and what is allowed.
+import { parseArgs } from "node:util";
+import { InputError } from "../errors.ts";
+import type { LoadShape } from "../suites/scenario-plan.ts";
+import { DURATION_FORMAT, parseDurationMs } from "../timeline/duration.ts";
+
+export interface RunFlags {
+  suite: string;
+  scenario?: string;
+  env?: string;
+  tls: boolean;
+  reportsDir: string;
+  load: Partial<LoadShape>;
+  help: boolean;
+}
+
+export const RUN_HELP = `usage: npm run chaos -- [run] [flags]
+
+Stands up the relay and Toxiproxy, drives E2E-encrypted load with k6, injects the suite's
+faults on its timeline, and writes reports/<run-id>/ (summary.json, events, per-message records).
+
+flags:
+  --suite NAME|FILE    suite to run: fixtures/suites/NAME.json or a path (default: default)
+  --scenario NAME      run only this scenario of the suite; a scenario not in the suite runs
+                       alone with its defaults and no faults
+  --env KIND           containers | local | auto (default: auto = containers where an engine
+                       answers, else local; also CHAOS_ENV)
+  --users N            simulated users (overrides the suite and the scenario's defaults)
+  --rate N             messages per second, all users together
+  --duration D         sending time per scenario, e.g. 30s, 2m
+  --seed N             seed of the social graph and traffic
+  --tls                the relay serves wss with a certificate made for the run
+  --reports DIR        where run folders go (default: reports)
+  -h, --help           this text
+
+exit codes: 0 completed and k6 thresholds met, 1 a threshold or the run failed, 2 bad input,
+3 environment missing, 130 interrupted (faults healed, everything stopped).`;
+
+export function parseRunFlags(argv: string[]): RunFlags {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        suite: { type: "string" }, scenario: { type: "string" }, env: { type: "string" }, users: { type: "string" },
+        rate: { type: "string" }, duration: { type: "string" }, seed: { type: "string" }, tls: { type: "boolean" },
+        reports: { type: "string" }, help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    throw new InputError(`${(e as Error).message}; see npm run chaos -- --help`);
+  }
+  const load: Partial<LoadShape> = {};
+  const count = (flag: string, raw: string | undefined, min: number): number | undefined => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || !/^\d+(\.\d+)?$/.test(raw)) throw new InputError(`--${flag}=${raw}: allowed: a number >= ${min}`);
+    return n;
+  };
+  const users = count("users", values.users, 2);
+  const rate = count("rate", values.rate, 0);
+  const seed = count("seed", values.seed, 0);
+  if (users !== undefined) load.users = Math.floor(users);
+  if (rate !== undefined) load.rate = rate;
+  if (seed !== undefined) load.seed = Math.floor(seed);
+  if (values.duration !== undefined) {
+    const durationMs = parseDurationMs(values.duration);
+    if (durationMs === null || durationMs <= 0) throw new InputError(`--duration=${values.duration}: allowed: ${DURATION_FORMAT}, above zero`);
+    load.durationS = durationMs / 1000;
+  }
+  return { suite: values.suite ?? "default", scenario: values.scenario, env: values.env, tls: values.tls ?? false, reportsDir: values.reports ?? "reports", load, help: values.help ?? false };
+}

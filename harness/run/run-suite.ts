@@ -1,0 +1,81 @@
+// The main job: validate the suite, pick the environment, run each scenario in a fresh
+// environment, and write reports/<run-id>/ with summary.json (and reports/latest).
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { EXIT, type ExitCode } from "../cli/exit-codes.ts";
+import type { Environment } from "../environments/environment.ts";
+import { killAllProcesses } from "../environments/local/managed-process.ts";
+import { makeRunCertificate } from "../environments/run-certificate.ts";
+import { selectEnvironment } from "../environments/select-environment.ts";
+import { startEnvironment } from "../environments/start-environment.ts";
+import { InputError } from "../errors.ts";
+import { resultTable } from "../report/result-table.ts";
+import { writeRunSummary, SUMMARY_SCHEMA_VERSION, type RunSummary } from "../report/run-summary.ts";
+import { bareScenarioPlan, loadSuite } from "../suites/load-suite.ts";
+import { resolveLoad } from "../suites/scenario-defaults.ts";
+import { requireToolPath } from "../toolchain/locate-tool.ts";
+import type { RunFlags } from "./run-flags.ts";
+import { runScenario } from "./run-scenario.ts";
+
+export interface RunOutcome { exitCode: ExitCode; runDir: string; summary: RunSummary }
+
+export async function runSuite(flags: RunFlags, argv: string[], interrupt: AbortSignal, log: (line: string) => void): Promise<RunOutcome> {
+  const suite = loadSuite(flags.suite);
+  const plans = flags.scenario ? suite.scenarios.filter((s) => s.name === flags.scenario || s.scenario === flags.scenario) : suite.scenarios;
+  if (flags.scenario && plans.length === 0) plans.push(bareScenarioPlan(flags.scenario));
+  if (plans.length === 0) throw new InputError(`${suite.source}: the suite has no scenarios`);
+  const loads = plans.map((p) => resolveLoad(p.file, p.load, flags.load));
+  const k6Path = await requireToolPath("k6");
+
+  const runId = `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")}-${suite.name}`;
+  const runDir = resolve(flags.reportsDir, runId);
+  mkdirSync(runDir, { recursive: true });
+  pointLatestAt(flags.reportsDir, runId);
+  const selection = await selectEnvironment(flags.env, log);
+  log(`run ${runId}: suite '${suite.name}', ${plans.length} scenario(s), environment ${selection.kind} (${selection.reason})`);
+  const certificate = flags.tls ? makeRunCertificate(runDir) : null;
+
+  const summary: RunSummary = {
+    schemaVersion: SUMMARY_SCHEMA_VERSION, runId, status: "completed", startedAt: new Date().toISOString(), endedAt: "",
+    suite: { name: suite.name, source: suite.source, description: suite.description }, command: argv,
+    environment: { kind: selection.kind, reason: selection.reason, versions: { k6: k6Path } }, scenarios: [],
+  };
+  const save = () => writeRunSummary(runDir, { ...summary, endedAt: new Date().toISOString() });
+  try {
+    for (const [i, plan] of plans.entries()) {
+      if (interrupt.aborted) break;
+      let env: Environment | null = null;
+      try {
+        env = await startEnvironment(selection.kind, { runId, logDir: join(runDir), relayEnv: plan.relayEnv, tls: flags.tls, log, certificate });
+        summary.environment.versions = { ...summary.environment.versions, ...env.versions };
+        if (interrupt.aborted) break;
+        const result = await runScenario(plan, loads[i], { runId, runDir, k6Path, env, interrupt, tls: flags.tls, log });
+        summary.scenarios.push(result);
+        save();
+      } finally {
+        await env?.stop();
+      }
+    }
+  } catch (error) {
+    summary.status = "failed";
+    summary.error = (error as Error).message;
+    throw error;
+  } finally {
+    if (interrupt.aborted) {
+      summary.status = "interrupted";
+      await killAllProcesses();
+    } else if (summary.scenarios.some((s) => s.status === "failed")) summary.status = "failed";
+    save();
+  }
+  log(`\n${resultTable(summary.scenarios)}\n\nreport: ${runDir} (also ${join(flags.reportsDir, "latest")})`);
+  const exitCode = summary.status === "interrupted" ? EXIT.interrupted
+    : summary.status === "failed" || summary.scenarios.some((s) => !s.thresholdsPassed) ? EXIT.sloFailed
+    : EXIT.ok;
+  return { exitCode, runDir, summary };
+}
+
+function pointLatestAt(reportsDir: string, runId: string): void {
+  const latest = join(reportsDir, "latest");
+  rmSync(latest, { force: true, recursive: false });
+  symlinkSync(runId, latest);
+}

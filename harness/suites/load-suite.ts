@@ -1,0 +1,93 @@
+// Reads a suite (fixtures/suites/<name>.json, or a path) and validates every field before
+// anything starts; a bad suite is an InputError naming the file, the field and what is allowed.
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { basename, join } from "node:path";
+import { InputError } from "../errors.ts";
+import { DURATION_FORMAT, parseDurationMs } from "../timeline/duration.ts";
+import { validateTimeline } from "../timeline/validate-timeline.ts";
+import type { LoadShape, ScenarioPlan, SuitePlan } from "./scenario-plan.ts";
+
+export const SUITES_DIR = "fixtures/suites";
+export const SCENARIOS_DIR = "scenarios";
+
+const SCENARIO_FIELDS = new Set(["scenario", "name", "users", "rate", "warmup", "duration", "drain", "seed", "relay", "k6Env", "timeline"]);
+
+export function availableScenarios(): string[] {
+  return readdirSync(SCENARIOS_DIR).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3)).sort();
+}
+
+export function availableSuites(): string[] {
+  return readdirSync(SUITES_DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+}
+
+export function loadSuite(nameOrPath: string): SuitePlan {
+  const source = nameOrPath.endsWith(".json") ? nameOrPath : join(SUITES_DIR, `${nameOrPath}.json`);
+  if (!existsSync(source)) throw new InputError(`suite '${nameOrPath}' not found (looked for ${source}); allowed: ${availableSuites().join(", ")} or a path to a .json file`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(source, "utf8"));
+  } catch (e) {
+    throw new InputError(`${source}: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof raw !== "object" || raw === null || !Array.isArray((raw as { scenarios?: unknown }).scenarios)) {
+    throw new InputError(`${source}: must be an object with a "scenarios" array`);
+  }
+  const suite = raw as { name?: unknown; description?: unknown; scenarios: unknown[] };
+  const scenarios = suite.scenarios.map((s, i) => scenarioPlan(s, `${source}: scenarios[${i}]`));
+  const names = new Set<string>();
+  for (const s of scenarios) {
+    if (names.has(s.name)) throw new InputError(`${source}: two scenarios are named '${s.name}'; give each a distinct "name"`);
+    names.add(s.name);
+  }
+  return { name: typeof suite.name === "string" ? suite.name : basename(source, ".json"), description: typeof suite.description === "string" ? suite.description : "", source, scenarios };
+}
+
+/** A scenario run with its own defaults and no faults (for --scenario outside a suite). */
+export function bareScenarioPlan(scenario: string): ScenarioPlan {
+  return scenarioPlan({ scenario }, `--scenario ${scenario}`);
+}
+
+function scenarioPlan(raw: unknown, where: string): ScenarioPlan {
+  if (typeof raw !== "object" || raw === null) throw new InputError(`${where}: must be an object with a "scenario" field`);
+  const s = raw as Record<string, unknown>;
+  for (const field of Object.keys(s)) {
+    if (!SCENARIO_FIELDS.has(field)) throw new InputError(`${where}.${field}: unknown field; allowed: ${[...SCENARIO_FIELDS].join(", ")}`);
+  }
+  const scenario = s.scenario;
+  if (typeof scenario !== "string" || !availableScenarios().includes(scenario)) {
+    throw new InputError(`${where}.scenario: ${JSON.stringify(scenario)} is not a scenario; allowed: ${availableScenarios().join(", ")}`);
+  }
+  const load: Partial<LoadShape> = {};
+  for (const [field, key] of [["users", "users"], ["rate", "rate"], ["seed", "seed"]] as const) {
+    if (s[field] === undefined) continue;
+    if (typeof s[field] !== "number" || !Number.isFinite(s[field]) || (s[field] as number) < 0) throw new InputError(`${where}.${field}: ${JSON.stringify(s[field])} is not allowed; allowed: a number >= 0`);
+    load[key] = s[field] as number;
+  }
+  for (const [field, key] of [["warmup", "warmupS"], ["duration", "durationS"], ["drain", "drainS"]] as const) {
+    if (s[field] === undefined) continue;
+    const ms = typeof s[field] === "string" || typeof s[field] === "number" ? parseDurationMs(s[field] as string | number) : null;
+    if (ms === null) throw new InputError(`${where}.${field}: ${JSON.stringify(s[field])} is not a duration; allowed: ${DURATION_FORMAT}`);
+    load[key] = ms / 1000;
+  }
+  return {
+    name: typeof s.name === "string" ? s.name : scenario,
+    scenario,
+    file: join(SCENARIOS_DIR, `${scenario}.ts`),
+    load,
+    relayEnv: stringMap(s.relay, `${where}.relay`),
+    k6Env: stringMap(s.k6Env, `${where}.k6Env`),
+    timeline: validateTimeline(s.timeline ?? [], where),
+  };
+}
+
+/** An object of RELAY_ or k6 variables: values may be strings or numbers. */
+function stringMap(value: unknown, where: string): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new InputError(`${where}: must be an object of NAME: value`);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== "string" && typeof v !== "number") throw new InputError(`${where}.${k}: ${JSON.stringify(v)} is not allowed; allowed: a string or a number`);
+    out[k] = String(v);
+  }
+  return out;
+}

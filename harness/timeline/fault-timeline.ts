@@ -1,0 +1,78 @@
+// Runs a validated timeline against a live environment on the load's clock: each entry is
+// injected at t0 + at and healed at t0 + at + for. Every inject and heal is recorded with the
+// time it was requested and the time it took effect. healAll() heals whatever is still active
+// (the engine calls it in `finally`, on Ctrl-C too); heals are idempotent.
+import type { Environment } from "../environments/environment.ts";
+import type { FaultContext } from "../faults/fault-kind.ts";
+import { FAULT_KINDS } from "../faults/registry.ts";
+import type { TimelineEntry } from "./timeline-entry.ts";
+
+export interface FaultRecord {
+  event: "inject" | "heal";
+  entry: number;
+  kind: string;
+  target: string;
+  requestedAt: number;
+  appliedAt: number;
+  ok: boolean;
+  error?: string;
+}
+
+export class FaultTimeline {
+  private readonly timers: ReturnType<typeof setTimeout>[] = [];
+  private readonly injected = new Set<number>();
+  /** per entry: the last operation, so a heal never overtakes its inject */
+  private readonly chains = new Map<number, Promise<void>>();
+
+  constructor(
+    private readonly entries: TimelineEntry[],
+    private readonly env: Environment,
+    private readonly onRecord: (record: FaultRecord) => void,
+  ) {}
+
+  start(t0: number): void {
+    for (const entry of this.entries) {
+      this.at(t0 + entry.atMs, () => this.apply(entry, "inject"));
+      if (entry.forMs !== null) this.at(t0 + entry.atMs + entry.forMs, () => this.apply(entry, "heal"));
+    }
+  }
+
+  /** Entries injected and not yet healed. */
+  active(): TimelineEntry[] {
+    return this.entries.filter((e) => this.injected.has(e.index));
+  }
+
+  /** Cancels what has not started and heals every entry that was injected (or is being injected). */
+  async healAll(): Promise<void> {
+    for (const timer of this.timers.splice(0)) clearTimeout(timer);
+    await Promise.all([...this.chains.values()]);
+    for (const entry of this.entries) {
+      if (this.injected.has(entry.index)) await this.apply(entry, "heal");
+    }
+  }
+
+  private at(time: number, task: () => Promise<void>): void {
+    this.timers.push(setTimeout(() => void task(), Math.max(0, time - Date.now())));
+  }
+
+  private apply(entry: TimelineEntry, event: "inject" | "heal"): Promise<void> {
+    const requestedAt = Date.now();
+    const run = async () => {
+      if (event === "heal" && !this.injected.has(entry.index)) return;
+      const kind = FAULT_KINDS[entry.kind];
+      const ctx: FaultContext = { env: this.env, paths: entry.paths, direction: entry.direction, toxicity: entry.toxicity, params: entry.params, name: `t${entry.index}-${entry.kind}` };
+      let error: string | undefined;
+      try {
+        if (event === "inject") this.injected.add(entry.index);
+        await (event === "inject" ? kind.inject(ctx) : kind.heal(ctx));
+        if (event === "heal") this.injected.delete(entry.index);
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      this.onRecord({ event, entry: entry.index, kind: entry.kind, target: entry.target, requestedAt, appliedAt: Date.now(), ok: !error, ...(error ? { error } : {}) });
+    };
+    const next = (this.chains.get(entry.index) ?? Promise.resolve()).then(run);
+    this.chains.set(entry.index, next);
+    return next;
+  }
+}

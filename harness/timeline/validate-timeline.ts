@@ -1,0 +1,81 @@
+// Checks a timeline before anything starts: unknown kinds, bad durations, unknown targets and
+// out-of-range settings are an InputError naming the file, the entry, the field and what is allowed.
+import { InputError } from "../errors.ts";
+import { pathTargetNames, resolvePathTarget } from "../environments/network-paths.ts";
+import type { FaultKind, ParamSpec } from "../faults/fault-kind.ts";
+import { FAULT_KINDS } from "../faults/registry.ts";
+import { DURATION_FORMAT, parseDurationMs } from "./duration.ts";
+import type { TimelineEntry, TimelineEntryInput } from "./timeline-entry.ts";
+
+const DIRECTIONS = ["upstream", "downstream", "both"] as const;
+const ENVELOPE_FIELDS = new Set(["at", "for", "target", "direction", "toxicity", "fault"]);
+
+export function validateTimeline(input: unknown, source: string): TimelineEntry[] {
+  if (!Array.isArray(input)) throw new InputError(`${source}: timeline must be an array of entries`);
+  return input.map((raw, index) => validateEntry(raw, `${source}: timeline[${index}]`, index));
+}
+
+function validateEntry(raw: unknown, where: string, index: number): TimelineEntry {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new InputError(`${where}: must be an object with at, target and fault`);
+  const entry = raw as Partial<TimelineEntryInput> & Record<string, unknown>;
+  for (const field of Object.keys(entry)) {
+    if (!ENVELOPE_FIELDS.has(field)) throw new InputError(`${where}.${field}: unknown field; allowed: ${[...ENVELOPE_FIELDS].join(", ")}`);
+  }
+  const atMs = duration(entry.at, `${where}.at`);
+  const forMs = entry.for === undefined ? null : duration(entry.for, `${where}.for`);
+  const fault = entry.fault;
+  if (typeof fault !== "object" || fault === null || typeof fault.kind !== "string") {
+    throw new InputError(`${where}.fault: must be an object with a string "kind"; allowed kinds: ${Object.keys(FAULT_KINDS).join(", ")}`);
+  }
+  const kind = FAULT_KINDS[fault.kind];
+  if (!kind) throw new InputError(`${where}.fault.kind: unknown fault kind '${fault.kind}'; allowed: ${Object.keys(FAULT_KINDS).join(", ")}`);
+  const direction = entry.direction ?? "downstream";
+  if (!DIRECTIONS.includes(direction)) throw new InputError(`${where}.direction: '${String(direction)}' is not allowed; allowed: ${DIRECTIONS.join(", ")}`);
+  const toxicity = entry.toxicity ?? 1;
+  if (typeof toxicity !== "number" || !(toxicity >= 0 && toxicity <= 1)) throw new InputError(`${where}.toxicity: ${JSON.stringify(toxicity)} is not allowed; allowed: a number from 0 to 1`);
+  return { index, atMs, forMs, kind: kind.kind, target: String(entry.target), paths: targetPaths(kind, entry.target, where), direction, toxicity, params: params(kind, fault, `${where}.fault`) };
+}
+
+function duration(value: unknown, where: string): number {
+  const ms = typeof value === "string" || typeof value === "number" ? parseDurationMs(value) : null;
+  if (ms === null) throw new InputError(`${where}: ${value === undefined ? "missing" : JSON.stringify(value) + " is not a duration"}; allowed: ${DURATION_FORMAT}`);
+  return ms;
+}
+
+function targetPaths(kind: FaultKind, target: unknown, where: string): string[] {
+  if (kind.targets === "relay") {
+    if (target !== "relay") throw new InputError(`${where}.target: fault '${kind.kind}' acts on the relay; allowed: relay`);
+    return [];
+  }
+  const paths = typeof target === "string" ? resolvePathTarget(target) : null;
+  if (!paths) throw new InputError(`${where}.target: unknown target ${JSON.stringify(target)}; allowed: ${pathTargetNames().join(", ")}`);
+  return paths.map((p) => p.name);
+}
+
+function params(kind: FaultKind, fault: Record<string, unknown>, where: string): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  for (const name of Object.keys(fault)) {
+    if (name !== "kind" && !kind.params[name]) {
+      const allowed = Object.keys(kind.params);
+      throw new InputError(`${where}.${name}: unknown setting for '${kind.kind}'; allowed: ${allowed.length ? allowed.join(", ") : "none"}`);
+    }
+  }
+  for (const [name, spec] of Object.entries(kind.params)) out[name] = param(spec, fault[name], `${where}.${name}`);
+  return out;
+}
+
+function param(spec: ParamSpec, value: unknown, where: string): number | string {
+  if (value === undefined) {
+    if (spec.default === undefined) throw new InputError(`${where}: missing (${spec.description})`);
+    return spec.default;
+  }
+  if (spec.type === "number") {
+    const ok = typeof value === "number" && Number.isFinite(value) && value >= (spec.min ?? -Infinity) && value <= (spec.max ?? Infinity);
+    if (!ok) throw new InputError(`${where}: ${JSON.stringify(value)} is not allowed; allowed: a number from ${spec.min ?? "-inf"} to ${spec.max ?? "inf"} (${spec.description})`);
+    return value as number;
+  }
+  if (typeof value !== "string" || (spec.allowed && !spec.allowed.includes(value))) {
+    throw new InputError(`${where}: ${JSON.stringify(value)} is not allowed; allowed: ${spec.allowed?.join(", ") ?? "a string"}`);
+  }
+  return value;
+}
