@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../harness/errors.ts";
+import { FAULT_KINDS } from "../../harness/faults/registry.ts";
+import { parseDurationMs } from "../../harness/timeline/duration.ts";
+import { validateTimeline } from "../../harness/timeline/validate-timeline.ts";
+
+const bad = (timeline: unknown) => {
+  try {
+    validateTimeline(timeline, "suite.json");
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return (e as Error).message;
+  }
+  throw new Error("the timeline was accepted");
+};
+
+describe("fault registry", () => {
+  it("registers every fault kind the engine offers, each with inject and heal", () => {
+    expect(Object.keys(FAULT_KINDS).sort()).toEqual(["bandwidth", "blackhole", "latency", "relay-crash", "relay-pause", "relay-restart", "reset", "slicer"]);
+    for (const [name, kind] of Object.entries(FAULT_KINDS)) {
+      expect(kind.kind).toBe(name);
+      expect(typeof kind.inject).toBe("function");
+      expect(typeof kind.heal).toBe("function");
+    }
+  });
+});
+
+describe("timeline validation", () => {
+  it("reads entries top to bottom, with defaults for direction, toxicity and settings", () => {
+    const [latency, crash] = validateTimeline([
+      { at: "30s", for: "10s", target: "direct", fault: { kind: "latency", latencyMs: 200 } },
+      { at: "1m", target: "relay", fault: { kind: "relay-crash" } },
+    ], "suite.json");
+    expect(latency).toEqual({ index: 0, atMs: 30_000, forMs: 10_000, kind: "latency", target: "direct", paths: ["direct-a", "direct-b"], direction: "downstream", toxicity: 1, params: { latencyMs: 200, jitterMs: 0 } });
+    expect(crash).toMatchObject({ index: 1, atMs: 60_000, forMs: null, kind: "relay-crash", paths: [] });
+  });
+
+  it("names the file, the entry and the allowed kinds for an unknown kind", () => {
+    expect(bad([{ at: "1s", target: "direct-a", fault: { kind: "earthquake" } }])).toMatch(/^suite\.json: timeline\[0\]\.fault\.kind: unknown fault kind 'earthquake'; allowed: latency, bandwidth, slicer, reset, blackhole, relay-restart, relay-crash, relay-pause$/);
+  });
+
+  it("rejects a bad duration naming the field", () => {
+    expect(bad([{ at: "1s", target: "direct-a", fault: { kind: "latency" } }, { at: "soon", target: "relay", fault: { kind: "relay-crash" } }])).toMatch(/timeline\[1\]\.at: "soon" is not a duration; allowed: a number with a unit/);
+    expect(bad([{ target: "relay", fault: { kind: "relay-crash" } }])).toMatch(/timeline\[0\]\.at: missing/);
+  });
+
+  it("rejects an unknown target and a relay fault aimed at a path", () => {
+    expect(bad([{ at: "1s", target: "direct-z", fault: { kind: "latency" } }])).toMatch(/timeline\[0\]\.target: unknown target "direct-z"; allowed: direct-a, direct-b, proxy-1, proxy-2, all-paths, direct, proxies/);
+    expect(bad([{ at: "1s", target: "direct-a", fault: { kind: "relay-pause" } }])).toMatch(/acts on the relay; allowed: relay/);
+  });
+
+  it("rejects settings out of range, unknown settings, directions and toxicity", () => {
+    expect(bad([{ at: "1s", target: "all-paths", fault: { kind: "latency", latencyMs: -5 } }])).toMatch(/fault\.latencyMs: -5 is not allowed; allowed: a number from 0 to 600000/);
+    expect(bad([{ at: "1s", target: "all-paths", fault: { kind: "latency", latency: 5 } }])).toMatch(/fault\.latency: unknown setting for 'latency'; allowed: latencyMs, jitterMs/);
+    expect(bad([{ at: "1s", target: "all-paths", fault: { kind: "reset", mode: "drop" } }])).toMatch(/fault\.mode: "drop" is not allowed; allowed: refuse, reset_peer/);
+    expect(bad([{ at: "1s", target: "all-paths", direction: "sideways", fault: { kind: "latency" } }])).toMatch(/direction: 'sideways' is not allowed; allowed: upstream, downstream, both/);
+    expect(bad([{ at: "1s", target: "all-paths", toxicity: 2, fault: { kind: "latency" } }])).toMatch(/toxicity: 2 is not allowed/);
+    expect(bad([{ at: "1s", target: "all-paths", when: "now", fault: { kind: "latency" } }])).toMatch(/timeline\[0\]\.when: unknown field/);
+  });
+
+  it("parses durations with units", () => {
+    expect([parseDurationMs("500ms"), parseDurationMs("10s"), parseDurationMs("1.5m"), parseDurationMs("1h"), parseDurationMs(3), parseDurationMs("3")]).toEqual([500, 10_000, 90_000, 3_600_000, 3000, 3000]);
+    expect([parseDurationMs("-1s"), parseDurationMs("10 parsecs"), parseDurationMs("")]).toEqual([null, null, null]);
+  });
+});
