@@ -1,0 +1,112 @@
+// The reference relay as a Testcontainers module: defaults in the constructor, typed actions on the started container.
+import { AbstractStartedContainer, GenericContainer, Wait, type StartedNetwork, type StartedTestContainer } from "testcontainers";
+import { EnvironmentError } from "../../errors.ts";
+import { joinNetworkOnly } from "./join-network.ts";
+import { killContainer, pauseContainer, unpauseContainer } from "./engine-container.ts";
+
+/** Container ports of the relay's listeners; each can be cut on its own (through its own Toxiproxy proxy). */
+export const RELAY_PORTS = [7001, 7002] as const;
+/** DNS name of the relay on a shared network. */
+export const RELAY_NETWORK_ALIAS = "relay";
+export const RELAY_STARTUP_TIMEOUT_MS = 30_000;
+
+export class RelayContainer extends GenericContainer {
+  private startupTimeout = RELAY_STARTUP_TIMEOUT_MS;
+
+  /** `image` comes from ensureRelayImage() / ensureImages() (harness/toolchain). */
+  constructor(private readonly image: string) {
+    super(image);
+    this.withExposedPorts(...RELAY_PORTS)
+      .withEnvironment({
+        RELAY_LISTEN: RELAY_PORTS.map((p) => `0.0.0.0:${p}`).join(","),
+        RELAY_DATA_DIR: "/data",
+      })
+      .withWaitStrategy(Wait.forHttp("/healthz", RELAY_PORTS[0]).forStatusCode(200))
+      .withStartupTimeout(RELAY_STARTUP_TIMEOUT_MS);
+  }
+
+  override withStartupTimeout(ms: number): this {
+    this.startupTimeout = ms;
+    return super.withStartupTimeout(ms);
+  }
+
+  /** Joins a user-defined network as `relay` (Toxiproxy reaches it at relay:7001, relay:7002). */
+  onNetwork(network: StartedNetwork): this {
+    // withNetwork() records the network; joinNetworkOnly() keeps the container off the default bridge.
+    this.withNetwork(network);
+    joinNetworkOnly(this.createOpts, network, [RELAY_NETWORK_ALIAS]);
+    return this;
+  }
+
+  /** Largest recipient count a forwarded message may carry (RELAY_FORWARD_CAP; 0 = off). */
+  withForwardCap(cap: number): this {
+    return this.withEnvironment({ RELAY_FORWARD_CAP: String(cap) });
+  }
+
+  /** Any other relay setting from fixtures/relay/PROTOCOL.md (RELAY_RATE_PER_SEC, ...). */
+  withRelayEnv(env: Record<string, string | number>): this {
+    return this.withEnvironment(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])));
+  }
+
+  override async start(): Promise<StartedRelayContainer> {
+    try {
+      return new StartedRelayContainer(await super.start());
+    } catch (error) {
+      throw new EnvironmentError(
+        `relay container (${this.image}) not ready within ${this.startupTimeout} ms (GET /healthz on container port ${RELAY_PORTS[0]}): ${(error as Error).message}`,
+        "npm run doctor",
+      );
+    }
+  }
+}
+
+export class StartedRelayContainer extends AbstractStartedContainer {
+  constructor(started: StartedTestContainer) {
+    super(started);
+  }
+
+  /** Host port of listener `index`; read on every call because a restart changes it. */
+  hostPort(index = 0): number {
+    const port = RELAY_PORTS[index];
+    if (port === undefined) throw new RangeError(`relay has listeners 0..${RELAY_PORTS.length - 1}, not ${index}`);
+    return this.getMappedPort(port);
+  }
+
+  /** WebSocket URL from the host, straight to the relay (no Toxiproxy in between). */
+  wsUrl(index = 0): string {
+    return `ws://${this.getHost()}:${this.hostPort(index)}/ws`;
+  }
+
+  httpUrl(index = 0): string {
+    return `http://${this.getHost()}:${this.hostPort(index)}`;
+  }
+
+  metricsUrl(index = 0): string {
+    return `${this.httpUrl(index)}/metrics`;
+  }
+
+  healthzUrl(index = 0): string {
+    return `${this.httpUrl(index)}/healthz`;
+  }
+
+  /** host:port of listener `index` for other containers on the shared network (a Toxiproxy upstream). */
+  networkAddress(index = 0): string {
+    const port = RELAY_PORTS[index];
+    if (port === undefined) throw new RangeError(`relay has listeners 0..${RELAY_PORTS.length - 1}, not ${index}`);
+    return `${RELAY_NETWORK_ALIAS}:${port}`;
+  }
+
+  /** SIGKILL (kill -9): no flush, no goodbye. The container stays; `restart()` starts it again with its data. */
+  async kill(): Promise<void> {
+    await killContainer(this.getId());
+  }
+
+  /** Freezes every process of the relay (it stops answering without closing sockets); `unpause()` resumes. */
+  async pause(): Promise<void> {
+    await pauseContainer(this.getId());
+  }
+
+  async unpause(): Promise<void> {
+    await unpauseContainer(this.getId());
+  }
+}
