@@ -67,6 +67,7 @@ export class RelayTestClient {
     const ws = new WebSocket(url, { rejectUnauthorized: !(options.insecureTls ?? true) });
     const client = new RelayTestClient(ws, identity);
     const challenge = client.waitFor((f) => f.type === "challenge", 10_000);
+    challenge.catch(() => undefined); // a failed open must not leave this waiter rejecting unobserved
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
       ws.once("error", reject);
