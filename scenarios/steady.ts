@@ -20,7 +20,8 @@ export const options = {
   },
   thresholds: {
     decrypt_failures: ["count==0"],
-    delivery_latency: ["p(95)<2000"],
+    // every message arrives within 15 s, faults included (a crashed relay is back in seconds)
+    delivery_latency: ["p(99)<15000"],
   },
 };
 

@@ -12,6 +12,7 @@ export interface WindowFigures {
   latencyMs: Percentiles;
 }
 
+/** A fault's effect: messages sent before the first fault, while it was active, and after its heal until the next fault. */
 export interface FaultWindow {
   entry: number;
   kind: string;
@@ -59,7 +60,7 @@ export function scenarioFigures(records: MessageRecord[], events: ClientEvent[],
       entry, kind: inject.kind, target: inject.target, injectedAt: inject.appliedAt, healedAt: heal?.appliedAt ?? null,
       before: baseline,
       during: windowFigures(records, inject.appliedAt, heal?.requestedAt ?? sendingWindow.to),
-      after: heal ? windowFigures(records, heal.appliedAt, sendingWindow.to) : null,
+      after: heal ? windowFigures(records, heal.appliedAt, Math.min(sendingWindow.to, ...injects.filter((f) => f.requestedAt > heal.appliedAt).map((f) => f.requestedAt))) : null,
     };
   });
   return {

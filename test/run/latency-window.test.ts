@@ -1,0 +1,59 @@
+// Runs the real main job (k6 + Toxiproxy + relay) with a 10-second, 200 ms downstream latency
+// fault and checks from the recorded data that delivery latency rose by 200 ms only inside it.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { MessageRecord } from "../../harness/record/message-records.ts";
+import type { RunSummary } from "../../harness/report/run-summary.ts";
+import type { FaultRecord } from "../../harness/timeline/fault-timeline.ts";
+import { requireTool } from "../support/require-tool.ts";
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const readLines = <T>(file: string): T[] => readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as T);
+/** messages in flight when a fault starts or ends straddle it: leave out this margin at each edge */
+const EDGE_MS = 1000;
+
+describe("a latency fault on the timeline", () => {
+  it("raises delivery latency by 200 ms (within 10%) during its window, and not before or after", async () => {
+    await requireTool("k6");
+    await requireTool("toxiproxy-server");
+    const dir = mkdtempSync(join(tmpdir(), "latency-run-"));
+    const suite = join(dir, "latency.json");
+    writeFileSync(suite, JSON.stringify({
+      name: "latency-window",
+      scenarios: [{
+        scenario: "steady", users: 40, rate: 30, warmup: "4s", duration: "32s", drain: "5s",
+        timeline: [{ at: "14s", for: "10s", target: "all-paths", direction: "downstream", fault: { kind: "latency", latencyMs: 200 } }],
+      }],
+    }));
+    const run = spawnSync(process.execPath, ["--import", "tsx", "harness/cli/main.ts", "--suite", suite, "--env", "local", "--reports", dir], { encoding: "utf8", timeout: 150_000 });
+    expect(run.status, `chaos run failed:\n${run.stdout}\n${run.stderr}`).toBe(0);
+
+    const summary = JSON.parse(readFileSync(join(dir, "latest", "summary.json"), "utf8")) as RunSummary;
+    const scenarioDir = join(dir, "latest", "steady");
+    const faults = readLines<FaultRecord>(join(scenarioDir, "faults.jsonl"));
+    const messages = readLines<MessageRecord>(join(scenarioDir, "messages.jsonl"));
+    const inject = faults.find((f) => f.event === "inject")!;
+    const heal = faults.find((f) => f.event === "heal")!;
+    expect(inject.ok && heal.ok).toBe(true);
+    expect(heal.requestedAt - inject.requestedAt).toBeGreaterThanOrEqual(9_900);
+    expect(heal.requestedAt - inject.requestedAt).toBeLessThan(11_000);
+
+    const firstSend = Math.min(...messages.map((m) => m.sentAt));
+    const latencies = (from: number, to: number) => messages.filter((m) => m.sentAt >= from && m.sentAt < to && m.latencyMs !== null).map((m) => m.latencyMs!);
+    const before = latencies(firstSend + 2000, inject.requestedAt - EDGE_MS);
+    const during = latencies(inject.appliedAt + EDGE_MS, heal.requestedAt - EDGE_MS);
+    const after = latencies(heal.appliedAt + EDGE_MS, Infinity);
+    for (const [name, xs] of [["before", before], ["during", during], ["after", after]] as const) expect(xs.length, `messages delivered ${name} the fault`).toBeGreaterThan(50);
+
+    const rise = median(during) - median(before);
+    process.stdout.write(`latency window: median before ${median(before)} ms, during ${median(during)} ms, after ${median(after)} ms; rise ${rise} ms (expected 200 ± 20)\n`);
+    expect(rise).toBeGreaterThanOrEqual(180);
+    expect(rise).toBeLessThanOrEqual(220);
+    expect(Math.abs(median(after) - median(before))).toBeLessThan(20);
+    expect(summary.scenarios[0].figures.messages.lostAfterAck).toBe(0);
+    expect(summary.environment.kind).toBe("local");
+  });
+});
