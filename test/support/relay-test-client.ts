@@ -109,7 +109,7 @@ export class RelayTestClient {
   /** Sends and waits for `sent` (or the error naming this id). */
   async sendAndWait(to: string, body = randomBody(), id?: string, fwd?: number): Promise<FrameOf<"sent"> | FrameOf<"error">> {
     const messageId = id ?? `m-${process.pid}-${++idCounter}`;
-    const answer = this.waitFor((f) => (f.type === "sent" || f.type === "error") && f.id === messageId);
+    const answer = this.waitFor((f) => (f.type === "sent" || f.type === "error") && f.id === messageId, 10_000, this.frames.length);
     this.send(to, body, messageId, fwd);
     return (await answer) as FrameOf<"sent"> | FrameOf<"error">;
   }
@@ -149,9 +149,9 @@ export class RelayTestClient {
     return (await answer) as FrameOf<"pong">;
   }
 
-  /** Resolves with the first frame (already received or future) matching the predicate. */
-  waitFor(predicate: (f: RelayFrame) => boolean, timeoutMs = 10_000): Promise<RelayFrame> {
-    const seen = this.frames.find(predicate);
+  /** Resolves with the first frame matching the predicate, among frames[since..] and future ones. */
+  waitFor(predicate: (f: RelayFrame) => boolean, timeoutMs = 10_000, since = 0): Promise<RelayFrame> {
+    const seen = this.frames.slice(since).find(predicate);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
