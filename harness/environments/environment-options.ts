@@ -1,11 +1,13 @@
 // What every environment is started with.
+import type { RunCertificate } from "./run-certificate.ts";
 
 export interface EnvironmentOptions {
+  runId: string;
   /** folder for the relay's and Toxiproxy's logs (the run's report folder) */
   logDir: string;
-  /** extra RELAY_* variables: limits, forward cap, TLS files */
+  /** extra RELAY_* variables: limits, forward cap */
   relayEnv: Record<string, string>;
-  /** serve wss with a certificate made for the run */
-  tls: boolean;
+  /** with a certificate the relay serves wss (https for /healthz and /metrics) */
+  certificate: RunCertificate | null;
   log: (line: string) => void;
 }

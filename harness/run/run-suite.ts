@@ -14,6 +14,7 @@ import { writeRunSummary, SUMMARY_SCHEMA_VERSION, type RunSummary } from "../rep
 import { bareScenarioPlan, loadSuite } from "../suites/load-suite.ts";
 import { resolveLoad } from "../suites/scenario-defaults.ts";
 import { requireToolPath } from "../toolchain/locate-tool.ts";
+import { K6_VERSION } from "../toolchain/versions.ts";
 import type { RunFlags } from "./run-flags.ts";
 import { runScenario } from "./run-scenario.ts";
 
@@ -38,7 +39,7 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
   const summary: RunSummary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION, runId, status: "completed", startedAt: new Date().toISOString(), endedAt: "",
     suite: { name: suite.name, source: suite.source, description: suite.description }, command: argv,
-    environment: { kind: selection.kind, reason: selection.reason, versions: { k6: k6Path } }, scenarios: [],
+    environment: { kind: selection.kind, reason: selection.reason, versions: { k6: `${K6_VERSION} (${k6Path})` } }, scenarios: [],
   };
   const save = () => writeRunSummary(runDir, { ...summary, endedAt: new Date().toISOString() });
   try {
@@ -46,7 +47,7 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
       if (interrupt.aborted) break;
       let env: Environment | null = null;
       try {
-        env = await startEnvironment(selection.kind, { runId, logDir: join(runDir), relayEnv: plan.relayEnv, tls: flags.tls, log, certificate });
+        env = await startEnvironment(selection.kind, { runId, logDir: runDir, relayEnv: plan.relayEnv, certificate, log });
         summary.environment.versions = { ...summary.environment.versions, ...env.versions };
         if (interrupt.aborted) break;
         const result = await runScenario(plan, loads[i], { runId, runDir, k6Path, env, interrupt, tls: flags.tls, log });

@@ -4,5 +4,5 @@ import { describeEnvironment } from "./environment-contract.ts";
 
 describeEnvironment("containers", async (logDir) => {
   await requireImages();
-  return startContainersEnvironment({ runId: `test-${process.pid}`, logDir, relayEnv: {}, tls: false, log: () => undefined });
+  return startContainersEnvironment({ runId: `test-${process.pid}`, logDir, relayEnv: {}, certificate: null, log: () => undefined });
 });

@@ -4,5 +4,5 @@ import { describeEnvironment } from "./environment-contract.ts";
 
 describeEnvironment("local", async (logDir) => {
   await requireTool("toxiproxy-server");
-  return startLocalEnvironment({ logDir, relayEnv: {}, tls: false, log: () => undefined });
+  return startLocalEnvironment({ runId: "test", logDir, relayEnv: {}, certificate: null, log: () => undefined });
 });

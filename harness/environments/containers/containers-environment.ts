@@ -18,10 +18,10 @@ class ContainerRelay implements RelayControl {
   private down = false;
   private paused = false;
 
-  constructor(private readonly container: StartedRelayContainer) {}
+  constructor(private readonly container: StartedRelayContainer, private readonly ca: string | undefined) {}
 
   metricsUrl(): string {
-    return this.container.metricsUrl();
+    return this.url("/metrics");
   }
 
   async restart(): Promise<void> {
@@ -56,12 +56,18 @@ class ContainerRelay implements RelayControl {
     this.paused = false;
   }
 
+  private url(path: string): string {
+    return `${this.ca ? "https" : "http"}://${this.container.getHost()}:${this.container.hostPort(0)}${path}`;
+  }
+
   private ready(): Promise<void> {
-    return waitForHttp(this.container.healthzUrl(), "relay container", RELAY_READY_TIMEOUT_MS);
+    return waitForHttp(this.url("/healthz"), "relay container", { timeoutMs: RELAY_READY_TIMEOUT_MS, ca: this.ca });
   }
 }
 
-export async function startContainersEnvironment(options: EnvironmentOptions & { runId: string; relayFiles?: { content: string; target: string }[] }): Promise<Environment> {
+const TLS_IN_CONTAINER = { cert: "/tls/relay-cert.pem", key: "/tls/relay-key.pem" };
+
+export async function startContainersEnvironment(options: EnvironmentOptions): Promise<Environment> {
   const engine = await ensureContainerEngine({ log: options.log });
   const images = await ensureImages({ log: options.log });
   let network: StartedNetwork | null = null;
@@ -76,18 +82,21 @@ export async function startContainersEnvironment(options: EnvironmentOptions & {
   try {
     network = await new Network().start();
     options.log(`starting relay container (${images.relay.name}) on ${engine.kind}`);
-    relay = await new RelayContainer(images.relay.name)
-      .onNetwork(network)
-      .withRelayEnv(options.relayEnv)
-      .withCopyContentToContainer(options.relayFiles ?? [])
-      .withLabels({ [RUN_LABEL]: options.runId })
-      .start();
+    const relayContainer = new RelayContainer(images.relay.name).onNetwork(network).withRelayEnv(options.relayEnv).withLabels({ [RUN_LABEL]: options.runId });
+    const { certificate } = options;
+    if (certificate) {
+      relayContainer
+        .withTls()
+        .withRelayEnv({ RELAY_TLS_CERT: TLS_IN_CONTAINER.cert, RELAY_TLS_KEY: TLS_IN_CONTAINER.key })
+        .withCopyContentToContainer([{ content: certificate.cert, target: TLS_IN_CONTAINER.cert }, { content: certificate.key, target: TLS_IN_CONTAINER.key }]);
+    }
+    relay = await relayContainer.start();
     options.log(`starting toxiproxy container (${images.toxiproxy.name})`);
     toxiproxy = await new ToxiproxyContainer(images.toxiproxy.name).onNetwork(network).withLabels({ [RUN_LABEL]: options.runId }).start();
     const paths: NetworkPath[] = [];
     for (const plan of PATH_PLAN) {
       const proxy = await toxiproxy.createProxy({ name: plan.name, upstream: relay.networkAddress(plan.listener) });
-      paths.push({ name: plan.name, kind: plan.kind, url: `${options.tls ? "wss" : "ws"}://${proxy.host}:${proxy.port}/ws` });
+      paths.push({ name: plan.name, kind: plan.kind, url: `${certificate ? "wss" : "ws"}://${proxy.host}:${proxy.port}/ws` });
     }
     const client = toxiproxy.client;
     return {
@@ -95,7 +104,7 @@ export async function startContainersEnvironment(options: EnvironmentOptions & {
       versions: { engine: `${engine.kind} ${engine.version}`, relayImage: images.relay.name, toxiproxyImage: images.toxiproxy.name, toxiproxy: await client.getVersion() },
       paths,
       toxiproxy: client,
-      relay: new ContainerRelay(relay),
+      relay: new ContainerRelay(relay, certificate?.cert),
       resetNetwork: () => client.reset(),
       stop,
     };

@@ -38,6 +38,11 @@ export class RelayContainer extends GenericContainer {
     return this;
   }
 
+  /** The relay serves https/wss (give RELAY_TLS_CERT/KEY files): readiness is checked over TLS. */
+  withTls(): this {
+    return this.withWaitStrategy(Wait.forHttp("/healthz", RELAY_PORTS[0]).usingTls().allowInsecure().forStatusCode(200));
+  }
+
   /** Largest recipient count a forwarded message may carry (RELAY_FORWARD_CAP; 0 = off). */
   withForwardCap(cap: number): this {
     return this.withEnvironment({ RELAY_FORWARD_CAP: String(cap) });

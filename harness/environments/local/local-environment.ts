@@ -31,15 +31,15 @@ export async function startLocalEnvironment(options: EnvironmentOptions): Promis
     options.log(`starting toxiproxy-server on 127.0.0.1:${apiPort}`);
     const proc = startProcess(toxiproxyServer, ["-host", "127.0.0.1", "-port", String(apiPort)], { logFile: join(options.logDir, "toxiproxy.log") });
     toxiproxyProcess = proc;
-    await waitForHttp(`http://127.0.0.1:${apiPort}/version`, "toxiproxy-server", TOXIPROXY_READY_TIMEOUT_MS, () => proc.isRunning());
+    await waitForHttp(`http://127.0.0.1:${apiPort}/version`, "toxiproxy-server", { timeoutMs: TOXIPROXY_READY_TIMEOUT_MS, alive: () => proc.isRunning() });
 
     const relayPorts: [number, number] = [await freePort(), await freePort()];
     options.log(`starting relay on 127.0.0.1:${relayPorts.join(", 127.0.0.1:")}`);
-    relay = new LocalRelay({ bundle: await buildRelayBundle(), ports: relayPorts, dataDir, logDir: options.logDir, env: options.relayEnv });
+    relay = new LocalRelay({ bundle: await buildRelayBundle(), ports: relayPorts, dataDir, logDir: options.logDir, env: options.relayEnv, tls: options.certificate });
     await relay.start();
 
     const toxiproxy = new Toxiproxy(`http://127.0.0.1:${apiPort}`);
-    const scheme = options.tls ? "wss" : "ws";
+    const scheme = options.certificate ? "wss" : "ws";
     const paths = [];
     for (const plan of PATH_PLAN) {
       const port = await freePort();

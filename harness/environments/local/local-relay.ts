@@ -12,6 +12,8 @@ export interface LocalRelayOptions {
   dataDir: string;
   logDir: string;
   env: Record<string, string>;
+  /** PEM files when the relay serves TLS */
+  tls: { certFile: string; keyFile: string; cert: string } | null;
 }
 
 export class LocalRelay implements RelayControl {
@@ -21,7 +23,7 @@ export class LocalRelay implements RelayControl {
   constructor(private readonly options: LocalRelayOptions) {}
 
   get httpUrl(): string {
-    return `http://127.0.0.1:${this.options.ports[0]}`;
+    return `${this.options.tls ? "https" : "http"}://127.0.0.1:${this.options.ports[0]}`;
   }
 
   metricsUrl(): string {
@@ -32,11 +34,14 @@ export class LocalRelay implements RelayControl {
     if (this.process?.isRunning()) return;
     const { ports, dataDir } = this.options;
     const proc = startProcess(process.execPath, [this.options.bundle], {
-      env: { RELAY_LISTEN: ports.map((p) => `127.0.0.1:${p}`).join(","), RELAY_DATA_DIR: dataDir, ...this.options.env },
+      env: {
+        RELAY_LISTEN: ports.map((p) => `127.0.0.1:${p}`).join(","), RELAY_DATA_DIR: dataDir, ...this.options.env,
+        ...(this.options.tls ? { RELAY_TLS_CERT: this.options.tls.certFile, RELAY_TLS_KEY: this.options.tls.keyFile } : {}),
+      },
       logFile: join(this.options.logDir, "relay.log"),
     });
     this.process = proc;
-    await waitForHttp(`${this.httpUrl}/healthz`, "relay", RELAY_READY_TIMEOUT_MS, () => proc.isRunning());
+    await waitForHttp(`${this.httpUrl}/healthz`, "relay", { timeoutMs: RELAY_READY_TIMEOUT_MS, alive: () => proc.isRunning(), ca: this.options.tls?.cert });
   }
 
   async restart(): Promise<void> {
