@@ -1,5 +1,8 @@
 // Headline figures of one scenario run, computed from the recorded data only.
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
+import { faultRecovery, type FaultRecovery } from "../analysis/fault-recovery.ts";
+import type { RecoveryBand } from "../analysis/recovery-band.ts";
+import type { Baseline } from "../analysis/time-to-recover.ts";
 import type { MessageRecord } from "../record/message-records.ts";
 import type { FaultRecord } from "../timeline/fault-timeline.ts";
 import { percentiles, type Percentiles } from "./percentiles.ts";
@@ -22,6 +25,7 @@ export interface FaultWindow {
   before: WindowFigures;
   during: WindowFigures | null;
   after: WindowFigures | null;
+  recovery: FaultRecovery;
 }
 
 export interface ScenarioFigures {
@@ -37,6 +41,9 @@ export interface ScenarioFigures {
     rejected: number;
   };
   deliveryLatencyMs: Percentiles;
+  /** the steady phase before the first fault: what recovery is measured against */
+  baseline: Baseline & { from: number; to: number; sent: number };
+  recoveryBand: RecoveryBand;
   connections: { drops: number; failovers: number; failedAttempts: number; backoffs: number };
   windows: FaultWindow[];
 }
@@ -48,19 +55,31 @@ export function windowFigures(records: MessageRecord[], from: number, to: number
   return { from, to, sent: inside.length, delivered: delivered.length, latencyMs: percentiles(delivered.map((r) => r.latencyMs!)) };
 }
 
-export function scenarioFigures(records: MessageRecord[], events: ClientEvent[], faults: FaultRecord[], sendingWindow: { from: number; to: number }): ScenarioFigures {
+export interface FigureInput {
+  records: MessageRecord[];
+  events: ClientEvent[];
+  faults: FaultRecord[];
+  sendingWindow: { from: number; to: number };
+  users: number;
+  band: RecoveryBand;
+}
+
+export function scenarioFigures({ records, events, faults, sendingWindow, users, band }: FigureInput): ScenarioFigures {
   const conn = (kind: string) => events.filter((e) => e.ev === "conn" && e.kind === kind).length;
   const injects = faults.filter((f) => f.event === "inject");
   const firstFault = Math.min(sendingWindow.to, ...injects.map((f) => f.requestedAt));
-  const baseline = windowFigures(records, sendingWindow.from, firstFault);
+  const before = windowFigures(records, sendingWindow.from, firstFault);
+  const baseline = { from: before.from, to: before.to, sent: before.sent, successRate: before.sent ? before.delivered / before.sent : null, p95Ms: before.latencyMs.p95 };
   const windows = [...new Set(injects.map((f) => f.entry))].map((entry): FaultWindow => {
     const inject = injects.find((f) => f.entry === entry)!;
     const heal = faults.find((f) => f.event === "heal" && f.entry === entry) ?? null;
+    const nextFault = Math.min(sendingWindow.to, ...injects.filter((f) => f.requestedAt > (heal?.appliedAt ?? inject.appliedAt)).map((f) => f.requestedAt));
     return {
       entry, kind: inject.kind, target: inject.target, injectedAt: inject.appliedAt, healedAt: heal?.appliedAt ?? null,
-      before: baseline,
+      before,
       during: windowFigures(records, inject.appliedAt, heal?.requestedAt ?? sendingWindow.to),
-      after: heal ? windowFigures(records, heal.appliedAt, Math.min(sendingWindow.to, ...injects.filter((f) => f.requestedAt > heal.appliedAt).map((f) => f.requestedAt))) : null,
+      after: heal ? windowFigures(records, heal.appliedAt, nextFault) : null,
+      recovery: faultRecovery({ records, events, inject, heal, until: nextFault, users, baseline, band }),
     };
   });
   return {
@@ -75,6 +94,8 @@ export function scenarioFigures(records: MessageRecord[], events: ClientEvent[],
       rejected: records.filter((r) => r.rejected !== null).length,
     },
     deliveryLatencyMs: percentiles(records.filter((r) => r.latencyMs !== null).map((r) => r.latencyMs!)),
+    baseline,
+    recoveryBand: band,
     connections: { drops: conn("dropped"), failovers: conn("failover"), failedAttempts: conn("failed"), backoffs: conn("backoff") },
     windows,
   };

@@ -18,7 +18,6 @@ import type { TimelineEntry } from "../timeline/timeline-entry.ts";
 
 /** How long k6 may take from launch to its first record before the run is declared failed. */
 const K6_START_TIMEOUT_MS = 120_000;
-const CONTACTS_PER_USER = 5;
 const ONE_TIME_PREKEYS = 20;
 
 export interface ScenarioResult {
@@ -53,7 +52,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   const dir = join(ctx.runDir, plan.name);
   mkdirSync(dir, { recursive: true });
   ctx.log(`[${plan.name}] generating ${load.users} users (identities, prekeys, social graph, seed ${load.seed})`);
-  const population = await generatePopulation({ users: load.users, seed: load.seed, contactsPerUser: CONTACTS_PER_USER, oneTimePrekeys: ONE_TIME_PREKEYS });
+  const population = await generatePopulation({ users: load.users, seed: load.seed, contactsPerUser: load.contacts, oneTimePrekeys: ONE_TIME_PREKEYS });
   const populationFile = join(dir, "population.json");
   writeFileSync(populationFile, JSON.stringify(population));
 
@@ -106,7 +105,8 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
 
   const records = buildMessageRecords(events);
   const started = progress.startedAt ?? Date.now();
-  const figures = scenarioFigures(records, events, faults, { from: started + load.warmupS * 1000, to: started + (load.warmupS + load.durationS) * 1000 });
+  const sendingWindow = { from: started + load.warmupS * 1000, to: started + (load.warmupS + load.durationS) * 1000 };
+  const figures = scenarioFigures({ records, events, faults, sendingWindow, users: load.users, band: plan.recovery });
   writeJsonLines(join(dir, "faults.jsonl"), faults);
   writeJsonLines(join(dir, "messages.jsonl"), records);
   writeJsonLines(join(dir, "events.jsonl"), mergeByTime(events, faults));

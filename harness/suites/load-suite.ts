@@ -5,12 +5,16 @@ import { basename, join } from "node:path";
 import { InputError } from "../errors.ts";
 import { DURATION_FORMAT, parseDurationMs } from "../timeline/duration.ts";
 import { validateTimeline } from "../timeline/validate-timeline.ts";
+import { DEFAULT_RECOVERY_BAND, type RecoveryBand } from "../analysis/recovery-band.ts";
+import type { TimelineEntry } from "../timeline/timeline-entry.ts";
 import type { LoadShape, ScenarioPlan, SuitePlan } from "./scenario-plan.ts";
 
 export const SUITES_DIR = "fixtures/suites";
 export const SCENARIOS_DIR = "scenarios";
 
-const SCENARIO_FIELDS = new Set(["scenario", "name", "users", "rate", "warmup", "duration", "drain", "seed", "relay", "k6Env", "timeline"]);
+export const TIMELINES_DIR = "fixtures/timelines";
+
+const SCENARIO_FIELDS = new Set(["scenario", "name", "users", "rate", "warmup", "duration", "drain", "seed", "contacts", "backlog", "relay", "k6Env", "timeline", "recovery"]);
 
 export function availableScenarios(): string[] {
   return readdirSync(SCENARIOS_DIR).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3)).sort();
@@ -42,9 +46,40 @@ export function loadSuite(nameOrPath: string): SuitePlan {
   return { name: typeof suite.name === "string" ? suite.name : basename(source, ".json"), description: typeof suite.description === "string" ? suite.description : "", source, scenarios };
 }
 
-/** A scenario run with its own defaults and no faults (for --scenario outside a suite). */
+export function availableTimelines(): string[] {
+  return readdirSync(TIMELINES_DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+}
+
+/** A scenario outside the suite: its own defaults and its default timeline (fixtures/timelines/<scenario>.json, if any). */
 export function bareScenarioPlan(scenario: string): ScenarioPlan {
-  return scenarioPlan({ scenario }, `--scenario ${scenario}`);
+  const timeline = existsSync(join(TIMELINES_DIR, `${scenario}.json`)) ? scenario : [];
+  return scenarioPlan({ scenario, timeline }, `--scenario ${scenario}`);
+}
+
+/** A timeline given inline, or by the name of a file in fixtures/timelines. */
+function timelineOf(value: unknown, where: string): TimelineEntry[] {
+  if (typeof value !== "string") return validateTimeline(value ?? [], where);
+  const file = join(TIMELINES_DIR, `${value}.json`);
+  if (!existsSync(file)) throw new InputError(`${where}.timeline: no timeline named '${value}' (looked for ${file}); allowed: ${availableTimelines().join(", ")} or an inline array`);
+  try {
+    return validateTimeline(JSON.parse(readFileSync(file, "utf8")), file);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function recoveryBand(value: unknown, where: string): RecoveryBand {
+  if (value === undefined) return DEFAULT_RECOVERY_BAND;
+  if (typeof value !== "object" || value === null) throw new InputError(`${where}: must be an object with any of ${Object.keys(DEFAULT_RECOVERY_BAND).join(", ")}`);
+  const band = { ...DEFAULT_RECOVERY_BAND };
+  for (const [key, v] of Object.entries(value)) {
+    if (!(key in band)) throw new InputError(`${where}.${key}: unknown field; allowed: ${Object.keys(DEFAULT_RECOVERY_BAND).join(", ")}`);
+    const max = key === "minSuccess" ? 1 : Number.MAX_SAFE_INTEGER;
+    if (typeof v !== "number" || !(v >= 0 && v <= max)) throw new InputError(`${where}.${key}: ${JSON.stringify(v)} is not allowed; allowed: a number from 0 to ${max}`);
+    band[key as keyof RecoveryBand] = v;
+  }
+  return band;
 }
 
 function scenarioPlan(raw: unknown, where: string): ScenarioPlan {
@@ -58,7 +93,7 @@ function scenarioPlan(raw: unknown, where: string): ScenarioPlan {
     throw new InputError(`${where}.scenario: ${JSON.stringify(scenario)} is not a scenario; allowed: ${availableScenarios().join(", ")}`);
   }
   const load: Partial<LoadShape> = {};
-  for (const [field, key] of [["users", "users"], ["rate", "rate"], ["seed", "seed"]] as const) {
+  for (const [field, key] of [["users", "users"], ["rate", "rate"], ["seed", "seed"], ["contacts", "contacts"], ["backlog", "backlog"]] as const) {
     if (s[field] === undefined) continue;
     if (typeof s[field] !== "number" || !Number.isFinite(s[field]) || (s[field] as number) < 0) throw new InputError(`${where}.${field}: ${JSON.stringify(s[field])} is not allowed; allowed: a number >= 0`);
     load[key] = s[field] as number;
@@ -76,7 +111,8 @@ function scenarioPlan(raw: unknown, where: string): ScenarioPlan {
     load,
     relayEnv: stringMap(s.relay, `${where}.relay`),
     k6Env: stringMap(s.k6Env, `${where}.k6Env`),
-    timeline: validateTimeline(s.timeline ?? [], where),
+    timeline: timelineOf(s.timeline, where),
+    recovery: recoveryBand(s.recovery, `${where}.recovery`),
   };
 }
 

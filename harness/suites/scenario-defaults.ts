@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import type { LoadShape } from "./scenario-plan.ts";
 
-export const FALLBACK_LOAD: LoadShape = { users: 100, rate: 40, warmupS: 5, durationS: 60, drainS: 10, seed: 1 };
+export const FALLBACK_LOAD: LoadShape = { users: 100, rate: 40, warmupS: 5, durationS: 60, drainS: 10, seed: 1, contacts: 5, backlog: 0 };
 
 export function readScenarioDefaults(file: string): Record<string, number | string> {
   const match = /export const DEFAULTS\s*=\s*(\{[^}]*\})/.exec(readFileSync(file, "utf8"));
@@ -25,5 +25,6 @@ export function readScenarioDefaults(file: string): Record<string, number | stri
 export function resolveLoad(file: string, suite: Partial<LoadShape>, flags: Partial<LoadShape>): LoadShape {
   const fromFile = readScenarioDefaults(file);
   const pick = (key: keyof LoadShape): number => Number(flags[key] ?? suite[key] ?? fromFile[key] ?? FALLBACK_LOAD[key]);
-  return { users: pick("users"), rate: pick("rate"), warmupS: pick("warmupS"), durationS: pick("durationS"), drainS: pick("drainS"), seed: pick("seed") };
+  const keys = Object.keys(FALLBACK_LOAD) as (keyof LoadShape)[];
+  return Object.fromEntries(keys.map((k) => [k, pick(k)])) as unknown as LoadShape;
 }

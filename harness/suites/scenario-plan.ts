@@ -1,5 +1,6 @@
 // One scenario of a suite, validated and ready to run: which k6 file, with which settings,
 // relay configuration and fault timeline.
+import type { RecoveryBand } from "../analysis/recovery-band.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";
 
 export interface LoadShape {
@@ -10,6 +11,10 @@ export interface LoadShape {
   durationS: number;
   drainS: number;
   seed: number;
+  /** people each user writes to */
+  contacts: number;
+  /** messages queued for offline users before the scenario starts (0: none) */
+  backlog: number;
 }
 
 export interface ScenarioPlan {
@@ -24,6 +29,7 @@ export interface ScenarioPlan {
   /** extra variables for the k6 scenario (-e NAME=value) */
   k6Env: Record<string, string>;
   timeline: TimelineEntry[];
+  recovery: RecoveryBand;
 }
 
 export interface SuitePlan {

@@ -25,7 +25,7 @@ describe("suites", () => {
 
   it("reads a scenario's defaults from the top of its file, overridden by suite then flags", () => {
     expect(readScenarioDefaults("scenarios/steady.ts")).toMatchObject({ users: 100, rate: 40, durationS: 60 });
-    expect(resolveLoad("scenarios/steady.ts", { users: 30, rate: 5 }, { rate: 9 })).toEqual({ users: 30, rate: 9, warmupS: 5, durationS: 60, drainS: 10, seed: 1 });
+    expect(resolveLoad("scenarios/steady.ts", { users: 30, rate: 5 }, { rate: 9 })).toEqual({ users: 30, rate: 9, warmupS: 5, durationS: 60, drainS: 10, seed: 1, contacts: 5, backlog: 0 });
   });
 });
 

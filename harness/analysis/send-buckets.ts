@@ -1,0 +1,23 @@
+// Messages grouped by the second (bucket) they were sent in: how many, how many arrived, p95.
+import type { MessageRecord } from "../record/message-records.ts";
+import { percentile } from "../report/percentiles.ts";
+
+export interface SendBucket {
+  from: number;
+  sent: number;
+  delivered: number;
+  p95: number | null;
+}
+
+export function sendBuckets(records: MessageRecord[], from: number, to: number, bucketMs: number): SendBucket[] {
+  const count = Math.max(0, Math.ceil((to - from) / bucketMs));
+  const latencies: number[][] = Array.from({ length: count }, () => []);
+  const sent = new Array<number>(count).fill(0);
+  for (const r of records) {
+    const i = Math.floor((r.sentAt - from) / bucketMs);
+    if (i < 0 || i >= count) continue;
+    sent[i]++;
+    if (r.latencyMs !== null) latencies[i].push(r.latencyMs);
+  }
+  return sent.map((n, i) => ({ from: from + i * bucketMs, sent: n, delivered: latencies[i].length, p95: percentile(latencies[i].sort((a, b) => a - b), 95) }));
+}
