@@ -29,3 +29,25 @@ export async function buildImage(dir: string, name: string): Promise<void> {
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
 }
+
+/**
+ * Removes all but the `keep` newest tags of a repository (e.g. relay images of older bundles).
+ * An image a container still uses is refused by the engine and stays; that is fine.
+ */
+export async function pruneOldTags(repository: string, keep: number, log?: (line: string) => void): Promise<void> {
+  const client = await getContainerRuntimeClient();
+  const docker = client.container.dockerode;
+  const pattern = new RegExp(`(^|/)${repository.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:`);
+  const images = (await docker.listImages()).filter((image) => (image.RepoTags ?? []).some((tag) => pattern.test(tag)));
+  images.sort((a, b) => b.Created - a.Created);
+  for (const image of images.slice(keep)) {
+    for (const tag of (image.RepoTags ?? []).filter((t) => pattern.test(t))) {
+      try {
+        await docker.getImage(tag).remove();
+        log?.(`   removed old image ${tag}`);
+      } catch {
+        // still in use, or already gone
+      }
+    }
+  }
+}

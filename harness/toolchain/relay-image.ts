@@ -11,12 +11,15 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildRelayBundle } from "../../fixtures/relay/build-relay-bundle.ts";
 import { EnvironmentError } from "../errors.ts";
-import { buildImage, imageExists, tryPullImage } from "./image-store.ts";
+import { buildImage, imageExists, pruneOldTags, tryPullImage } from "./image-store.ts";
 import { imagePolicy, type ImagePolicy } from "./image-policy.ts";
 import { copyNodeRuntime } from "./node-runtime-files.ts";
 import type { ResolvedImage } from "./resolved-image.ts";
 import { PROJECT_ROOT } from "./tools-dir.ts";
 import { LOCAL_IMAGES, OFFICIAL_IMAGES } from "./versions.ts";
+
+/** Relay images of older bundles kept besides the newest (another checkout may still use them). */
+const KEEP_RELAY_IMAGES = 3;
 
 export const RELAY_BUNDLE_PATH = join(PROJECT_ROOT, "dist", "relay.mjs");
 const ONLINE_DOCKERFILE = join(PROJECT_ROOT, "fixtures", "relay", "Dockerfile");
@@ -81,4 +84,5 @@ async function buildInTemp(name: string, log: (line: string) => void, how: strin
     rmSync(dir, { recursive: true, force: true });
   }
   log(`   done: ${name} in ${Date.now() - started} ms`);
+  await pruneOldTags(LOCAL_IMAGES.relayRepository, KEEP_RELAY_IMAGES, log).catch(() => {});
 }
