@@ -24,11 +24,11 @@ export interface ContainerEngine {
 
 export const INSTALL_ENGINE_FIX = "apt-get install -y podman runc (or install Docker)";
 
-export function candidateSockets(): string[] {
+export function candidateSockets(env: NodeJS.ProcessEnv = process.env): string[] {
   const list: string[] = [];
-  if (process.env.DOCKER_HOST) list.push(process.env.DOCKER_HOST);
+  if (env.DOCKER_HOST) list.push(env.DOCKER_HOST);
   list.push("unix:///var/run/docker.sock", "unix:///run/podman/podman.sock");
-  if (process.env.XDG_RUNTIME_DIR) list.push(`unix://${join(process.env.XDG_RUNTIME_DIR, "podman", "podman.sock")}`);
+  if (env.XDG_RUNTIME_DIR) list.push(`unix://${join(env.XDG_RUNTIME_DIR, "podman", "podman.sock")}`);
   return [...new Set(list)];
 }
 
@@ -80,7 +80,10 @@ let cached: ContainerEngine | undefined;
 
 /** Finds (or starts) an engine and points this process's Testcontainers at it. Throws EnvironmentError with the fix. */
 export async function ensureContainerEngine(options: EnsureEngineOptions = {}): Promise<ContainerEngine> {
-  if (cached && (await probeEngine(cached.socket))) return cached;
+  if (cached && (await probeEngine(cached.socket))) {
+    await useEngine(cached);
+    return cached;
+  }
   let engine = await detectContainerEngine();
   if (!engine && options.start !== false) engine = await startPodman(options);
   if (!engine) {
