@@ -10,8 +10,8 @@
 //   type 2 "c2s"   payload: bytes the client sent towards the upstream, as received
 //   type 3 "s2c"   payload: bytes the upstream sent towards the client, as received
 //   type 4 "close" payload JSON { side: "client" | "upstream", how: "fin" | "reset" | "<error code>" }
-// Connection ids count from 1 per tap. Writes to the file are buffered by a WriteStream and
-// flushed by stop().
+// Connection ids count from 1 per tap. Writes to the file are buffered by a WriteStream;
+// flush() waits for them while the tap runs, stop() flushes and closes the file.
 //
 // How faults behind the tap look to the client: upstream refused or reset -> the client gets a
 // reset (RST); upstream FIN -> FIN (half-close kept); upstream silent -> silence. The one visible
@@ -41,6 +41,8 @@ export interface TrafficTapOptions {
 export class TrafficTap {
   private readonly sockets = new Set<Socket>();
   private nextConnection = 0;
+  private pendingWrites = 0;
+  private flushed: (() => void)[] = [];
   private stopping: Promise<void> | null = null;
 
   private constructor(private readonly server: Server, private readonly out: WriteStream, readonly port: number, readonly options: TrafficTapOptions) {}
@@ -72,6 +74,12 @@ export class TrafficTap {
   /** connections accepted so far */
   get connections(): number {
     return this.nextConnection;
+  }
+
+  /** Resolves once every chunk recorded so far is in the file (the tap keeps running). */
+  flush(): Promise<void> {
+    if (this.pendingWrites === 0) return Promise.resolve();
+    return new Promise((resolve) => this.flushed.push(resolve));
   }
 
   /** Closes the listener and every connection, then flushes and closes the capture file. */
@@ -121,8 +129,11 @@ export class TrafficTap {
     header.writeUInt32BE(connection, 1);
     header.writeDoubleBE(Date.now(), 5);
     header.writeUInt32BE(data.length, 13);
+    this.pendingWrites++;
     this.out.write(header);
-    this.out.write(data);
+    this.out.write(data, () => {
+      if (--this.pendingWrites === 0) for (const resolve of this.flushed.splice(0)) resolve();
+    });
   }
 }
 
