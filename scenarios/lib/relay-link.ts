@@ -77,8 +77,11 @@ export class RelayLink {
     const current = () => generation === this.generation && !this.stopped;
     this.later(() => current() && !this.ready && this.fail(`not logged in after ${this.options.connectTimeoutMs} ms`), this.options.connectTimeoutMs);
 
+    socket.onopen = () => {
+      if (!current()) closeWhenSafe(socket);
+    };
     socket.onmessage = (event) => {
-      if (!current()) return;
+      if (!current()) return closeWhenSafe(socket);
       this.lastFrameAt = Date.now();
       const frame = decodeRelayFrame(String(event?.data ?? ""));
       if (!frame) return;
@@ -154,11 +157,7 @@ export class RelayLink {
     this.timers = [];
     const socket = this.socket;
     this.socket = null;
-    try {
-      socket?.close();
-    } catch {
-      // already closed
-    }
+    if (socket) closeWhenSafe(socket);
   }
 
   private later(task: () => unknown, delayMs: number): void {
@@ -167,5 +166,21 @@ export class RelayLink {
       task();
     }, delayMs);
     this.timers.push(timer);
+  }
+}
+
+/**
+ * Closes a socket that has opened. k6's close() on a socket still connecting blocks the whole VU
+ * until the dial ends (forever behind a silent drop), so such a socket is left to finish
+ * dialing: its late open is closed then, and its events are ignored (stale generation).
+ */
+const OPEN = 1;
+
+function closeWhenSafe(socket: WebSocket): void {
+  if (socket.readyState !== OPEN) return;
+  try {
+    socket.close();
+  } catch {
+    // already closing
   }
 }
