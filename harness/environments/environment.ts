@@ -23,8 +23,10 @@ export interface RelayControl {
   /** freeze (SIGSTOP / container pause) and thaw; no-op when not frozen */
   pause(): Promise<void>;
   resume(): Promise<void>;
-  /** the relay's /metrics URL from the host */
-  metricsUrl(): string;
+  /** the relay's /metrics (Prometheus text); rejects while it is down */
+  metrics(): Promise<string>;
+  /** everything the relay has printed (all its runs in this environment) */
+  logs(): Promise<string>;
 }
 
 export interface Environment {

@@ -1,10 +1,13 @@
 // Headline figures of one scenario run, computed from the recorded data only.
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
+import { connEvents, pathShare, type PathShareSample } from "../analysis/connection-timeline.ts";
+import { failoverTimes, type FailoverTimes } from "../analysis/failover-times.ts";
 import { faultRecovery, type FaultRecovery } from "../analysis/fault-recovery.ts";
 import type { RecoveryBand } from "../analysis/recovery-band.ts";
 import type { Baseline } from "../analysis/time-to-recover.ts";
 import type { MessageRecord } from "../record/message-records.ts";
 import type { FaultRecord } from "../timeline/fault-timeline.ts";
+import type { TimelineEntry } from "../timeline/timeline-entry.ts";
 import { percentiles, type Percentiles } from "./percentiles.ts";
 
 export interface WindowFigures {
@@ -26,6 +29,8 @@ export interface FaultWindow {
   during: WindowFigures | null;
   after: WindowFigures | null;
   recovery: FaultRecovery;
+  /** path faults only: users on the blocked paths, and how fast they got onto an open one */
+  failover: FailoverTimes | null;
 }
 
 export interface ScenarioFigures {
@@ -46,6 +51,8 @@ export interface ScenarioFigures {
   recoveryBand: RecoveryBand;
   connections: { drops: number; failovers: number; failedAttempts: number; backoffs: number };
   windows: FaultWindow[];
+  /** once a second over the sending window: users connected, and through which path */
+  pathShare: PathShareSample[];
 }
 
 /** Messages sent in [from, to): how many, how many arrived, and how fast. */
@@ -59,13 +66,15 @@ export interface FigureInput {
   records: MessageRecord[];
   events: ClientEvent[];
   faults: FaultRecord[];
+  timeline: TimelineEntry[];
   sendingWindow: { from: number; to: number };
   users: number;
   band: RecoveryBand;
 }
 
-export function scenarioFigures({ records, events, faults, sendingWindow, users, band }: FigureInput): ScenarioFigures {
-  const conn = (kind: string) => events.filter((e) => e.ev === "conn" && e.kind === kind).length;
+export function scenarioFigures({ records, events, faults, timeline, sendingWindow, users, band }: FigureInput): ScenarioFigures {
+  const conns = connEvents(events);
+  const conn = (kind: string) => conns.filter((e) => e.kind === kind).length;
   const injects = faults.filter((f) => f.event === "inject");
   const firstFault = Math.min(sendingWindow.to, ...injects.map((f) => f.requestedAt));
   const before = windowFigures(records, sendingWindow.from, firstFault);
@@ -80,6 +89,7 @@ export function scenarioFigures({ records, events, faults, sendingWindow, users,
       during: windowFigures(records, inject.appliedAt, heal?.requestedAt ?? sendingWindow.to),
       after: heal ? windowFigures(records, heal.appliedAt, nextFault) : null,
       recovery: faultRecovery({ records, events, inject, heal, until: nextFault, users, baseline, band }),
+      failover: blockedPaths(timeline, entry) ? failoverTimes(conns, blockedPaths(timeline, entry)!, inject.appliedAt, heal?.appliedAt ?? sendingWindow.to) : null,
     };
   });
   return {
@@ -98,5 +108,13 @@ export function scenarioFigures({ records, events, faults, sendingWindow, users,
     recoveryBand: band,
     connections: { drops: conn("dropped"), failovers: conn("failover"), failedAttempts: conn("failed"), backoffs: conn("backoff") },
     windows,
+    pathShare: pathShare(conns, sendingWindow.from, sendingWindow.to),
   };
+}
+
+const BLOCKING_KINDS = new Set(["blackhole", "reset"]);
+
+function blockedPaths(timeline: TimelineEntry[], index: number): string[] | null {
+  const entry = timeline.find((e) => e.index === index);
+  return entry && BLOCKING_KINDS.has(entry.kind) ? entry.paths : null;
 }

@@ -1,23 +1,24 @@
-// One scenario from start to figures: population, k6 on the scenario file, the fault timeline on
-// the load's clock, live progress, and the recorded data (events, messages, faults) on disk.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// One scenario from start to figures: population (and backlog), k6 on the scenario file with the
+// fault timeline, then the recorded data on disk, the figures and the checks.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
-import type { Environment } from "../environments/environment.ts";
+import type { CheckResult } from "../checks/check-result.ts";
+import { privacyCheck } from "../checks/privacy-check.ts";
+import type { TappedEnvironment } from "../environments/tap-paths.ts";
 import { generatePopulation } from "../load/population.ts";
-import { k6Files, startK6 } from "../load/run-k6.ts";
-import { LiveStats } from "../progress/live-stats.ts";
-import { ProgressPrinter, type ProgressState } from "../progress/progress-line.ts";
-import { ClientEventTail } from "../record/client-event-tail.ts";
+import { preloadBacklog, type BacklogFigures } from "../load/preload-backlog.ts";
+import { k6Files } from "../load/run-k6.ts";
 import { writeJsonLines } from "../record/json-lines.ts";
 import { buildMessageRecords } from "../record/message-records.ts";
+import { relayPeaks, type RelayPeaks } from "../record/relay-metrics-sampler.ts";
+import { relayStartups, type RelayStartup } from "../record/relay-startups.ts";
 import { scenarioFigures, type ScenarioFigures } from "../report/scenario-figures.ts";
 import type { LoadShape, ScenarioPlan } from "../suites/scenario-plan.ts";
-import { FaultTimeline, type FaultRecord } from "../timeline/fault-timeline.ts";
+import type { FaultRecord } from "../timeline/fault-timeline.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";
+import { driveLoad } from "./drive-load.ts";
 
-/** How long k6 may take from launch to its first record before the run is declared failed. */
-const K6_START_TIMEOUT_MS = 120_000;
 const ONE_TIME_PREKEYS = 20;
 
 export interface ScenarioResult {
@@ -34,6 +35,8 @@ export interface ScenarioResult {
   timeline: TimelineEntry[];
   faults: FaultRecord[];
   figures: ScenarioFigures;
+  relay: { peaks: RelayPeaks; startups: RelayStartup[]; backlog: BacklogFigures | null };
+  checks: CheckResult[];
   /** files of this scenario, relative to the run folder */
   files: Record<string, string>;
 }
@@ -42,7 +45,7 @@ export interface ScenarioContext {
   runId: string;
   runDir: string;
   k6Path: string;
-  env: Environment;
+  env: TappedEnvironment;
   interrupt: AbortSignal;
   tls: boolean;
   log: (line: string) => void;
@@ -55,69 +58,45 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   const population = await generatePopulation({ users: load.users, seed: load.seed, contactsPerUser: load.contacts, oneTimePrekeys: ONE_TIME_PREKEYS });
   const populationFile = join(dir, "population.json");
   writeFileSync(populationFile, JSON.stringify(population));
+  const backlog = load.backlog > 0 ? await preloadBacklog(ctx.env.paths[0].url, load.backlog, ctx.log) : null;
 
   const files = k6Files(dir);
-  const events: ClientEvent[] = [];
-  const faults: FaultRecord[] = [];
-  const stats = new LiveStats();
-  const timeline = new FaultTimeline(plan.timeline, ctx.env, (record) => {
-    faults.push(record);
-    if (!record.ok) ctx.log(`[${plan.name}] ${record.event} of timeline[${record.entry}] (${record.kind}) failed: ${record.error}`);
+  const driven = await driveLoad({
+    name: plan.name, k6Path: ctx.k6Path, scenarioFile: plan.file, files, timeline: plan.timeline, env: ctx.env, users: load.users,
+    totalS: load.warmupS + load.durationS + load.drainS, interrupt: ctx.interrupt, log: ctx.log,
+    k6Env: {
+      RUN_ID: ctx.runId, POPULATION: populationFile, ENDPOINTS: ctx.env.paths.map((p) => `${p.name}=${p.url}`).join(","),
+      USERS: String(load.users), RATE: String(load.rate), WARMUP_S: String(load.warmupS), DURATION_S: String(load.durationS), DRAIN_S: String(load.drainS), SEED: String(load.seed),
+      ...(ctx.tls ? { TLS_INSECURE: "1" } : {}),
+      ...plan.k6Env,
+    },
   });
-  const progress: ProgressState = { scenario: plan.name, startedAt: null, totalS: load.warmupS + load.durationS + load.drainS, activeFaults: [], users: load.users, stats };
-  const tail = new ClientEventTail(files.console, (event) => {
-    events.push(event);
-    stats.add(event);
-    if (event.ev === "start" && progress.startedAt === null) {
-      progress.startedAt = event.t;
-      timeline.start(event.t);
-    }
-  });
-  const printer = new ProgressPrinter(progress);
-  const faultNames = setInterval(() => (progress.activeFaults = timeline.active().map((e) => `${e.kind}@${e.target}`)), 250);
 
-  const k6 = startK6(ctx.k6Path, plan.file, {
-    RUN_ID: ctx.runId, POPULATION: populationFile, ENDPOINTS: ctx.env.paths.map((p) => `${p.name}=${p.url}`).join(","),
-    USERS: String(load.users), RATE: String(load.rate), WARMUP_S: String(load.warmupS), DURATION_S: String(load.durationS), DRAIN_S: String(load.drainS), SEED: String(load.seed),
-    ...(ctx.tls ? { TLS_INSECURE: "1" } : {}),
-    ...plan.k6Env,
-  }, files);
-  const stopK6 = () => void k6.stop("SIGINT", 5000);
-  ctx.interrupt.addEventListener("abort", stopK6);
-  const startWatch = setTimeout(() => progress.startedAt === null && stopK6(), K6_START_TIMEOUT_MS);
-  tail.start();
-  printer.start();
-  let error: string | undefined;
-  try {
-    await k6.exited;
-  } finally {
-    ctx.interrupt.removeEventListener("abort", stopK6);
-    clearTimeout(startWatch);
-    clearInterval(faultNames);
-    await timeline.healAll();
-    await ctx.env.resetNetwork().catch((e: Error) => ctx.log(`[${plan.name}] resetting the network failed: ${e.message}`));
-    tail.stop();
-    printer.stop();
-  }
-  const k6ExitCode = k6.child.exitCode;
-  if (progress.startedAt === null && !ctx.interrupt.aborted) error = `k6 produced no start record within ${K6_START_TIMEOUT_MS} ms (exit code ${k6ExitCode}); last lines of ${files.log}:\n${tailOf(files.log)}`;
-  else if (k6ExitCode !== 0 && k6ExitCode !== 99 && !ctx.interrupt.aborted) error = `k6 exited with code ${k6ExitCode}; last lines of ${files.log}:\n${tailOf(files.log)}`;
-
+  const { events, faults } = driven;
   const records = buildMessageRecords(events);
-  const started = progress.startedAt ?? Date.now();
+  const started = driven.startedAt ?? Date.now();
   const sendingWindow = { from: started + load.warmupS * 1000, to: started + (load.warmupS + load.durationS) * 1000 };
-  const figures = scenarioFigures({ records, events, faults, sendingWindow, users: load.users, band: plan.recovery });
+  const figures = scenarioFigures({ records, events, faults, timeline: plan.timeline, sendingWindow, users: load.users, band: plan.recovery });
+  const relayLogs = await ctx.env.relay.logs();
+  const metricsText = await ctx.env.relay.metrics().catch(() => "");
+  await ctx.env.flushCaptures();
+  const checks = [await privacyCheck({ runId: ctx.runId, population, captures: ctx.env.captures(), extraTexts: [{ name: "relay log", text: relayLogs }, { name: "relay /metrics", text: metricsText }] })];
+
   writeJsonLines(join(dir, "faults.jsonl"), faults);
   writeJsonLines(join(dir, "messages.jsonl"), records);
   writeJsonLines(join(dir, "events.jsonl"), mergeByTime(events, faults));
+  writeJsonLines(join(dir, "relay-metrics.jsonl"), driven.relaySamples);
   const relative = (f: string) => join(plan.name, f);
   return {
     name: plan.name, scenario: plan.scenario,
-    status: ctx.interrupt.aborted ? "interrupted" : error ? "failed" : "completed", ...(error ? { error } : {}),
-    load, startedAt: progress.startedAt, endedAt: Date.now(), k6ExitCode, thresholdsPassed: k6ExitCode === 0,
+    status: ctx.interrupt.aborted ? "interrupted" : driven.error ? "failed" : "completed", ...(driven.error ? { error: driven.error } : {}),
+    load, startedAt: driven.startedAt, endedAt: Date.now(), k6ExitCode: driven.k6ExitCode, thresholdsPassed: driven.k6ExitCode === 0,
     timeline: plan.timeline, faults, figures,
+    relay: { peaks: relayPeaks(driven.relaySamples), startups: relayStartups(relayLogs), backlog },
+    checks,
     files: {
       events: relative("events.jsonl"), messages: relative("messages.jsonl"), faults: relative("faults.jsonl"), population: relative("population.json"),
+      relayMetrics: relative("relay-metrics.jsonl"), captures: relative("captures"),
       k6Metrics: relative("k6-metrics.jsonl"), k6Console: relative("k6-console.jsonl"), k6Summary: relative("k6-summary.json"), k6Log: relative("k6.log"),
     },
   };
@@ -130,12 +109,4 @@ function mergeByTime(events: ClientEvent[], faults: FaultRecord[]): object[] {
     ...faults.map((f) => ({ t: f.appliedAt, record: { ev: `fault_${f.event}`, ...f, t: f.appliedAt } })),
   ];
   return all.sort((a, b) => a.t - b.t).map((x) => x.record);
-}
-
-function tailOf(file: string, lines = 15): string {
-  try {
-    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no log)";
-  }
 }

@@ -3,7 +3,7 @@
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { EXIT, type ExitCode } from "../cli/exit-codes.ts";
-import type { Environment } from "../environments/environment.ts";
+import { tapPaths, type TappedEnvironment } from "../environments/tap-paths.ts";
 import { killAllProcesses } from "../environments/local/managed-process.ts";
 import { makeRunCertificate } from "../environments/run-certificate.ts";
 import { selectEnvironment } from "../environments/select-environment.ts";
@@ -45,9 +45,13 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
   try {
     for (const [i, plan] of plans.entries()) {
       if (interrupt.aborted) break;
-      let env: Environment | null = null;
+      let env: TappedEnvironment | null = null;
       try {
-        env = await startEnvironment(selection.kind, { runId, logDir: runDir, relayEnv: plan.relayEnv, certificate, log });
+        const started = await startEnvironment(selection.kind, { runId, logDir: runDir, relayEnv: plan.relayEnv, certificate, log });
+        env = await tapPaths(started, (p) => p.kind === "proxy", join(runDir, plan.name, "captures")).catch(async (e) => {
+          await started.stop();
+          throw e;
+        });
         summary.environment.versions = { ...summary.environment.versions, ...env.versions };
         if (interrupt.aborted) break;
         const result = await runScenario(plan, loads[i], { runId, runDir, k6Path, env, interrupt, tls: flags.tls, log });

@@ -84,7 +84,7 @@ describe("privacy of what a volunteer proxy forwards (real relay, real toxiproxy
     await exchange(bob, alice, ["1.1", "1.2", "1.3"]);
     await exchange(alice, bob, ["0.6"]);
     const population = { members: [alice.member, bob.member] };
-    const metrics = await (await fetch(tapped.relay.metricsUrl())).text();
+    const metrics = await tapped.relay.metrics();
     await tapped.flushCaptures();
 
     const clean = await privacyCheck({ runId: RUN, population, captures: tapped.captures(), extraTexts: [{ name: "relay.log", text: readFileSync(join(logDir, "relay.log"), "utf8") }, { name: "relay metrics", text: metrics }] });

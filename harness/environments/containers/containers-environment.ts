@@ -6,7 +6,9 @@ import { ensureImages } from "../../toolchain/images.ts";
 import type { Environment, NetworkPath, RelayControl } from "../environment.ts";
 import type { EnvironmentOptions } from "../environment-options.ts";
 import { PATH_PLAN } from "../network-paths.ts";
+import { httpGetText } from "../http-get-text.ts";
 import { waitForHttp } from "../wait-for-http.ts";
+import { containerLogs } from "./engine-container.ts";
 import { RelayContainer, type StartedRelayContainer } from "./relay-container.ts";
 import { ToxiproxyContainer, type StartedToxiproxyContainer } from "./toxiproxy-container.ts";
 
@@ -20,8 +22,14 @@ class ContainerRelay implements RelayControl {
 
   constructor(private readonly container: StartedRelayContainer, private readonly ca: string | undefined) {}
 
-  metricsUrl(): string {
-    return this.url("/metrics");
+  async metrics(): Promise<string> {
+    const { status, body } = await httpGetText(this.url("/metrics"), { ca: this.ca });
+    if (status !== 200) throw new Error(`relay /metrics answered HTTP ${status}`);
+    return body;
+  }
+
+  logs(): Promise<string> {
+    return containerLogs(this.container.getId());
   }
 
   async restart(): Promise<void> {

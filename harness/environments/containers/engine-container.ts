@@ -26,3 +26,21 @@ export async function pauseContainer(id: string): Promise<void> {
 export async function unpauseContainer(id: string): Promise<void> {
   await (await engineContainer(id)).unpause();
 }
+
+/** Everything a container printed (stdout and stderr), as text. */
+export async function containerLogs(id: string): Promise<string> {
+  const raw = (await (await engineContainer(id)).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+  return demultiplex(raw);
+}
+
+/** The engine frames each chunk with an 8-byte header (stream, 0, 0, 0, size as uint32 BE) when there is no TTY. */
+function demultiplex(raw: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= raw.length && raw[offset] <= 2 && raw.readUInt16BE(offset + 1) === 0 && raw[offset + 3] === 0) {
+    const size = raw.readUInt32BE(offset + 4);
+    parts.push(raw.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return offset === 0 ? raw.toString("utf8") : Buffer.concat(parts).toString("utf8");
+}

@@ -1,5 +1,7 @@
 // The relay as a child process (`node dist/relay.mjs`), restarted on the same ports and store.
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { httpGetText } from "../http-get-text.ts";
 import type { RelayControl } from "../environment.ts";
 import { waitForHttp } from "../wait-for-http.ts";
 import { startProcess, type ManagedProcess } from "./managed-process.ts";
@@ -26,8 +28,18 @@ export class LocalRelay implements RelayControl {
     return `${this.options.tls ? "https" : "http"}://127.0.0.1:${this.options.ports[0]}`;
   }
 
-  metricsUrl(): string {
-    return `${this.httpUrl}/metrics`;
+  async metrics(): Promise<string> {
+    const { status, body } = await httpGetText(`${this.httpUrl}/metrics`, { ca: this.options.tls?.cert });
+    if (status !== 200) throw new Error(`relay /metrics answered HTTP ${status}`);
+    return body;
+  }
+
+  async logs(): Promise<string> {
+    return readFile(this.logFile, "utf8").catch(() => "");
+  }
+
+  private get logFile(): string {
+    return join(this.options.logDir, "relay.log");
   }
 
   async start(): Promise<void> {
@@ -38,7 +50,7 @@ export class LocalRelay implements RelayControl {
         RELAY_LISTEN: ports.map((p) => `127.0.0.1:${p}`).join(","), RELAY_DATA_DIR: dataDir, ...this.options.env,
         ...(this.options.tls ? { RELAY_TLS_CERT: this.options.tls.certFile, RELAY_TLS_KEY: this.options.tls.keyFile } : {}),
       },
-      logFile: join(this.options.logDir, "relay.log"),
+      logFile: this.logFile,
     });
     this.process = proc;
     await waitForHttp(`${this.httpUrl}/healthz`, "relay", { timeoutMs: RELAY_READY_TIMEOUT_MS, alive: () => proc.isRunning(), ca: this.options.tls?.cert });

@@ -1,0 +1,19 @@
+// A GET that also works against the run's own TLS certificate (`ca`), which fetch() cannot take.
+import { get as httpGet } from "node:http";
+import { get as httpsGet } from "node:https";
+
+export function httpGetText(url: string, options: { ca?: string; timeoutMs?: number } = {}): Promise<{ status: number; body: string }> {
+  const timeoutMs = options.timeoutMs ?? 1000;
+  return new Promise((resolve, reject) => {
+    const get = url.startsWith("https:") ? httpsGet : httpGet;
+    const request = get(url, { timeout: timeoutMs, ...(options.ca ? { ca: options.ca } : {}) }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (body += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on("error", reject);
+    });
+    request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on("error", reject);
+  });
+}

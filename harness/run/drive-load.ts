@@ -1,0 +1,94 @@
+// Runs k6 on a scenario while the fault timeline runs on the load's clock, with live progress
+// and relay metrics sampling; returns what was recorded. Everything is healed in `finally`.
+import { readFileSync } from "node:fs";
+import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
+import type { Environment } from "../environments/environment.ts";
+import { startK6, type K6Files } from "../load/run-k6.ts";
+import { LiveStats } from "../progress/live-stats.ts";
+import { ProgressPrinter, type ProgressState } from "../progress/progress-line.ts";
+import { ClientEventTail } from "../record/client-event-tail.ts";
+import { RelayMetricsSampler, type RelaySample } from "../record/relay-metrics-sampler.ts";
+import { FaultTimeline, type FaultRecord } from "../timeline/fault-timeline.ts";
+import type { TimelineEntry } from "../timeline/timeline-entry.ts";
+
+/** How long k6 may take from launch to its first record before the run is declared failed. */
+const K6_START_TIMEOUT_MS = 120_000;
+
+export interface LoadDrive {
+  name: string;
+  k6Path: string;
+  scenarioFile: string;
+  k6Env: Record<string, string>;
+  files: K6Files;
+  timeline: TimelineEntry[];
+  env: Environment;
+  users: number;
+  totalS: number;
+  interrupt: AbortSignal;
+  log: (line: string) => void;
+}
+
+export interface DrivenLoad {
+  events: ClientEvent[];
+  faults: FaultRecord[];
+  relaySamples: RelaySample[];
+  startedAt: number | null;
+  k6ExitCode: number | null;
+  error?: string;
+}
+
+export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
+  const events: ClientEvent[] = [];
+  const faults: FaultRecord[] = [];
+  const stats = new LiveStats();
+  const timeline = new FaultTimeline(d.timeline, d.env, (record) => {
+    faults.push(record);
+    if (!record.ok) d.log(`[${d.name}] ${record.event} of timeline[${record.entry}] (${record.kind}) failed: ${record.error}`);
+  });
+  const progress: ProgressState = { scenario: d.name, startedAt: null, totalS: d.totalS, activeFaults: [], users: d.users, stats };
+  const tail = new ClientEventTail(d.files.console, (event) => {
+    events.push(event);
+    stats.add(event);
+    if (event.ev === "start" && progress.startedAt === null) {
+      progress.startedAt = event.t;
+      timeline.start(event.t);
+    }
+  });
+  const printer = new ProgressPrinter(progress);
+  const sampler = new RelayMetricsSampler(d.env.relay);
+  const faultNames = setInterval(() => (progress.activeFaults = timeline.active().map((e) => `${e.kind}@${e.target}`)), 250);
+
+  const k6 = startK6(d.k6Path, d.scenarioFile, d.k6Env, d.files);
+  const stopK6 = () => void k6.stop("SIGINT", 5000);
+  d.interrupt.addEventListener("abort", stopK6);
+  const startWatch = setTimeout(() => progress.startedAt === null && stopK6(), K6_START_TIMEOUT_MS);
+  tail.start();
+  printer.start();
+  sampler.start();
+  let relaySamples: RelaySample[] = [];
+  try {
+    await k6.exited;
+  } finally {
+    d.interrupt.removeEventListener("abort", stopK6);
+    clearTimeout(startWatch);
+    clearInterval(faultNames);
+    await timeline.healAll();
+    await d.env.resetNetwork().catch((e: Error) => d.log(`[${d.name}] resetting the network failed: ${e.message}`));
+    relaySamples = await sampler.stop();
+    tail.stop();
+    printer.stop();
+  }
+  const k6ExitCode = k6.child.exitCode;
+  let error: string | undefined;
+  if (!d.interrupt.aborted && progress.startedAt === null) error = `k6 produced no start record within ${K6_START_TIMEOUT_MS} ms (exit code ${k6ExitCode}); last lines of ${d.files.log}:\n${tailOf(d.files.log)}`;
+  else if (!d.interrupt.aborted && k6ExitCode !== 0 && k6ExitCode !== 99) error = `k6 exited with code ${k6ExitCode}; last lines of ${d.files.log}:\n${tailOf(d.files.log)}`;
+  return { events, faults, relaySamples, startedAt: progress.startedAt, k6ExitCode, ...(error ? { error } : {}) };
+}
+
+function tailOf(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
