@@ -7,6 +7,8 @@ export interface MessageRecord {
   from: number;
   to: number;
   seq: number;
+  /** what kind of message the scenario sent ("chat", "chain"), if it said */
+  tag: string | null;
   sentAt: number;
   sentVia: string;
   resends: number;
@@ -27,7 +29,7 @@ export function buildMessageRecords(events: Iterable<ClientEvent>): MessageRecor
   const orphans: ClientEvent[] = [];
   const apply = (e: ClientEvent): boolean => {
     if (e.ev === "sent") {
-      records.set(e.id, { id: e.id, from: e.from, to: e.to, seq: e.seq, sentAt: e.t, sentVia: e.ep, resends: 0, ackedAt: null, ackedVia: null, deliveries: [], deliveredVia: null, latencyMs: null, decryptFailed: false, rejected: null });
+      records.set(e.id, { id: e.id, from: e.from, to: e.to, seq: e.seq, tag: e.tag ?? null, sentAt: e.t, sentVia: e.ep, resends: 0, ackedAt: null, ackedVia: null, deliveries: [], deliveredVia: null, latencyMs: null, decryptFailed: false, rejected: null });
       return true;
     }
     if (!("id" in e)) return true;

@@ -3,6 +3,7 @@ import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
 import { connEvents, pathShare, type PathShareSample } from "../analysis/connection-timeline.ts";
 import { failoverTimes, type FailoverTimes } from "../analysis/failover-times.ts";
 import { faultRecovery, type FaultRecovery } from "../analysis/fault-recovery.ts";
+import { byTag, phaseFigures, type KindFigures, type PhaseFigures } from "../analysis/message-kinds.ts";
 import type { RecoveryBand } from "../analysis/recovery-band.ts";
 import type { Baseline } from "../analysis/time-to-recover.ts";
 import type { MessageRecord } from "../record/message-records.ts";
@@ -53,6 +54,10 @@ export interface ScenarioFigures {
   windows: FaultWindow[];
   /** once a second over the sending window: users connected, and through which path */
   pathShare: PathShareSample[];
+  /** per kind of message the scenario sent */
+  byTag: Record<string, KindFigures>;
+  /** per phase the scenario announced (empty when it announced none) */
+  phases: PhaseFigures[];
 }
 
 /** Messages sent in [from, to): how many, how many arrived, and how fast. */
@@ -109,6 +114,8 @@ export function scenarioFigures({ records, events, faults, timeline, sendingWind
     connections: { drops: conn("dropped"), failovers: conn("failover"), failedAttempts: conn("failed"), backoffs: conn("backoff") },
     windows,
     pathShare: pathShare(conns, sendingWindow.from, sendingWindow.to),
+    byTag: byTag(records),
+    phases: phaseFigures(records, events, sendingWindow),
   };
 }
 

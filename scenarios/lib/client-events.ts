@@ -3,7 +3,7 @@
 // message that was lost, duplicated or late.
 
 export type ClientEvent =
-  | { ev: "sent"; id: string; from: number; to: number; seq: number; t: number; ep: string }
+  | { ev: "sent"; id: string; from: number; to: number; seq: number; t: number; ep: string; tag?: string }
   | { ev: "resent"; id: string; t: number; ep: string }
   | { ev: "acked"; id: string; t: number; ep: string }
   | { ev: "delivered"; id: string; from: number; to: number; t: number; sentAt: number; dup: boolean; ep: string }
@@ -12,6 +12,7 @@ export type ClientEvent =
   | { ev: "compose_failed"; from: number; to: number; t: number; reason: string }
   | { ev: "conn"; user: number; kind: "ready" | "connecting" | "failed" | "dropped" | "failover" | "backoff"; ep: string; t: number; reason?: string; delayMs?: number }
   | { ev: "start"; t: number; vus: number }
+  | { ev: "phase"; name: string; edge: "start" | "end"; t: number }
   | { ev: "tally"; vu: number; t: number; users: number; sent: number; acked: number; delivered: number; outbox: number; connected: number };
 
 export function recordEvent(event: ClientEvent): void {

@@ -29,8 +29,8 @@ export class RelayLink {
   private socket: WebSocket | null = null;
   private generation = 0;
   private endpointIndex = 0;
-  private failedInCycle = 0;
-  private cycles = 0;
+  /** connection attempts that failed since the last login */
+  private failedAttempts = 0;
   private ready = false;
   private stopped = false;
   private lastFrameAt = 0;
@@ -89,8 +89,7 @@ export class RelayLink {
         this.handlers.authFrame(frame.nonce).then((auth) => current() && socket.send(auth), (e) => this.fail(`auth failed: ${e}`));
       } else if (frame.type === "auth_ok") {
         this.ready = true;
-        this.failedInCycle = 0;
-        this.cycles = 0;
+        this.failedAttempts = 0;
         this.startPings(generation);
         this.handlers.onReady(endpoint, frame);
       } else {
@@ -110,28 +109,31 @@ export class RelayLink {
   private drop(reason: string): void {
     this.handlers.onConnectionEvent({ kind: "dropped", endpoint: this.endpoint.name, reason });
     this.abandon();
-    this.cycles = 1;
-    this.retryAfterBackoff();
+    this.failedAttempts = 0;
+    this.retryAfterBackoff(1);
   }
 
-  /** A connection attempt failed: try the next endpoint; after a full cycle, back off. */
+  /**
+   * A connection attempt failed. On the first pass through the endpoint list the client fails
+   * over to the next endpoint at once; once every endpoint has failed, it backs off before every
+   * further attempt (jittered, or fixed for the naive client), so an outage does not turn into a
+   * retry loop, and the end of one does not turn into a synchronized stampede.
+   */
   private fail(reason: string): void {
     this.handlers.onConnectionEvent({ kind: "failed", endpoint: this.endpoint.name, reason });
     this.abandon();
-    this.failedInCycle++;
     this.endpointIndex = (this.endpointIndex + 1) % this.options.endpoints.length;
-    if (this.failedInCycle < this.options.endpoints.length) {
+    const pastFirstPass = ++this.failedAttempts - this.options.endpoints.length;
+    if (pastFirstPass < 0) {
       this.handlers.onConnectionEvent({ kind: "failover", endpoint: this.endpoint.name });
       this.connect();
       return;
     }
-    this.failedInCycle = 0;
-    this.cycles++;
-    this.retryAfterBackoff();
+    this.retryAfterBackoff(pastFirstPass + 1);
   }
 
-  private retryAfterBackoff(): void {
-    const delayMs = reconnectDelayMs(this.options.backoff, this.cycles, this.options.random);
+  private retryAfterBackoff(attempt: number): void {
+    const delayMs = reconnectDelayMs(this.options.backoff, attempt, this.options.random);
     this.handlers.onConnectionEvent({ kind: "backoff", endpoint: this.endpoint.name, delayMs });
     this.later(() => this.connect(), delayMs);
   }

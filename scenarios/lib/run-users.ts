@@ -6,12 +6,19 @@ import { parseEndpoints } from "./endpoints.ts";
 import type { LoadSettings } from "./load-settings.ts";
 import { vuCount } from "./load-settings.ts";
 import type { Population } from "./population.ts";
-import { pick, seededRandom } from "./seeded-random.ts";
-import { SimulatedUser } from "./simulated-user.ts";
+import { pick, seededRandom, type Random } from "./seeded-random.ts";
+import { SimulatedUser, type UserContext } from "./simulated-user.ts";
 
 const TICK_MS = 100;
 
-export async function runUsers(settings: LoadSettings, population: Population): Promise<void> {
+/** What a scenario adds to plain conversations (e.g. chain letters). */
+export interface LoadPlugin {
+  onMessage?: UserContext["onMessage"];
+  /** every tick, with the VU's users and its seeded random source */
+  onTick?: (now: number, startedAt: number, users: SimulatedUser[], random: Random) => void;
+}
+
+export async function runUsers(settings: LoadSettings, population: Population, plugin: LoadPlugin = {}): Promise<void> {
   const vus = vuCount(settings);
   const vu = exec.vu.idInTest - 1;
   const random = seededRandom(settings.seed * 1000 + vu);
@@ -25,7 +32,7 @@ export async function runUsers(settings: LoadSettings, population: Population): 
     silenceTimeoutMs: settings.silenceTimeoutMs,
     random,
   };
-  const ctx = { runId: settings.runId, link, indexOf, userIdOf: (i: number) => population.members[i].userId, paddingBytes: settings.paddingBytes };
+  const ctx: UserContext = { runId: settings.runId, link, indexOf, userIdOf: (i: number) => population.members[i].userId, paddingBytes: settings.paddingBytes, onMessage: plugin.onMessage };
   const users: SimulatedUser[] = [];
   for (const member of members) users.push(await SimulatedUser.create(member, ctx));
 
@@ -48,9 +55,10 @@ export async function runUsers(settings: LoadSettings, population: Population): 
         budget += (ratePerVu * TICK_MS) / 1000;
         for (; budget >= 1; budget--) {
           const user = pick(users, random);
-          void user.compose(pick(user.member.contacts, random));
+          void user.compose(pick(user.member.contacts, random), { tag: "chat" });
         }
       }
+      if (now < sendUntil) plugin.onTick?.(now, startedAt, users, random);
       const delivered = users.reduce((n, u) => n + u.counts.delivered, 0);
       if (delivered !== lastDelivered) {
         lastDelivered = delivered;

@@ -13,7 +13,24 @@ import type { Endpoint } from "./endpoints.ts";
 import type { PopulationMember } from "./population.ts";
 import { RelayLink, type LinkOptions } from "./relay-link.ts";
 
-interface OutboxEntry { to: number; toId: string; body: string }
+interface OutboxEntry { to: number; toId: string; body: string; fwd?: number }
+
+/** What a message says once decrypted (the canary proves no one in the middle could read it). */
+export interface MessageContent {
+  canary: string;
+  sentAt: number;
+  pad: string;
+  /** a chain letter: which chain, and how many forwards from its origin */
+  chain?: { id: string; hop: number };
+}
+
+export interface ComposeOptions {
+  /** label carried into the records, e.g. "chat" or "chain" */
+  tag?: string;
+  chain?: MessageContent["chain"];
+  /** this message is one of `fwd` forwards of the same content (the relay's forward cap applies) */
+  fwd?: number;
+}
 interface PendingFetch { userId: string; resolve: (b: PrekeyBundle) => void }
 
 export interface UserContext {
@@ -24,11 +41,15 @@ export interface UserContext {
   userIdOf: (index: number) => string;
   /** bytes of padding added to every plaintext */
   paddingBytes: number;
+  /** called with every message that decrypts (not with duplicates) */
+  onMessage?: (user: SimulatedUser, from: number, content: MessageContent) => void;
 }
 
 export class SimulatedUser {
   readonly outbox = new Map<string, OutboxEntry>();
   readonly counts = { sent: 0, acked: 0, delivered: 0 };
+  /** the relay's forward cap, once a forward was refused for exceeding it */
+  forwardCap: number | null = null;
   private readonly seen = new Set<string>();
   private readonly fetches = new Map<string, PendingFetch>();
   private readonly link: RelayLink;
@@ -69,12 +90,13 @@ export class SimulatedUser {
   }
 
   /** Writes one message to contact `to` (a population index). */
-  async compose(to: number): Promise<void> {
+  async compose(to: number, options: ComposeOptions = {}): Promise<void> {
     const seq = ++this.seq;
     const id = `${this.member.index}.${seq}`;
     const toId = this.ctx.userIdOf(to);
     const sentAt = Date.now();
-    const plaintext = JSON.stringify({ canary: `CANARY-${this.ctx.runId}-${id}`, sentAt, pad: "x".repeat(this.ctx.paddingBytes) });
+    const content: MessageContent = { canary: `CANARY-${this.ctx.runId}-${id}`, sentAt, pad: "x".repeat(this.ctx.paddingBytes), ...(options.chain ? { chain: options.chain } : {}) };
+    const plaintext = JSON.stringify(content);
     let body: string;
     try {
       body = await this.sessions.encrypt(toId, id, utf8(plaintext));
@@ -82,16 +104,16 @@ export class SimulatedUser {
       recordEvent({ ev: "compose_failed", from: this.member.index, to, t: Date.now(), reason: String(e) });
       return;
     }
-    this.outbox.set(id, { to, toId, body });
+    this.outbox.set(id, { to, toId, body, ...(options.fwd ? { fwd: options.fwd } : {}) });
     this.counts.sent++;
     clientMetrics.messagesSent.add(1);
-    recordEvent({ ev: "sent", id, from: this.member.index, to, seq, t: sentAt, ep: this.link.endpoint.name });
+    recordEvent({ ev: "sent", id, from: this.member.index, to, seq, t: sentAt, ep: this.link.endpoint.name, ...(options.tag ? { tag: options.tag } : {}) });
     this.transmit(id);
   }
 
   private transmit(id: string): boolean {
     const entry = this.outbox.get(id);
-    return !!entry && this.link.send(encodeFrame({ type: "send", id, to: entry.toId, body: entry.body }));
+    return !!entry && this.link.send(encodeFrame({ type: "send", id, to: entry.toId, body: entry.body, ...(entry.fwd ? { fwd: entry.fwd } : {}) }));
   }
 
   private onReady(endpoint: Endpoint): void {
@@ -147,12 +169,13 @@ export class SimulatedUser {
     }
     this.seen.add(key);
     try {
-      const plaintext = JSON.parse(fromUtf8(await this.sessions.decrypt(frame.from, frame.id, frame.body)));
+      const plaintext = JSON.parse(fromUtf8(await this.sessions.decrypt(frame.from, frame.id, frame.body))) as MessageContent;
       const now = Date.now();
       this.counts.delivered++;
       clientMetrics.messagesDelivered.add(1);
       clientMetrics.deliveryLatency.add(now - plaintext.sentAt);
       recordEvent({ ev: "delivered", id: frame.id, from, to: this.member.index, t: now, sentAt: plaintext.sentAt, dup: false, ep: this.link.endpoint.name });
+      this.ctx.onMessage?.(this, from, plaintext);
     } catch (e) {
       clientMetrics.decryptFailures.add(1);
       recordEvent({ ev: "decrypt_failed", id: frame.id, from: frame.from, to: this.member.index, t: Date.now(), reason: String(e) });
@@ -172,6 +195,7 @@ export class SimulatedUser {
       setTimeout(() => this.transmit(id), frame.retryAfterMs ?? 500);
       return;
     }
+    if (frame.code === "too_many_recipients" && frame.limit !== undefined) this.forwardCap = frame.limit;
     this.outbox.delete(id);
     recordEvent({ ev: "send_rejected", id, t: Date.now(), code: frame.code });
   }

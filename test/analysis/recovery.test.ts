@@ -10,7 +10,7 @@ const T0 = 1_000_000;
 let n = 0;
 function message(sentAt: number, latencyMs: number | null, acked = true): MessageRecord {
   return {
-    id: `m${n++}`, from: 0, to: 1, seq: n, sentAt, sentVia: "direct-a", resends: 0, ackedAt: acked ? sentAt + 5 : null, ackedVia: acked ? "direct-a" : null,
+    id: `m${n++}`, from: 0, to: 1, seq: n, tag: null, sentAt, sentVia: "direct-a", resends: 0, ackedAt: acked ? sentAt + 5 : null, ackedVia: acked ? "direct-a" : null,
     deliveries: latencyMs === null ? [] : [sentAt + latencyMs], deliveredVia: latencyMs === null ? null : "direct-a", latencyMs, decryptFailed: false, rejected: null,
   };
 }
