@@ -2,18 +2,9 @@
 // numbers, deep nesting, long strings, prototype keys, invalid UTF-8 and binary frames.
 // Seeded, so a failing run can be replayed with the printed seed.
 
-export type FuzzFrame = { data: string | Buffer; binary: boolean; kind: string };
+export { seededRandom } from "../../scenarios/lib/seeded-random.ts";
 
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export type FuzzFrame = { data: string | Buffer; binary: boolean; kind: string };
 
 export class FuzzFrames {
   constructor(private readonly rnd: () => number, private readonly userIds: string[]) {}
