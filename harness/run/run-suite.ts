@@ -47,7 +47,9 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
       if (interrupt.aborted) break;
       let env: TappedEnvironment | null = null;
       try {
-        const started = await startEnvironment(selection.kind, { runId, logDir: runDir, relayEnv: plan.relayEnv, certificate, log });
+        const logDir = join(runDir, plan.name);
+        mkdirSync(logDir, { recursive: true });
+        const started = await startEnvironment(selection.kind, { runId, logDir, relayEnv: plan.relayEnv, certificate, log });
         env = await tapPaths(started, (p) => p.kind === "proxy", join(runDir, plan.name, "captures")).catch(async (e) => {
           await started.stop();
           throw e;

@@ -34,7 +34,7 @@ export function chainLetters(settings: ChainSettings): LoadPlugin {
     if (seen.has(chain.id) || chain.hop >= settings.maxHops) return;
     seen.add(chain.id);
     const targets = user.member.contacts.slice(0, Math.min(settings.fanout, user.forwardCap ?? settings.fanout));
-    for (const to of targets) void user.compose(to, { tag: "chain", chain: { id: chain.id, hop: chain.hop + 1 }, fwd: targets.length });
+    targets.forEach((to, fanoutIndex) => void user.compose(to, { tag: "chain", chain: { id: chain.id, hop: chain.hop + 1 }, fwd: targets.length, fanoutIndex }));
   };
 
   return {

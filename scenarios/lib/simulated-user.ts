@@ -13,7 +13,7 @@ import type { Endpoint } from "./endpoints.ts";
 import type { PopulationMember } from "./population.ts";
 import { RelayLink, type LinkOptions } from "./relay-link.ts";
 
-interface OutboxEntry { to: number; toId: string; body: string; fwd?: number }
+interface OutboxEntry { to: number; toId: string; body: string; fwd?: number; fanoutIndex?: number }
 
 /** What a message says once decrypted (the canary proves no one in the middle could read it). */
 export interface MessageContent {
@@ -30,6 +30,8 @@ export interface ComposeOptions {
   chain?: MessageContent["chain"];
   /** this message is one of `fwd` forwards of the same content (the relay's forward cap applies) */
   fwd?: number;
+  /** its place among those forwards (0-based): within a cap it is sent again, beyond it dropped */
+  fanoutIndex?: number;
 }
 interface PendingFetch { userId: string; resolve: (b: PrekeyBundle) => void }
 
@@ -104,7 +106,7 @@ export class SimulatedUser {
       recordEvent({ ev: "compose_failed", from: this.member.index, to, t: Date.now(), reason: String(e) });
       return;
     }
-    this.outbox.set(id, { to, toId, body, ...(options.fwd ? { fwd: options.fwd } : {}) });
+    this.outbox.set(id, { to, toId, body, ...(options.fwd ? { fwd: options.fwd, fanoutIndex: options.fanoutIndex ?? 0 } : {}) });
     this.counts.sent++;
     clientMetrics.messagesSent.add(1);
     recordEvent({ ev: "sent", id, from: this.member.index, to, seq, t: sentAt, ep: this.link.endpoint.name, ...(options.tag ? { tag: options.tag } : {}) });
@@ -195,7 +197,15 @@ export class SimulatedUser {
       setTimeout(() => this.transmit(id), frame.retryAfterMs ?? 500);
       return;
     }
-    if (frame.code === "too_many_recipients" && frame.limit !== undefined) this.forwardCap = frame.limit;
+    const entry = this.outbox.get(id)!;
+    if (frame.code === "too_many_recipients" && frame.limit !== undefined) {
+      this.forwardCap = frame.limit;
+      if ((entry.fanoutIndex ?? 0) < frame.limit) {
+        entry.fwd = frame.limit;
+        this.transmit(id);
+        return;
+      }
+    }
     this.outbox.delete(id);
     recordEvent({ ev: "send_rejected", id, t: Date.now(), code: frame.code });
   }
