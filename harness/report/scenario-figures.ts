@@ -87,6 +87,7 @@ export function scenarioFigures({ records, events, faults, timeline, sendingWind
   const windows = [...new Set(injects.map((f) => f.entry))].map((entry): FaultWindow => {
     const inject = injects.find((f) => f.entry === entry)!;
     const heal = faults.find((f) => f.event === "heal" && f.entry === entry) ?? null;
+    const blocked = blockedPaths(timeline, entry);
     const nextFault = Math.min(sendingWindow.to, ...injects.filter((f) => f.requestedAt > (heal?.appliedAt ?? inject.appliedAt)).map((f) => f.requestedAt));
     return {
       entry, kind: inject.kind, target: inject.target, injectedAt: inject.appliedAt, healedAt: heal?.appliedAt ?? null,
@@ -94,7 +95,7 @@ export function scenarioFigures({ records, events, faults, timeline, sendingWind
       during: windowFigures(records, inject.appliedAt, heal?.requestedAt ?? sendingWindow.to),
       after: heal ? windowFigures(records, heal.appliedAt, nextFault) : null,
       recovery: faultRecovery({ records, events, inject, heal, until: nextFault, users, baseline, band }),
-      failover: blockedPaths(timeline, entry) ? failoverTimes(conns, blockedPaths(timeline, entry)!, inject.appliedAt, heal?.appliedAt ?? sendingWindow.to) : null,
+      failover: blocked ? failoverTimes(conns, blocked, inject.appliedAt, heal?.appliedAt ?? sendingWindow.to) : null,
     };
   });
   return {
