@@ -95,7 +95,7 @@ export function scenarioFigures({ records, events, faults, timeline, sendingWind
       during: windowFigures(records, inject.appliedAt, heal?.requestedAt ?? sendingWindow.to),
       after: heal ? windowFigures(records, heal.appliedAt, nextFault) : null,
       recovery: faultRecovery({ records, events, inject, heal, until: nextFault, users, baseline, band }),
-      failover: blocked ? failoverTimes(conns, blocked, inject.appliedAt, heal?.appliedAt ?? sendingWindow.to) : null,
+      failover: blocked ? failoverTimes(conns, blocked, inject.requestedAt, heal?.appliedAt ?? sendingWindow.to) : null,
     };
   });
   return {
