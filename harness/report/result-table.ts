@@ -15,7 +15,9 @@ export function resultTable(results: ScenarioResult[]): string {
   const windows = results.flatMap((r) => r.figures.windows.map((w) => {
     const d = w.during?.latencyMs;
     const a = w.after?.latencyMs;
-    return `  ${r.name} timeline[${w.entry}] ${w.kind}@${w.target}: p95 before ${ms(w.before.latencyMs.p95)}, during ${ms(d?.p95 ?? null)}, after ${ms(a?.p95 ?? null)}`;
+    const rec = w.recovery.recovery;
+    const ttr = rec.recovered ? `recovered ${ms(rec.ttrMs)} after the ${w.recovery.reference}` : "not recovered before sending ended";
+    return `  ${r.name} timeline[${w.entry}] ${w.kind}@${w.target}: p95 before ${ms(w.before.latencyMs.p95)}, during ${ms(d?.p95 ?? null)}, after ${ms(a?.p95 ?? null)}; ${ttr}`;
   }));
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), ...(windows.length ? ["", "fault windows (delivery latency of messages sent in each window):", ...windows] : [])].join("\n");
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), ...(windows.length ? ["", "fault windows (delivery latency of messages sent in each window, time to recover):", ...windows] : [])].join("\n");
 }
