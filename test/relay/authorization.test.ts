@@ -1,23 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { toBase64 } from "../../harness/protocol/bytes.ts";
 import { cleanUpRelays, startRelayProcess, type RelayProcess } from "../support/relay-process.ts";
-import { RelayTestClient, createIdentity, randomBody } from "../support/relay-test-client.ts";
+import { clientPool, createIdentity, randomBody } from "../support/relay-test-client.ts";
 
 describe("relay authentication and authorization", () => {
   let relay: RelayProcess;
-  const clients: RelayTestClient[] = [];
-  const connect = async (...args: Parameters<typeof RelayTestClient.connect>): Promise<RelayTestClient> => {
-    const client = await RelayTestClient.connect(...args);
-    clients.push(client);
-    return client;
-  };
+  const { connect, closeAll } = clientPool();
 
   beforeAll(async () => {
     relay = await startRelayProcess({ env: { RELAY_AUTH_TIMEOUT_MS: "500" } });
   });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
+  afterEach(closeAll);
   afterAll(cleanUpRelays);
 
   it("derives the user id from the signing key", async () => {

@@ -1,22 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { cleanUpRelays, startRelayProcess, type RelayProcess } from "../support/relay-process.ts";
-import { RelayTestClient, createIdentity, randomBody } from "../support/relay-test-client.ts";
+import { clientPool, createIdentity, randomBody } from "../support/relay-test-client.ts";
 
 describe("relay message exchange", () => {
   let relay: RelayProcess;
-  const clients: RelayTestClient[] = [];
-  const connect = async (...args: Parameters<typeof RelayTestClient.connect>): Promise<RelayTestClient> => {
-    const client = await RelayTestClient.connect(...args);
-    clients.push(client);
-    return client;
-  };
+  const { connect, closeAll } = clientPool();
 
   beforeAll(async () => {
     relay = await startRelayProcess({ listeners: 2 });
   });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
+  afterEach(closeAll);
   afterAll(cleanUpRelays);
 
   it("prints the bound ports of every listener on start", () => {

@@ -2,23 +2,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fromBase64 } from "../../harness/protocol/bytes.ts";
 import { verifyBase64 } from "../../harness/protocol/signatures.ts";
 import { cleanUpRelays, startRelayProcess, type RelayProcess } from "../support/relay-process.ts";
-import { RelayTestClient, type FrameOf } from "../support/relay-test-client.ts";
+import { clientPool, type FrameOf } from "../support/relay-test-client.ts";
 
 describe("relay prekey directory", () => {
   let relay: RelayProcess;
-  const clients: RelayTestClient[] = [];
-  const connect = async (...args: Parameters<typeof RelayTestClient.connect>): Promise<RelayTestClient> => {
-    const client = await RelayTestClient.connect(...args);
-    clients.push(client);
-    return client;
-  };
+  const { connect, closeAll } = clientPool();
 
   beforeAll(async () => {
     relay = await startRelayProcess();
   });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
+  afterEach(closeAll);
   afterAll(cleanUpRelays);
 
   it("hands out each one-time prekey exactly once, then bundles without one", async () => {
@@ -59,7 +52,7 @@ describe("relay prekey directory", () => {
     await bob.publishPrekeys({ oneTime: 2 });
     const alice = await connect(relay.wsUrls[0]);
     const first = (await alice.fetchPrekeys(bob.userId)) as FrameOf<"prekey_bundle">;
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await closeAll();
     expect((await relay.stop("SIGKILL")).signal).toBe("SIGKILL");
     relay = await startRelayProcess({ dataDir: relay.dataDir });
     const carol = await connect(relay.wsUrls[0]);

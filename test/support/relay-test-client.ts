@@ -185,3 +185,18 @@ export class RelayTestClient {
     return this.closed;
   }
 }
+
+/** Connects clients and remembers them, so one afterEach closes them all. */
+export function clientPool(): { connect: typeof RelayTestClient.connect; closeAll: () => Promise<void> } {
+  const clients: RelayTestClient[] = [];
+  return {
+    connect: async (...args) => {
+      const client = await RelayTestClient.connect(...args);
+      clients.push(client);
+      return client;
+    },
+    closeAll: async () => {
+      await Promise.all(clients.splice(0).map((c) => c.close()));
+    },
+  };
+}
