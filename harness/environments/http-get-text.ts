@@ -17,3 +17,10 @@ export function httpGetText(url: string, options: { ca?: string; timeoutMs?: num
     request.on("error", reject);
   });
 }
+
+/** The body of a 200 answer; any other status is an error naming the URL and the status. */
+export async function httpGetBody(url: string, options: { ca?: string; timeoutMs?: number } = {}): Promise<string> {
+  const { status, body } = await httpGetText(url, options);
+  if (status !== 200) throw new Error(`${url} answered HTTP ${status}`);
+  return body;
+}

@@ -6,7 +6,7 @@ import { ensureImages } from "../../toolchain/images.ts";
 import type { Environment, NetworkPath, RelayControl } from "../environment.ts";
 import type { EnvironmentOptions } from "../environment-options.ts";
 import { PATH_PLAN } from "../network-paths.ts";
-import { httpGetText } from "../http-get-text.ts";
+import { httpGetBody } from "../http-get-text.ts";
 import { waitForHttp } from "../wait-for-http.ts";
 import { containerLogs } from "./engine-container.ts";
 import { RelayContainer, type StartedRelayContainer } from "./relay-container.ts";
@@ -22,10 +22,8 @@ class ContainerRelay implements RelayControl {
 
   constructor(private readonly container: StartedRelayContainer, private readonly ca: string | undefined) {}
 
-  async metrics(): Promise<string> {
-    const { status, body } = await httpGetText(this.url("/metrics"), { ca: this.ca });
-    if (status !== 200) throw new Error(`relay /metrics answered HTTP ${status}`);
-    return body;
+  metrics(): Promise<string> {
+    return httpGetBody(this.url("/metrics"), { ca: this.ca });
   }
 
   logs(): Promise<string> {

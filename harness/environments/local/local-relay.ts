@@ -1,7 +1,7 @@
 // The relay as a child process (`node dist/relay.mjs`), restarted on the same ports and store.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { httpGetText } from "../http-get-text.ts";
+import { httpGetBody } from "../http-get-text.ts";
 import type { RelayControl } from "../environment.ts";
 import { waitForHttp } from "../wait-for-http.ts";
 import { startProcess, type ManagedProcess } from "./managed-process.ts";
@@ -28,10 +28,8 @@ export class LocalRelay implements RelayControl {
     return `${this.options.tls ? "https" : "http"}://127.0.0.1:${this.options.ports[0]}`;
   }
 
-  async metrics(): Promise<string> {
-    const { status, body } = await httpGetText(`${this.httpUrl}/metrics`, { ca: this.options.tls?.cert });
-    if (status !== 200) throw new Error(`relay /metrics answered HTTP ${status}`);
-    return body;
+  metrics(): Promise<string> {
+    return httpGetBody(`${this.httpUrl}/metrics`, { ca: this.options.tls?.cert });
   }
 
   async logs(): Promise<string> {
