@@ -22,6 +22,8 @@ export function startK6(k6Path: string, scenarioFile: string, env: Record<string
   const args = [
     "run", "--no-usage-report", "--no-color", "--quiet", "--log-format=json",
     `--console-output=${files.console}`, "--out", `json=${files.metrics}`,
+    // K6_PPROF_ADDRESS=127.0.0.1:6565 serves k6's pprof endpoint (/debug/pprof/) during the run
+    ...(process.env.K6_PPROF_ADDRESS ? ["--profiling-enabled", "--address", process.env.K6_PPROF_ADDRESS] : []),
     ...Object.entries({ ...env, SUMMARY_FILE: files.summary }).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
     scenarioFile,
   ];

@@ -7,6 +7,8 @@ export interface Envelope {
   sid: string;
   n: number;
   init?: InitHeader;
+  /** "session": sealed with the session's one key and a counter iv (crypto mode `session`); absent: the ratchet's key for `n` */
+  km?: "session";
   iv: string;
   ct: string;
 }
@@ -19,7 +21,7 @@ export function encodeEnvelope(envelope: Envelope): string {
 export function decodeEnvelope(body: string): Envelope | null {
   try {
     const e = JSON.parse(fromUtf8(fromBase64(body)));
-    const ok = e && e.v === 1 && typeof e.sid === "string" && Number.isInteger(e.n) && e.n >= 0 && typeof e.iv === "string" && typeof e.ct === "string";
+    const ok = e && e.v === 1 && typeof e.sid === "string" && Number.isInteger(e.n) && e.n >= 0 && typeof e.iv === "string" && typeof e.ct === "string" && (e.km === undefined || e.km === "session");
     return ok ? (e as Envelope) : null;
   } catch {
     return null;

@@ -3,6 +3,7 @@ import { hmacSha256 } from "./hkdf.ts";
 
 const MESSAGE_KEY_SEED = new Uint8Array([1]);
 const CHAIN_KEY_SEED = new Uint8Array([2]);
+const SESSION_KEY_SEED = new Uint8Array([3]);
 /** Most message keys kept for messages that arrive out of order (Signal's MAX_SKIP idea). */
 export const MAX_SKIPPED_KEYS = 2000;
 
@@ -18,14 +19,19 @@ export interface ReceivingChain {
   skipped: Map<number, Uint8Array>;
 }
 
-async function step(chainKey: Uint8Array): Promise<{ messageKey: Uint8Array; nextChainKey: Uint8Array }> {
-  return { messageKey: await hmacSha256(chainKey, MESSAGE_KEY_SEED), nextChainKey: await hmacSha256(chainKey, CHAIN_KEY_SEED) };
+function step(chainKey: Uint8Array): { messageKey: Uint8Array; nextChainKey: Uint8Array } {
+  return { messageKey: hmacSha256(chainKey, MESSAGE_KEY_SEED), nextChainKey: hmacSha256(chainKey, CHAIN_KEY_SEED) };
+}
+
+/** The one key of a chain used by the `session` crypto mode (no ratchet): derived from its first chain key. */
+export function staticSessionKey(firstChainKey: Uint8Array): Uint8Array {
+  return hmacSha256(firstChainKey, SESSION_KEY_SEED);
 }
 
 /** Advances the chain and returns the key of message number `n`. */
-export async function nextSendingKey(chain: SendingChain): Promise<{ n: number; messageKey: Uint8Array }> {
+export function nextSendingKey(chain: SendingChain): { n: number; messageKey: Uint8Array } {
   const n = chain.n;
-  const { messageKey, nextChainKey } = await step(chain.key);
+  const { messageKey, nextChainKey } = step(chain.key);
   chain.key = nextChainKey;
   chain.n = n + 1;
   return { n, messageKey };
@@ -35,7 +41,7 @@ export async function nextSendingKey(chain: SendingChain): Promise<{ n: number; 
  * The key for counter `n`, without changing the chain: `commit` applies the change once the
  * message has decrypted, so a forged or replayed message leaves the state as it was.
  */
-export async function receivingKey(chain: ReceivingChain, n: number): Promise<{ messageKey: Uint8Array; commit: () => void }> {
+export function receivingKey(chain: ReceivingChain, n: number): { messageKey: Uint8Array; commit: () => void } {
   const skippedKey = chain.skipped.get(n);
   if (skippedKey) return { messageKey: skippedKey, commit: () => void chain.skipped.delete(n) };
   if (n < chain.n) throw new RatchetError(`message counter ${n} was already used (replay or duplicate)`);
@@ -43,11 +49,11 @@ export async function receivingKey(chain: ReceivingChain, n: number): Promise<{ 
   let key = chain.key;
   const skipped: [number, Uint8Array][] = [];
   for (let i = chain.n; i < n; i++) {
-    const s = await step(key);
+    const s = step(key);
     skipped.push([i, s.messageKey]);
     key = s.nextChainKey;
   }
-  const { messageKey, nextChainKey } = await step(key);
+  const { messageKey, nextChainKey } = step(key);
   return {
     messageKey,
     commit: () => {

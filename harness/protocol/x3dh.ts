@@ -30,9 +30,9 @@ export interface AgreedSession {
 
 export class KeyAgreementError extends Error {}
 
-async function derive(dhOutputs: Uint8Array[], initiatorDh: Uint8Array, responderDh: Uint8Array): Promise<Omit<AgreedSession, "sid">> {
+function derive(dhOutputs: Uint8Array[], initiatorDh: Uint8Array, responderDh: Uint8Array): Omit<AgreedSession, "sid"> {
   const ikm = concatBytes(new Uint8Array(32).fill(0xff), ...dhOutputs);
-  const okm = await hkdf(ikm, new Uint8Array(32), concatBytes(utf8(X3DH_INFO), initiatorDh, responderDh), 64);
+  const okm = hkdf(ikm, new Uint8Array(32), concatBytes(utf8(X3DH_INFO), initiatorDh, responderDh), 64);
   return { chainToResponder: okm.slice(0, 32), chainToInitiator: okm.slice(32, 64) };
 }
 
@@ -61,7 +61,7 @@ export async function initiate(me: Identity, bundle: PrekeyBundle, peerUserId: s
     ik: toBase64(me.signingPublic), dk: toBase64(me.dhPublic), dks: toBase64(me.dhPublicSig),
     ek: toBase64(ek), spk: bundle.signedPrekey.id, ...(bundle.oneTimePrekey ? { opk: bundle.oneTimePrekey.id } : {}),
   };
-  return { sid: await sessionId(ek), init, ...(await derive(outputs, me.dhPublic, peerDh)) };
+  return { sid: await sessionId(ek), init, ...(derive(outputs, me.dhPublic, peerDh)) };
 }
 
 /** The responder's side. Consumes the one-time prekey the initiator used (it can never be used again). */
@@ -79,5 +79,5 @@ export async function respond(me: Identity, ring: PrekeyRing, init: InitHeader, 
     outputs.push(await dh(oneTime.privateKey, ek));
     ring.oneTime.delete(init.opk);
   }
-  return { sid: await sessionId(ek), ...(await derive(outputs, initiatorDh, me.dhPublic)) };
+  return { sid: await sessionId(ek), ...(derive(outputs, initiatorDh, me.dhPublic)) };
 }

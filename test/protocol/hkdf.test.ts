@@ -44,7 +44,7 @@ describe("HKDF-SHA-256 built on HMAC", () => {
     }
   });
 
-  it("refuses an output longer than 255 blocks", async () => {
-    await expect(hkdf(hexToBytes("00"), new Uint8Array(0), new Uint8Array(0), 255 * 32 + 1)).rejects.toThrow(/exceeds 8160/);
+  it("refuses an output longer than 255 blocks", () => {
+    expect(() => hkdf(hexToBytes("00"), new Uint8Array(0), new Uint8Array(0), 255 * 32 + 1)).toThrow(/exceeds 8160/);
   });
 });
