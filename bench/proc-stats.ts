@@ -1,0 +1,129 @@
+// Linux /proc readings for the bench: CPU seconds (utime + stime) of a process or a process tree,
+// resident memory, and the filesystem type a path lives on (fsync on tmpfs costs nothing).
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { resolve } from "node:path";
+
+let ticks: number | null = null;
+
+/** `getconf CLK_TCK`, the unit of utime/stime; 100 when it cannot be asked. */
+export function clockTicks(): number {
+  if (ticks !== null) return ticks;
+  try {
+    const value = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+    ticks = Number.isFinite(value) && value > 0 ? value : 100;
+  } catch {
+    ticks = 100;
+  }
+  return ticks;
+}
+
+/** Fields after "(comm)" of /proc/<pid>/stat: [0] is field 3 (state); utime is [11], stime [12]. */
+function statFields(pid: number | "self"): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).trim().split(" ");
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds (user + system) the process used so far; NaN once it is gone. */
+export function cpuSeconds(pid: number): number {
+  const f = statFields(pid);
+  return f ? (Number(f[11]) + Number(f[12])) / clockTicks() : NaN;
+}
+
+/** CPU seconds of the children this process has waited for (cutime + cstime of /proc/self/stat). */
+export function reapedChildrenCpuSeconds(): number {
+  const f = statFields("self");
+  return f ? (Number(f[13]) + Number(f[14])) / clockTicks() : NaN;
+}
+
+/** The pid and every live descendant (through /proc/<pid>/task/<tid>/children). */
+export function processTree(pid: number): number[] {
+  const out: number[] = [];
+  const walk = (p: number): void => {
+    out.push(p);
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${p}/task`);
+    } catch {
+      return;
+    }
+    for (const tid of tids) {
+      let children = "";
+      try {
+        children = readFileSync(`/proc/${p}/task/${tid}/children`, "utf8");
+      } catch {
+        continue;
+      }
+      for (const c of children.trim().split(/\s+/)) if (c) walk(Number(c));
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+/** CPU seconds of a process and its live descendants (children already gone are not counted). */
+export function treeCpuSeconds(pid: number): number {
+  let sum = 0;
+  for (const p of processTree(pid)) {
+    const s = cpuSeconds(p);
+    if (Number.isFinite(s)) sum += s;
+  }
+  return sum;
+}
+
+/** VmRSS in MB (1024 * 1024 bytes); NaN when it cannot be read. */
+export function rssMb(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Sum of VmRSS over a process tree, MB. */
+export function treeRssMb(pid: number): number {
+  let sum = 0;
+  for (const p of processTree(pid)) {
+    const r = rssMb(p);
+    if (Number.isFinite(r)) sum += r;
+  }
+  return sum;
+}
+
+/** Filesystem type of the mount holding `path` (longest mount-point prefix in /proc/mounts). */
+export function filesystemOf(path: string): string {
+  const abs = resolve(path);
+  let best = { mount: "", type: "unknown" };
+  try {
+    for (const line of readFileSync("/proc/mounts", "utf8").split("\n")) {
+      const [, mount, type] = line.split(" ");
+      if (!mount || !type) continue;
+      const prefix = mount === "/" ? "/" : `${mount}/`;
+      if ((abs === mount || abs.startsWith(prefix)) && mount.length >= best.mount.length) best = { mount, type };
+    }
+  } catch {
+    // not Linux
+  }
+  return best.type;
+}
+
+/** Value of the sample `name` (exact, no labels) in Prometheus text; NaN when absent. */
+export function promValue(text: string, name: string): number {
+  const match = new RegExp(`^${name} (\\S+)$`, "m").exec(text);
+  return match ? Number(match[1]) : NaN;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export const round = (value: number, digits = 1): number => {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+};
