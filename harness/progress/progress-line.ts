@@ -1,5 +1,6 @@
 // The live status of a running scenario: one line, redrawn in a terminal, printed every few
 // seconds otherwise (CI logs).
+import { availableParallelism } from "node:os";
 import type { LiveStats } from "./live-stats.ts";
 
 export interface ProgressState {
@@ -9,6 +10,8 @@ export interface ProgressState {
   activeFaults: string[];
   users: number;
   stats: LiveStats;
+  /** k6's CPU over the last second, cores (absent or null: not sampled) */
+  k6CpuCores?: number | null;
 }
 
 const clock = (s: number) => `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
@@ -17,7 +20,8 @@ export function progressLine(state: ProgressState, now: number): string {
   const elapsed = state.startedAt === null ? 0 : (now - state.startedAt) / 1000;
   const faults = state.activeFaults.length ? state.activeFaults.join(", ") : "none";
   const s = state.stats;
-  return `[${state.scenario}] ${clock(elapsed)}/${clock(state.totalS)} | faults: ${faults} | ${s.deliveredPerSecond(now).toFixed(1)} msg/s | users ${s.connectedUsers()}/${state.users} | sent ${s.sent} acked ${s.acked} delivered ${s.delivered}`;
+  const k6Cpu = state.k6CpuCores === undefined || state.k6CpuCores === null ? "" : ` | k6 CPU ${state.k6CpuCores.toFixed(1)}/${availableParallelism()}`;
+  return `[${state.scenario}] ${clock(elapsed)}/${clock(state.totalS)} | faults: ${faults} | ${s.deliveredPerSecond(now).toFixed(1)} msg/s | users ${s.connectedUsers()}/${state.users} | sent ${s.sent} acked ${s.acked} delivered ${s.delivered}${k6Cpu}`;
 }
 
 export class ProgressPrinter {

@@ -1,14 +1,15 @@
 // The short table printed at the end of a run.
+import { saturationLines, type GeneratorSaturation } from "../analysis/generator-saturation.ts";
 import type { ScenarioResult } from "../run/run-scenario.ts";
 
 const ms = (v: number | null) => (v === null ? "-" : `${Math.round(v)}ms`);
 
 export function resultTable(results: ScenarioResult[]): string {
-  const header = ["scenario", "status", "sent", "acked", "delivered", "lost after ack", "never acked", "dups", "decrypt fail", "p50", "p95", "p99", "drops", "failovers"];
+  const header = ["scenario", "status", "sent", "acked", "delivered", "lost after ack", "never acked", "dups", "decrypt fail", "p50", "p95", "p99", "drops", "failovers", "generator"];
   const rows = results.map((r) => {
     const m = r.figures.messages;
     const l = r.figures.deliveryLatencyMs;
-    return [r.name, r.status, m.sent, m.acked, m.delivered, m.lostAfterAck, m.neverAcked, m.duplicates, m.decryptFailures, ms(l.p50), ms(l.p95), ms(l.p99), r.figures.connections.drops, r.figures.connections.failovers].map(String);
+    return [r.name, r.status, m.sent, m.acked, m.delivered, m.lostAfterAck, m.neverAcked, m.duplicates, m.decryptFailures, ms(l.p50), ms(l.p95), ms(l.p99), r.figures.connections.drops, r.figures.connections.failovers, generatorCell(r.generator)].map(String);
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ");
@@ -19,5 +20,15 @@ export function resultTable(results: ScenarioResult[]): string {
     const ttr = rec.recovered ? `recovered ${ms(rec.ttrMs)} after the ${w.recovery.reference}` : "not recovered before sending ended";
     return `  ${r.name} timeline[${w.entry}] ${w.kind}@${w.target}: p95 before ${ms(w.before.latencyMs.p95)}, during ${ms(d?.p95 ?? null)}, after ${ms(a?.p95 ?? null)}; ${ttr}`;
   }));
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), ...(windows.length ? ["", "fault windows (delivery latency of messages sent in each window, time to recover):", ...windows] : [])].join("\n");
+  const generator = results.flatMap((r) => (r.generator.measured ? saturationLines(r.name, r.generator) : [`  ${r.name}: load generator not measured (${r.generator.note}): whether k6 kept up is unknown`]));
+  return [
+    line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line),
+    ...(windows.length ? ["", "fault windows (delivery latency of messages sent in each window, time to recover):", ...windows] : []),
+    ...(generator.length ? ["", "load generator (k6) saturation (times from the k6 scenario's start):", ...generator] : []),
+  ].join("\n");
+}
+
+/** SATURATED only when a span overlaps the measured window; one in warm-up is listed below the table. */
+function generatorCell(g: GeneratorSaturation): string {
+  return !g.measured ? "unknown" : g.inMeasuredWindow ? "SATURATED" : "ok";
 }

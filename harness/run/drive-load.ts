@@ -7,6 +7,7 @@ import { startK6, type K6Files } from "../load/run-k6.ts";
 import { LiveStats } from "../progress/live-stats.ts";
 import { ProgressPrinter, type ProgressState } from "../progress/progress-line.ts";
 import { ClientEventTail } from "../record/client-event-tail.ts";
+import { ProcessUsageSampler, type ProcessUsageSample } from "../record/process-usage-sampler.ts";
 import { RelayMetricsSampler, type RelaySample } from "../record/relay-metrics-sampler.ts";
 import { FaultTimeline, type FaultRecord } from "../timeline/fault-timeline.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";
@@ -32,6 +33,8 @@ export interface DrivenLoad {
   events: ClientEvent[];
   faults: FaultRecord[];
   relaySamples: RelaySample[];
+  /** k6's own CPU and memory, once a second (the saturation guard's input) */
+  k6Usage: ProcessUsageSample[];
   startedAt: number | null;
   k6ExitCode: number | null;
   error?: string;
@@ -56,9 +59,14 @@ export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
   });
   const printer = new ProgressPrinter(progress);
   const sampler = new RelayMetricsSampler(d.env.relay);
-  const faultNames = setInterval(() => (progress.activeFaults = timeline.active().map((e) => `${e.kind}@${e.target}`)), 250);
+  const k6Usage = new ProcessUsageSampler();
+  const faultNames = setInterval(() => {
+    progress.activeFaults = timeline.active().map((e) => `${e.kind}@${e.target}`);
+    progress.k6CpuCores = k6Usage.latest()?.cpuCores ?? null;
+  }, 250);
 
   const k6 = startK6(d.k6Path, d.scenarioFile, d.k6Env, d.files);
+  if (k6.child.pid !== undefined) k6Usage.start(k6.child.pid);
   const stopK6 = () => void k6.stop("SIGINT", 5000);
   d.interrupt.addEventListener("abort", stopK6);
   const startWatch = setTimeout(() => progress.startedAt === null && stopK6(), K6_START_TIMEOUT_MS);
@@ -66,9 +74,11 @@ export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
   printer.start();
   sampler.start();
   let relaySamples: RelaySample[] = [];
+  let usageSamples: ProcessUsageSample[] = [];
   try {
     await k6.exited;
   } finally {
+    usageSamples = k6Usage.stop();
     d.interrupt.removeEventListener("abort", stopK6);
     clearTimeout(startWatch);
     clearInterval(faultNames);
@@ -82,7 +92,7 @@ export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
   let error: string | undefined;
   if (!d.interrupt.aborted && progress.startedAt === null) error = `k6 produced no start record within ${K6_START_TIMEOUT_MS} ms (exit code ${k6ExitCode}); last lines of ${d.files.log}:\n${tailOf(d.files.log)}`;
   else if (!d.interrupt.aborted && k6ExitCode !== 0 && k6ExitCode !== 99) error = `k6 exited with code ${k6ExitCode}; last lines of ${d.files.log}:\n${tailOf(d.files.log)}`;
-  return { events, faults, relaySamples, startedAt: progress.startedAt, k6ExitCode, ...(error ? { error } : {}) };
+  return { events, faults, relaySamples, k6Usage: usageSamples, startedAt: progress.startedAt, k6ExitCode, ...(error ? { error } : {}) };
 }
 
 function tailOf(file: string, lines = 15): string {

@@ -1,8 +1,10 @@
 // One scenario from start to figures: population (and backlog), k6 on the scenario file with the
 // fault timeline, then the recorded data on disk, the figures and the checks.
 import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
+import { generatorSaturation, lagRecords, type GeneratorSaturation } from "../analysis/generator-saturation.ts";
 import type { CheckResult } from "../checks/check-result.ts";
 import { privacyCheck } from "../checks/privacy-check.ts";
 import type { TappedEnvironment } from "../environments/tap-paths.ts";
@@ -36,6 +38,8 @@ export interface ScenarioResult {
   faults: FaultRecord[];
   figures: ScenarioFigures;
   relay: { peaks: RelayPeaks; startups: RelayStartup[]; backlog: BacklogFigures | null };
+  /** the saturation guard: seconds in which k6 itself could not keep up (timer lag, CPU) */
+  generator: GeneratorSaturation;
   checks: CheckResult[];
   /** files of this scenario, relative to the run folder */
   files: Record<string, string>;
@@ -77,6 +81,10 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   const started = driven.startedAt ?? Date.now();
   const sendingWindow = { from: started + load.warmupS * 1000, to: started + (load.warmupS + load.durationS) * 1000 };
   const figures = scenarioFigures({ records, events, faults, timeline: plan.timeline, sendingWindow, users: load.users, band: plan.recovery });
+  const generator = generatorSaturation({
+    lag: lagRecords(events), cpu: driven.k6Usage, machineCores: availableParallelism(), origin: driven.startedAt,
+    measuredWindow: { from: sendingWindow.from, to: sendingWindow.to + load.drainS * 1000 }, delivered: figures.messages.delivered,
+  });
   const relayLogs = await ctx.env.relay.logs();
   const metricsText = await ctx.env.relay.metrics().catch(() => "");
   await ctx.env.flushCaptures();
@@ -86,6 +94,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   writeJsonLines(join(dir, "messages.jsonl"), records);
   writeJsonLines(join(dir, "events.jsonl"), mergeByTime(events, faults));
   writeJsonLines(join(dir, "relay-metrics.jsonl"), driven.relaySamples);
+  writeJsonLines(join(dir, "generator.jsonl"), driven.k6Usage);
   const relative = (f: string) => join(plan.name, f);
   return {
     name: plan.name, scenario: plan.scenario,
@@ -93,10 +102,11 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
     load, startedAt: driven.startedAt, endedAt: Date.now(), k6ExitCode: driven.k6ExitCode, thresholdsPassed: driven.k6ExitCode === 0,
     timeline: plan.timeline, faults, figures,
     relay: { peaks: relayPeaks(driven.relaySamples), startups: relayStartups(relayLogs), backlog },
+    generator,
     checks,
     files: {
       events: relative("events.jsonl"), messages: relative("messages.jsonl"), faults: relative("faults.jsonl"), population: relative("population.json"),
-      relayMetrics: relative("relay-metrics.jsonl"), captures: relative("captures"),
+      relayMetrics: relative("relay-metrics.jsonl"), generator: relative("generator.jsonl"), captures: relative("captures"),
       k6Metrics: relative("k6-metrics.jsonl"), k6Console: relative("k6-console.jsonl"), k6Summary: relative("k6-summary.json"), k6Log: relative("k6.log"),
     },
   };

@@ -75,8 +75,11 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
     save();
   }
   log(`\n${resultTable(summary.scenarios)}\n\nreport: ${runDir} (also ${join(flags.reportsDir, "latest")})`);
+  // figures taken while k6 itself could not keep up describe k6, not the relay: such a run cannot pass
+  const saturated = summary.scenarios.filter((s) => s.generator.inMeasuredWindow).map((s) => s.name);
+  if (saturated.length && summary.status !== "interrupted") log(`FAILED: the load generator (k6) saturated during the measured window of ${saturated.join(", ")}; lower --users/--rate or use a bigger machine (exit code ${EXIT.sloFailed})`);
   const exitCode = summary.status === "interrupted" ? EXIT.interrupted
-    : summary.status === "failed" || summary.scenarios.some((s) => !s.thresholdsPassed) ? EXIT.sloFailed
+    : summary.status === "failed" || summary.scenarios.some((s) => !s.thresholdsPassed) || saturated.length > 0 ? EXIT.sloFailed
     : EXIT.ok;
   return { exitCode, runDir, summary };
 }
