@@ -5,12 +5,11 @@
 // ("whack-a-mole"), then lifts the block.
 // Figures: time to fail over per user, users per path over time, messages lost in the switch,
 // and a privacy check of everything the proxies forwarded.
-export const DEFAULTS = { users: 100, usersPerVu: 50, rate: 30, warmupS: 5, durationS: 80, drainS: 15, connectTimeoutMs: 3000, silenceTimeoutMs: 4000 };
 
 import { conversationScenario, summaryToFile } from "./lib/conversation-scenario.ts";
 import { runUsers } from "./lib/run-users.ts";
 
-const scenario = conversationScenario("ip_block", DEFAULTS, { decrypt_failures: ["count==0"] });
+const scenario = conversationScenario("ip-block", { decrypt_failures: ["count==0"] });
 
 export const options = scenario.options;
 export default (): Promise<void> => runUsers(scenario.settings, scenario.population);

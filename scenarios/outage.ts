@@ -3,12 +3,11 @@
 // backoff, and with a naive fixed retry interval (BACKOFF=fixed) to show the thundering herd.
 // Figures: reconnect storm (connection attempts and logins per second, failed handshakes, relay
 // CPU), time until 99% of users are back, backlog drain time.
-export const DEFAULTS = { users: 300, usersPerVu: 100, rate: 30, warmupS: 5, durationS: 55, drainS: 20, backoffBaseMs: 500, backoffCapMs: 8000 };
 
 import { conversationScenario, summaryToFile } from "./lib/conversation-scenario.ts";
 import { runUsers } from "./lib/run-users.ts";
 
-const scenario = conversationScenario("outage", DEFAULTS, { decrypt_failures: ["count==0"] });
+const scenario = conversationScenario("outage", { decrypt_failures: ["count==0"] });
 
 export const options = scenario.options;
 export default (): Promise<void> => runUsers(scenario.settings, scenario.population);

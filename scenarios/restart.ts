@@ -2,12 +2,11 @@
 // WhatsApp outage did: first gracefully (SIGTERM), then by a crash (SIGKILL). With a stored backlog
 // (offline users' queued messages, `backlog` in the suite) it shows how restart time and time to
 // recover grow with the size of the stored data. Zero acknowledged messages may be lost.
-export const DEFAULTS = { users: 100, usersPerVu: 50, rate: 30, warmupS: 5, durationS: 50, drainS: 15 };
 
 import { conversationScenario, summaryToFile } from "./lib/conversation-scenario.ts";
 import { runUsers } from "./lib/run-users.ts";
 
-const scenario = conversationScenario("restart", DEFAULTS, { decrypt_failures: ["count==0"] });
+const scenario = conversationScenario("restart", { decrypt_failures: ["count==0"] });
 
 export const options = scenario.options;
 export default (): Promise<void> => runUsers(scenario.settings, scenario.population);

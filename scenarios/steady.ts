@@ -1,12 +1,9 @@
 // steady: people in a seeded social graph exchanging E2E-encrypted messages at a set rate.
-// The baseline every fault scenario is compared against.
-// Defaults below; the harness overrides them with --users, --rate, --duration, --seed or a suite.
-export const DEFAULTS = { users: 100, usersPerVu: 50, rate: 40, warmupS: 5, durationS: 60, drainS: 10 };
-
+// The baseline every fault scenario is compared against. Defaults: lib/scenario-settings.ts.
 import { conversationScenario, summaryToFile } from "./lib/conversation-scenario.ts";
 import { runUsers } from "./lib/run-users.ts";
 
-const scenario = conversationScenario("steady", DEFAULTS, {
+const scenario = conversationScenario("steady", {
   decrypt_failures: ["count==0"],
   // every message arrives within 15 s, faults included (a crashed relay is back in seconds)
   delivery_latency: ["p(99)<15000"],

@@ -9,6 +9,7 @@
 // split over fragments is still found. A finding names where it is (capture, connection,
 // direction, byte offset in that direction's stream) and what (canary id, or key owner and kind),
 // never the secret itself.
+import { CANARY_PREFIX } from "../../scenarios/lib/scenario-settings.ts";
 import type { Population } from "../../scenarios/lib/population.ts";
 import { bytesToHex, fromBase64, toBase64, toBase64Url, utf8 } from "../protocol/bytes.ts";
 import { readCapture, type CaptureHeader, type CaptureRecord } from "../environments/traffic-tap.ts";
@@ -175,7 +176,7 @@ function buildPatterns(runId: string, population: Pick<Population, "members">): 
     const key = bytesToHex(bytes);
     if (bytes.length > 0 && !byContent.has(key)) byContent.set(key, { bytes, what });
   };
-  const canary = utf8(`CANARY-${runId}`);
+  const canary = utf8(`${CANARY_PREFIX}${runId}`);
   add(canary, { found: "canary", encoding: "text" });
   for (const text of base64Forms(canary)) {
     add(utf8(text), { found: "canary", encoding: "base64" });

@@ -48,7 +48,7 @@ export function bytesToHex(bytes: Uint8Array): string {
 }
 
 export function randomBytes(length: number): Uint8Array {
-  return crypto.getRandomValues(new Uint8Array(length));
+  return primitives().randomBytes(length);
 }
 
 /** A copy backed by its own ArrayBuffer, the form every WebCrypto runtime accepts. */

@@ -1,7 +1,8 @@
 // The byte and MAC operations every message needs, taken from the runtime's own native code:
 // Node's Buffer and node:crypto (found through process.getBuiltinModule), or k6's k6/encoding
 // and k6/crypto (installed by scenarios/lib/k6-primitives.ts, since only a k6 script can import
-// them). WebCrypto serves the rest (AES-GCM, ECDH, ECDSA, SHA-256) in both runtimes.
+// them; k6's crypto.getRandomValues fills a typed array element by element, 10x slower).
+// WebCrypto serves the rest (AES-GCM, ECDH, ECDSA, SHA-256) in both runtimes.
 
 export interface NativePrimitives {
   runtime: string;
@@ -9,6 +10,8 @@ export interface NativePrimitives {
   /** Standard or url-safe base64, padded or not; throws on anything else. */
   fromBase64(text: string): Uint8Array;
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** cryptographically strong random bytes */
+  randomBytes(length: number): Uint8Array;
 }
 
 /** Standard or url-safe alphabet (not both), optional padding, no impossible length. */
@@ -33,13 +36,14 @@ interface NodeBuffer extends Uint8Array { toString(encoding?: string): string }
 interface NodeBuiltins {
   Buffer: { from(data: Uint8Array | ArrayBuffer | string, offsetOrEncoding?: number | string, length?: number): NodeBuffer };
   createHmac(algorithm: string, key: Uint8Array): { update(data: Uint8Array): { digest(): NodeBuffer } };
+  randomFillSync(bytes: Uint8Array): Uint8Array;
 }
 
 function nodePrimitives(): NativePrimitives | null {
   const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
   if (!proc?.getBuiltinModule) return null;
   const { Buffer } = proc.getBuiltinModule("node:buffer") as NodeBuiltins;
-  const { createHmac } = proc.getBuiltinModule("node:crypto") as NodeBuiltins;
+  const { createHmac, randomFillSync } = proc.getBuiltinModule("node:crypto") as NodeBuiltins;
   const view = (bytes: Uint8Array) => Buffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
   return {
     runtime: "node",
@@ -49,5 +53,6 @@ function nodePrimitives(): NativePrimitives | null {
       return new Uint8Array(Buffer.from(text, "base64"));
     },
     hmacSha256: (key, data) => new Uint8Array(createHmac("sha256", key).update(data).digest()),
+    randomBytes: (length) => randomFillSync(new Uint8Array(length)),
   };
 }

@@ -8,10 +8,13 @@ import { exportRawPublicKey, sign } from "./signatures.ts";
 
 export interface PrivatePrekey { id: number; privateKey: CryptoKey; publicKey: Uint8Array }
 
+/** A one-time prekey; an imported one keeps its JWK and is imported only when a peer uses it. */
+export interface OneTimePrivatePrekey { id: number; publicKey: Uint8Array; privateKey: CryptoKey | null; jwk: JsonWebKey | null }
+
 export interface PrekeyRing {
   signed: PrivatePrekey & { sig: Uint8Array };
   /** One-time prekeys not yet used by any peer; each is deleted when a session consumes it. */
-  oneTime: Map<number, PrivatePrekey>;
+  oneTime: Map<number, OneTimePrivatePrekey>;
   nextOneTimeId: number;
 }
 
@@ -34,10 +37,10 @@ export async function createPrekeyRing(identity: Identity, oneTimeCount: number)
 }
 
 /** Generates `count` fresh one-time prekeys and returns them (to publish). */
-export async function addOneTimePrekeys(ring: PrekeyRing, count: number): Promise<PrivatePrekey[]> {
-  const added: PrivatePrekey[] = [];
+export async function addOneTimePrekeys(ring: PrekeyRing, count: number): Promise<OneTimePrivatePrekey[]> {
+  const added: OneTimePrivatePrekey[] = [];
   for (let i = 0; i < count; i++) {
-    const prekey = await newPrekey(ring.nextOneTimeId++);
+    const prekey = { ...(await newPrekey(ring.nextOneTimeId++)), jwk: null };
     ring.oneTime.set(prekey.id, prekey);
     added.push(prekey);
   }
@@ -45,7 +48,7 @@ export async function addOneTimePrekeys(ring: PrekeyRing, count: number): Promis
 }
 
 /** The fields of a `publish_prekeys` frame. */
-export function publishFields(identity: Identity, ring: PrekeyRing, oneTime: PrivatePrekey[] = [...ring.oneTime.values()]): {
+export function publishFields(identity: Identity, ring: PrekeyRing, oneTime: OneTimePrivatePrekey[] = [...ring.oneTime.values()]): {
   dhKey: string; dhKeySig: string; signedPrekey: SignedPrekey; oneTimePrekeys: OneTimePrekey[];
 } {
   return {
@@ -58,7 +61,7 @@ export function publishFields(identity: Identity, ring: PrekeyRing, oneTime: Pri
 
 export async function exportPrekeyRing(ring: PrekeyRing): Promise<PrekeyRingJson> {
   const oneTime = [];
-  for (const p of ring.oneTime.values()) oneTime.push({ id: p.id, jwk: await crypto.subtle.exportKey("jwk", p.privateKey) });
+  for (const p of ring.oneTime.values()) oneTime.push({ id: p.id, jwk: p.jwk ?? (await crypto.subtle.exportKey("jwk", p.privateKey!)) });
   return {
     signed: { id: ring.signed.id, jwk: await crypto.subtle.exportKey("jwk", ring.signed.privateKey), sig: toBase64(ring.signed.sig) },
     oneTime,
@@ -68,7 +71,16 @@ export async function exportPrekeyRing(ring: PrekeyRing): Promise<PrekeyRingJson
 
 export async function importPrekeyRing(json: PrekeyRingJson): Promise<PrekeyRing> {
   const load = async (id: number, jwk: JsonWebKey): Promise<PrivatePrekey> => ({ id, privateKey: await importDhPrivateKey(jwk), publicKey: rawFromJwk(jwk) });
-  const oneTime = new Map<number, PrivatePrekey>();
-  for (const p of json.oneTime) oneTime.set(p.id, await load(p.id, p.jwk));
+  const oneTime = new Map<number, OneTimePrivatePrekey>();
+  for (const p of json.oneTime) oneTime.set(p.id, { id: p.id, publicKey: rawFromJwk(p.jwk), privateKey: null, jwk: p.jwk });
   return { signed: { ...(await load(json.signed.id, json.signed.jwk)), sig: fromBase64(json.signed.sig) }, oneTime, nextOneTimeId: json.nextOneTimeId };
+}
+
+/** The private key of a one-time prekey, imported on first use. */
+export async function oneTimePrivateKey(prekey: OneTimePrivatePrekey): Promise<CryptoKey> {
+  if (!prekey.privateKey) {
+    if (!prekey.jwk) throw new Error(`one-time prekey ${prekey.id} has neither a key nor a JWK`);
+    prekey.privateKey = await importDhPrivateKey(prekey.jwk);
+  }
+  return prekey.privateKey;
 }

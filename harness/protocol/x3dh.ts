@@ -4,7 +4,7 @@ import type { PrekeyBundle } from "./frames.ts";
 import { hkdf } from "./hkdf.ts";
 import type { Identity } from "./identity.ts";
 import { dh, generateDhKeyPair } from "./key-agreement.ts";
-import type { PrekeyRing } from "./prekeys.ts";
+import { oneTimePrivateKey, type PrekeyRing } from "./prekeys.ts";
 import { exportRawPublicKey, userIdFor, verify } from "./signatures.ts";
 
 const X3DH_INFO = "e2ee-chaos X3DH v1";
@@ -76,7 +76,7 @@ export async function respond(me: Identity, ring: PrekeyRing, init: InitHeader, 
   if (init.opk !== undefined) {
     const oneTime = ring.oneTime.get(init.opk);
     if (!oneTime) throw new KeyAgreementError(`one-time prekey ${init.opk} is unknown or already used`);
-    outputs.push(await dh(oneTime.privateKey, ek));
+    outputs.push(await dh(await oneTimePrivateKey(oneTime), ek));
     ring.oneTime.delete(init.opk);
   }
   return { sid: await sessionId(ek), ...(derive(outputs, initiatorDh, me.dhPublic)) };

@@ -1,6 +1,7 @@
 // Follows k6's console output while it is written and hands each client record to a callback.
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
+import { decodeRecord } from "../../scenarios/lib/record-codec.ts";
 
 export class ClientEventTail {
   private offset = 0;
@@ -31,8 +32,7 @@ export class ClientEventTail {
         const lines = this.partial.split("\n");
         this.partial = lines.pop() ?? "";
         for (const line of lines) {
-          const event = parseClientEvent(line);
-          if (event) this.onEvent(event);
+          for (const event of parseClientEvents(line)) this.onEvent(event);
         }
       }
     } finally {
@@ -41,14 +41,19 @@ export class ClientEventTail {
   }
 }
 
-/** A client record from one line of k6's JSON console output, or null for any other line. */
-export function parseClientEvent(line: string): ClientEvent | null {
-  if (!line.includes('\\"ev\\"')) return null;
+/** The client records of one line of k6's JSON console output (a batch of them), or none for any other line. */
+export function parseClientEvents(line: string): ClientEvent[] {
+  if (!line.startsWith('{"level":"info"')) return [];
+  let msg: string;
   try {
-    const outer = JSON.parse(line) as { msg?: string };
-    const event = JSON.parse(outer.msg ?? "") as ClientEvent;
-    return typeof event.ev === "string" ? event : null;
+    msg = (JSON.parse(line) as { msg?: string }).msg ?? "";
   } catch {
-    return null;
+    return [];
   }
+  const events: ClientEvent[] = [];
+  for (const part of msg.split("\n")) {
+    const event = decodeRecord(part);
+    if (event) events.push(event);
+  }
+  return events;
 }

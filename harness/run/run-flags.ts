@@ -2,6 +2,7 @@
 // is an InputError naming the flag and what is allowed.
 import { parseArgs } from "node:util";
 import { InputError } from "../errors.ts";
+import { CRYPTO_MODES, type CryptoMode } from "../../scenarios/lib/scenario-settings.ts";
 import type { LoadShape } from "../suites/scenario-plan.ts";
 import { DURATION_FORMAT, parseDurationMs } from "../timeline/duration.ts";
 
@@ -10,6 +11,7 @@ export interface RunFlags {
   scenario?: string;
   env?: string;
   tls: boolean;
+  k6RawMetrics: boolean;
   reportsDir: string;
   load: Partial<LoadShape>;
   help: boolean;
@@ -30,7 +32,11 @@ flags:
   --rate N             messages per second, all users together
   --duration D         sending time per scenario, e.g. 30s, 2m
   --seed N             seed of the social graph and traffic
+  --crypto MODE        full | session | opaque: a new key per message (default), one key per
+                       session, or random bytes of the same size (pure relay load)
+  --vus N              k6 VUs (default: one per ~1,250 users, at least 2)
   --tls                the relay serves wss with a certificate made for the run
+  --k6-raw-metrics     also write k6's raw metric points (k6 --out json) to the scenario folder
   --reports DIR        where run folders go (default: reports)
   -h, --help           this text
 
@@ -46,7 +52,7 @@ export function parseRunFlags(argv: string[]): RunFlags {
       allowPositionals: false,
       options: {
         suite: { type: "string" }, scenario: { type: "string" }, env: { type: "string" }, users: { type: "string" },
-        rate: { type: "string" }, duration: { type: "string" }, seed: { type: "string" }, tls: { type: "boolean" },
+        rate: { type: "string" }, duration: { type: "string" }, seed: { type: "string" }, crypto: { type: "string" }, vus: { type: "string" }, tls: { type: "boolean" }, "k6-raw-metrics": { type: "boolean" },
         reports: { type: "string" }, help: { type: "boolean", short: "h" },
       },
     }));
@@ -66,10 +72,16 @@ export function parseRunFlags(argv: string[]): RunFlags {
   if (users !== undefined) load.users = Math.floor(users);
   if (rate !== undefined) load.rate = rate;
   if (seed !== undefined) load.seed = Math.floor(seed);
+  const vus = count("vus", values.vus, 1);
+  if (vus !== undefined) load.vus = Math.floor(vus);
+  if (values.crypto !== undefined) {
+    if (!(CRYPTO_MODES as readonly string[]).includes(values.crypto)) throw new InputError(`--crypto=${values.crypto}: allowed: ${CRYPTO_MODES.join(", ")}`);
+    load.cryptoMode = values.crypto as CryptoMode;
+  }
   if (values.duration !== undefined) {
     const durationMs = parseDurationMs(values.duration);
     if (durationMs === null || durationMs <= 0) throw new InputError(`--duration=${values.duration}: allowed: ${DURATION_FORMAT}, above zero`);
     load.durationS = durationMs / 1000;
   }
-  return { suite: values.suite ?? "default", scenario: values.scenario, env: values.env, tls: values.tls ?? false, reportsDir: values.reports ?? "reports", load, help: values.help ?? false };
+  return { suite: values.suite ?? "default", scenario: values.scenario, env: values.env, tls: values.tls ?? false, k6RawMetrics: values["k6-raw-metrics"] ?? false, reportsDir: values.reports ?? "reports", load, help: values.help ?? false };
 }

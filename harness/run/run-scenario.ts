@@ -20,6 +20,7 @@ import type { LoadShape, ScenarioPlan } from "../suites/scenario-plan.ts";
 import type { FaultRecord } from "../timeline/fault-timeline.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";
 import { driveLoad } from "./drive-load.ts";
+import { toK6Env } from "../../scenarios/lib/scenario-settings.ts";
 
 const ONE_TIME_PREKEYS = 20;
 
@@ -52,6 +53,8 @@ export interface ScenarioContext {
   env: TappedEnvironment;
   interrupt: AbortSignal;
   tls: boolean;
+  /** also write k6's raw metric points (--out json) */
+  k6RawMetrics: boolean;
   log: (line: string) => void;
 }
 
@@ -64,16 +67,13 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   writeFileSync(populationFile, JSON.stringify(population));
   const backlog = load.backlog > 0 ? await preloadBacklog(ctx.env.paths[0].url, load.backlog, ctx.log) : null;
 
-  const files = k6Files(dir);
+  const files = k6Files(dir, ctx.k6RawMetrics);
   const driven = await driveLoad({
     name: plan.name, k6Path: ctx.k6Path, scenarioFile: plan.file, files, timeline: plan.timeline, env: ctx.env, users: load.users,
     totalS: load.warmupS + load.durationS + load.drainS, interrupt: ctx.interrupt, log: ctx.log,
-    k6Env: {
-      RUN_ID: ctx.runId, POPULATION: populationFile, ENDPOINTS: ctx.env.paths.map((p) => `${p.name}=${p.url}`).join(","),
-      USERS: String(load.users), RATE: String(load.rate), WARMUP_S: String(load.warmupS), DURATION_S: String(load.durationS), DRAIN_S: String(load.drainS), SEED: String(load.seed),
-      ...(ctx.tls ? { TLS_INSECURE: "1" } : {}),
-      ...plan.k6Env,
-    },
+    k6Env: toK6Env(load, {
+      runId: ctx.runId, populationFile, endpoints: ctx.env.paths.map((p) => `${p.name}=${p.url}`).join(","), ...(ctx.tls ? { tlsInsecure: "1" } : {}),
+    }),
   });
 
   const { events, faults } = driven;
@@ -88,7 +88,9 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   const relayLogs = await ctx.env.relay.logs();
   const metricsText = await ctx.env.relay.metrics().catch(() => "");
   await ctx.env.flushCaptures();
-  const checks = [await privacyCheck({ runId: ctx.runId, population, captures: ctx.env.captures(), extraTexts: [{ name: "relay log", text: relayLogs }, { name: "relay /metrics", text: metricsText }] })];
+  const checks = [load.cryptoMode === "opaque"
+    ? { name: "privacy", status: "unknown" as const, details: { notApplicable: "crypto mode opaque sends random bytes, no plaintext or ciphertext to check" } }
+    : await privacyCheck({ runId: ctx.runId, population, captures: ctx.env.captures(), extraTexts: [{ name: "relay log", text: relayLogs }, { name: "relay /metrics", text: metricsText }] })];
 
   writeJsonLines(join(dir, "faults.jsonl"), faults);
   writeJsonLines(join(dir, "messages.jsonl"), records);
@@ -107,7 +109,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
     files: {
       events: relative("events.jsonl"), messages: relative("messages.jsonl"), faults: relative("faults.jsonl"), population: relative("population.json"),
       relayMetrics: relative("relay-metrics.jsonl"), generator: relative("generator.jsonl"), captures: relative("captures"),
-      k6Metrics: relative("k6-metrics.jsonl"), k6Console: relative("k6-console.jsonl"), k6Summary: relative("k6-summary.json"), k6Log: relative("k6.log"),
+      ...(files.metrics ? { k6Metrics: relative("k6-metrics.jsonl") } : {}), k6Console: relative("k6-console.jsonl"), k6Summary: relative("k6-summary.json"), k6Log: relative("k6.log"),
     },
   };
 }

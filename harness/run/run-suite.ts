@@ -12,7 +12,7 @@ import { InputError } from "../errors.ts";
 import { resultTable } from "../report/result-table.ts";
 import { writeRunSummary, SUMMARY_SCHEMA_VERSION, type RunSummary } from "../report/run-summary.ts";
 import { bareScenarioPlan, loadSuite } from "../suites/load-suite.ts";
-import { resolveLoad } from "../suites/scenario-defaults.ts";
+import { scenarioSettings } from "../../scenarios/lib/scenario-settings.ts";
 import { requireToolPath } from "../toolchain/locate-tool.ts";
 import { K6_VERSION } from "../toolchain/versions.ts";
 import type { RunFlags } from "./run-flags.ts";
@@ -25,7 +25,7 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
   const plans = flags.scenario ? suite.scenarios.filter((s) => s.name === flags.scenario || s.scenario === flags.scenario) : suite.scenarios;
   if (flags.scenario && plans.length === 0) plans.push(bareScenarioPlan(flags.scenario));
   if (plans.length === 0) throw new InputError(`${suite.source}: the suite has no scenarios`);
-  const loads = plans.map((p) => resolveLoad(p.file, p.load, flags.load));
+  const loads = plans.map((p) => scenarioSettings(p.scenario, p.load, flags.load));
   const k6Path = await requireToolPath("k6");
 
   const runId = `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")}-${suite.name}`;
@@ -56,7 +56,7 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
         });
         summary.environment.versions = { ...summary.environment.versions, ...env.versions };
         if (interrupt.aborted) break;
-        const result = await runScenario(plan, loads[i], { runId, runDir, k6Path, env, interrupt, tls: flags.tls, log });
+        const result = await runScenario(plan, loads[i], { runId, runDir, k6Path, env, interrupt, tls: flags.tls, k6RawMetrics: flags.k6RawMetrics, log });
         summary.scenarios.push(result);
         save();
       } finally {

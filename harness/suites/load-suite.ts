@@ -1,6 +1,7 @@
 // Reads a suite (fixtures/suites/<name>.json, or a path) and validates every field before
 // anything starts; a bad suite is an InputError naming the file, the field and what is allowed.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { CHOICE_SETTINGS, CRYPTO_MODES, NUMBER_SETTINGS, SCENARIO_NAMES, knownVariables, type NumberSetting, type ScenarioName } from "../../scenarios/lib/scenario-settings.ts";
 import { basename, join } from "node:path";
 import { InputError } from "../errors.ts";
 import { DURATION_FORMAT, parseDurationMs } from "../timeline/duration.ts";
@@ -14,10 +15,10 @@ export const SCENARIOS_DIR = "scenarios";
 
 export const TIMELINES_DIR = "fixtures/timelines";
 
-const SCENARIO_FIELDS = new Set(["scenario", "name", "users", "rate", "warmup", "duration", "drain", "seed", "contacts", "backlog", "relay", "k6Env", "timeline", "recovery"]);
+const SCENARIO_FIELDS = new Set(["scenario", "name", "users", "rate", "warmup", "duration", "drain", "seed", "contacts", "backlog", "crypto", "relay", "k6Env", "timeline", "recovery"]);
 
 export function availableScenarios(): string[] {
-  return readdirSync(SCENARIOS_DIR).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3)).sort();
+  return [...SCENARIO_NAMES];
 }
 
 export function availableSuites(): string[] {
@@ -104,16 +105,40 @@ function scenarioPlan(raw: unknown, where: string): ScenarioPlan {
     if (ms === null) throw new InputError(`${where}.${field}: ${JSON.stringify(s[field])} is not a duration; allowed: ${DURATION_FORMAT}`);
     load[key] = ms / 1000;
   }
+  if (s.crypto !== undefined) {
+    if (!(CRYPTO_MODES as readonly unknown[]).includes(s.crypto)) throw new InputError(`${where}.crypto: ${JSON.stringify(s.crypto)} is not allowed; allowed: ${CRYPTO_MODES.join(", ")}`);
+    load.cryptoMode = s.crypto as LoadShape["cryptoMode"];
+  }
+  Object.assign(load, k6Settings(s.k6Env, `${where}.k6Env`));
   return {
     name: typeof s.name === "string" ? s.name : scenario,
-    scenario,
+    scenario: scenario as ScenarioName,
     file: join(SCENARIOS_DIR, `${scenario}.ts`),
     load,
     relayEnv: stringMap(s.relay, `${where}.relay`),
-    k6Env: stringMap(s.k6Env, `${where}.k6Env`),
     timeline: timelineOf(s.timeline, where),
     recovery: recoveryBand(s.recovery, `${where}.recovery`),
   };
+}
+
+/** A suite's `k6Env`: settings by their k6 variable names (scenarios/lib/scenario-settings.ts). */
+function k6Settings(value: unknown, where: string): Partial<LoadShape> {
+  const out: Partial<LoadShape> = {};
+  for (const [name, raw] of Object.entries(stringMap(value, where))) {
+    const numberKey = Object.keys(NUMBER_SETTINGS).find((k) => NUMBER_SETTINGS[k as NumberSetting] === name) as NumberSetting | undefined;
+    const choice = Object.entries(CHOICE_SETTINGS).find(([, c]) => c.env === name);
+    if (numberKey) {
+      const n = Number(raw);
+      if (raw.trim() === "" || !Number.isFinite(n) || n < 0) throw new InputError(`${where}.${name}: ${JSON.stringify(raw)} is not allowed; allowed: a number >= 0`);
+      out[numberKey] = n;
+    } else if (choice) {
+      if (!(choice[1].allowed as readonly string[]).includes(raw)) throw new InputError(`${where}.${name}: ${JSON.stringify(raw)} is not allowed; allowed: ${choice[1].allowed.join(", ")}`);
+      (out as Record<string, unknown>)[choice[0]] = raw;
+    } else {
+      throw new InputError(`${where}.${name}: not a scenario setting; allowed: ${knownVariables().join(", ")}`);
+    }
+  }
+  return out;
 }
 
 /** An object of RELAY_ or k6 variables: values may be strings or numbers. */

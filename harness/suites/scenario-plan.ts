@@ -2,32 +2,20 @@
 // relay configuration and fault timeline.
 import type { RecoveryBand } from "../analysis/recovery-band.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";
+import type { ScenarioName, ScenarioSettings } from "../../scenarios/lib/scenario-settings.ts";
 
-export interface LoadShape {
-  users: number;
-  /** messages per second, all users together */
-  rate: number;
-  warmupS: number;
-  durationS: number;
-  drainS: number;
-  seed: number;
-  /** people each user writes to */
-  contacts: number;
-  /** messages queued for offline users before the scenario starts (0: none) */
-  backlog: number;
-}
+/** A scenario's load and client settings: the contract the harness and k6 share. */
+export type LoadShape = ScenarioSettings;
 
 export interface ScenarioPlan {
   /** unique within the suite (the report sub-folder) */
   name: string;
   /** the k6 file, scenarios/<scenario>.ts */
-  scenario: string;
+  scenario: ScenarioName;
   file: string;
   load: Partial<LoadShape>;
   /** RELAY_* variables for the relay (forward cap, rate limits) */
   relayEnv: Record<string, string>;
-  /** extra variables for the k6 scenario (-e NAME=value) */
-  k6Env: Record<string, string>;
   timeline: TimelineEntry[];
   recovery: RecoveryBand;
 }

@@ -1,6 +1,7 @@
-// Per-message and per-connection records, written as JSON lines to k6's console output.
-// The harness reads them into the run's event log (harness/record/), so checkers can name any
-// message that was lost, duplicated or late.
+// Per-message and per-connection records. A VU collects them and writes them in batches (one
+// console.log per tick) to k6's console output; the harness reads them into the run's event log
+// (harness/record/), so checkers can name any message that was lost, duplicated or late.
+import { encodeRecord } from "./record-codec.ts";
 
 export type ClientEvent =
   | { ev: "sent"; id: string; from: number; to: number; seq: number; t: number; ep: string; tag?: string }
@@ -17,6 +18,15 @@ export type ClientEvent =
   | { ev: "lag"; vu: number; t: number; ticks: number; maxLateMs: number; meanLateMs: number }
   | { ev: "tally"; vu: number; t: number; users: number; sent: number; acked: number; delivered: number; outbox: number; connected: number };
 
+let pending: string[] = [];
+
 export function recordEvent(event: ClientEvent): void {
-  console.log(JSON.stringify(event));
+  pending.push(encodeRecord(event));
+}
+
+/** Writes the records collected since the last flush as one console line. */
+export function flushRecords(): void {
+  if (pending.length === 0) return;
+  console.log(pending.join("\n"));
+  pending = [];
 }

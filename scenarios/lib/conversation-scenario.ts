@@ -1,29 +1,39 @@
-// The k6 shape shared by the conversation scenarios: settings from the environment over the
-// scenario's DEFAULTS, the population as a SharedArray, one long iteration per VU, thresholds,
-// and the end-of-test summary written where the harness asks.
+// The k6 shape shared by the conversation scenarios: settings from the environment (one contract
+// with the harness, scenario-settings.ts), the population as SharedArrays (each VU parses only its
+// own users' secrets), one long iteration per VU, thresholds, and the end-of-test summary.
+import "./k6-primitives.ts";
 import { SharedArray } from "k6/data";
 import { commonOptions } from "./common-options.ts";
-import { loadSettings, maxDurationS, vuCount, type LoadSettings } from "./load-settings.ts";
-import type { Population } from "./population.ts";
+import type { Population, PopulationMember } from "./population.ts";
+import { fromK6Env, maxDurationS, vuCount, type RunWiring, type ScenarioName, type ScenarioSettings } from "./scenario-settings.ts";
+
+/** The population as a VU sees it: members parsed one at a time, user ids all at hand. */
+export interface PopulationView {
+  size: number;
+  member(index: number): PopulationMember;
+  userIds: string[];
+}
 
 export interface ConversationScenario {
-  settings: LoadSettings;
-  population: Population;
+  settings: ScenarioSettings & RunWiring;
+  population: PopulationView;
   options: object;
 }
 
 /** Call from a scenario's init context. */
-export function conversationScenario(name: string, defaults: Partial<LoadSettings>, thresholds: Record<string, string[]>): ConversationScenario {
-  const settings = loadSettings(__ENV, defaults);
-  const population = new SharedArray("population", () => [JSON.parse(open(settings.populationFile)) as Population])[0];
+export function conversationScenario(name: ScenarioName, thresholds: Record<string, string[]>): ConversationScenario {
+  const settings = fromK6Env(name, __ENV);
+  const read = () => JSON.parse(open(settings.populationFile)) as Population;
+  const members = new SharedArray("members", () => read().members);
+  const userIds = new SharedArray("user ids", () => [read().members.map((m) => m.userId)])[0] as string[];
   const options = {
     ...commonOptions(__ENV),
     scenarios: {
-      [name]: { executor: "per-vu-iterations", vus: vuCount(settings), iterations: 1, maxDuration: `${maxDurationS(settings)}s`, gracefulStop: "5s" },
+      [name.replace(/-/g, "_")]: { executor: "per-vu-iterations", vus: vuCount(settings), iterations: 1, maxDuration: `${maxDurationS(settings)}s`, gracefulStop: "5s" },
     },
     thresholds,
   };
-  return { settings, population, options };
+  return { settings, population: { size: members.length, member: (i) => members[i] as PopulationMember, userIds: [...userIds] }, options };
 }
 
 export function summaryToFile(data: object): Record<string, string> {

@@ -96,6 +96,9 @@ export class RelayLink {
         this.handlers.onFrame(frame);
       }
     };
+    socket.onpong = () => {
+      if (current()) this.lastFrameAt = Date.now();
+    };
     socket.onerror = (event) => current() && this.lost(String(event?.error ?? "socket error"));
     socket.onclose = () => current() && this.lost("closed by peer");
   }
@@ -138,15 +141,28 @@ export class RelayLink {
     this.later(() => this.connect(), delayMs);
   }
 
+  /**
+   * Liveness: a WebSocket ping once nothing has arrived for pingIntervalMs (the relay's WebSocket
+   * layer answers it; a busy connection needs none), and the connection is declared dead once
+   * nothing, not even a pong, has arrived for silenceTimeoutMs.
+   */
   private startPings(generation: number): void {
+    const checkEveryMs = Math.max(250, Math.min(this.options.pingIntervalMs, this.options.silenceTimeoutMs) / 2);
     this.pingTimer = setInterval(() => {
-      if (generation !== this.generation) return;
-      if (Date.now() - this.lastFrameAt > this.options.silenceTimeoutMs) {
+      if (generation !== this.generation || !this.socket) return;
+      const quietMs = Date.now() - this.lastFrameAt;
+      if (quietMs > this.options.silenceTimeoutMs) {
         this.drop(`silent for more than ${this.options.silenceTimeoutMs} ms`);
         return;
       }
-      this.send(`{"type":"ping","t":${Date.now()}}`);
-    }, this.options.pingIntervalMs);
+      if (quietMs >= this.options.pingIntervalMs) {
+        try {
+          this.socket.ping();
+        } catch {
+          // the close event follows
+        }
+      }
+    }, checkEveryMs);
   }
 
   /** Forgets the current socket: its late events are ignored and its timers cleared. */

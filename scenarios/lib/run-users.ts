@@ -1,11 +1,13 @@
 // The body of one VU: its share of the population as simulated users, all on sockets of this VU,
-// sending at the scenario's rate until the deadline, then draining and reporting a tally.
+// sending at the scenario's rate until the deadline, then draining and reporting a tally. Every
+// tick it also measures how late the tick fired (the saturation guard's view from inside k6),
+// writes the batch of records and adds the batch of counts to k6's metrics.
 import exec from "k6/execution";
-import { recordEvent } from "./client-events.ts";
+import { flushRecords, recordEvent } from "./client-events.ts";
+import { flushCounts } from "./client-metrics.ts";
+import type { PopulationView } from "./conversation-scenario.ts";
 import { parseEndpoints } from "./endpoints.ts";
-import type { LoadSettings } from "./load-settings.ts";
-import { vuCount } from "./load-settings.ts";
-import type { Population } from "./population.ts";
+import { vuCount, type RunWiring, type ScenarioSettings } from "./scenario-settings.ts";
 import { pick, seededRandom, type Random } from "./seeded-random.ts";
 import { SimulatedUser, type UserContext } from "./simulated-user.ts";
 
@@ -18,61 +20,99 @@ export interface LoadPlugin {
   onTick?: (now: number, startedAt: number, users: SimulatedUser[], random: Random) => void;
 }
 
-export async function runUsers(settings: LoadSettings, population: Population, plugin: LoadPlugin = {}): Promise<void> {
+export async function runUsers(settings: ScenarioSettings & RunWiring, population: PopulationView, plugin: LoadPlugin = {}): Promise<void> {
   const vus = vuCount(settings);
   const vu = exec.vu.idInTest - 1;
   const random = seededRandom(settings.seed * 1000 + vu);
-  const members = population.members.filter((m) => m.index % vus === vu);
-  const indexOf = new Map(population.members.map((m) => [m.userId, m.index] as [string, number]));
-  const link = {
-    endpoints: parseEndpoints(settings.endpoints),
-    backoff: { kind: settings.backoff, baseMs: settings.backoffBaseMs, capMs: settings.backoffCapMs },
-    connectTimeoutMs: settings.connectTimeoutMs,
-    pingIntervalMs: settings.pingIntervalMs,
-    silenceTimeoutMs: settings.silenceTimeoutMs,
-    random,
+  const indexOf = new Map(population.userIds.map((id, i) => [id, i] as [string, number]));
+  const ctx: UserContext = {
+    runId: settings.runId, cryptoMode: settings.cryptoMode, paddingBytes: settings.paddingBytes, indexOf, userIds: population.userIds, onMessage: plugin.onMessage,
+    link: {
+      endpoints: parseEndpoints(settings.endpoints),
+      backoff: { kind: settings.backoff, baseMs: settings.backoffBaseMs, capMs: settings.backoffCapMs },
+      connectTimeoutMs: settings.connectTimeoutMs, pingIntervalMs: settings.pingIntervalMs, silenceTimeoutMs: settings.silenceTimeoutMs,
+      random,
+    },
   };
-  const ctx: UserContext = { runId: settings.runId, link, indexOf, userIdOf: (i: number) => population.members[i].userId, paddingBytes: settings.paddingBytes, onMessage: plugin.onMessage };
   const users: SimulatedUser[] = [];
-  for (const member of members) users.push(await SimulatedUser.create(member, ctx));
+  for (let index = vu; index < population.size; index += vus) users.push(await SimulatedUser.create(population.member(index), ctx));
 
   const startedAt = exec.scenario.startTime;
   if (vu === 0) recordEvent({ ev: "start", t: startedAt, vus });
-  for (const user of users) user.start();
+  // users come online over the first half of the warm-up, not in one burst of logins
+  const rampMs = (settings.warmupS * 1000) / 2;
+  users.forEach((user, i) => setTimeout(() => user.start(), (rampMs * i) / users.length));
 
   const sendFrom = startedAt + settings.warmupS * 1000;
   const sendUntil = sendFrom + settings.durationS * 1000;
   const drainUntil = sendUntil + settings.drainS * 1000;
-  const ratePerVu = (settings.rate * members.length) / Math.max(1, population.members.length);
+  const ratePerVu = (settings.rate * users.length) / Math.max(1, population.size);
+  const lag = new TickLag(vu);
   let budget = 0;
+  let previousTickAt = sendFrom;
   let lastDelivered = 0;
   let lastChangeAt = Date.now();
 
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = Date.now();
+      lag.tick(now, TICK_MS);
+      const lastTickAt = previousTickAt;
+      previousTickAt = now;
       if (now >= sendFrom && now < sendUntil && users.length > 0) {
-        budget += (ratePerVu * TICK_MS) / 1000;
+        // by the time elapsed, not the tick's nominal length: a late tick must not lower the rate
+        budget += (ratePerVu * (now - Math.max(sendFrom, lastTickAt))) / 1000;
         for (; budget >= 1; budget--) {
           const user = pick(users, random);
-          void user.compose(pick(user.member.contacts, random), { tag: "chat" });
+          user.compose(pick(user.member.contacts, random), { tag: "chat" });
         }
       }
       if (now < sendUntil) plugin.onTick?.(now, startedAt, users, random);
+      for (const user of users) user.flushAcks();
       const delivered = users.reduce((n, u) => n + u.counts.delivered, 0);
       if (delivered !== lastDelivered) {
         lastDelivered = delivered;
         lastChangeAt = now;
       }
       const settled = now >= sendUntil + 2000 && users.every((u) => u.outbox.size === 0) && now - lastChangeAt > 2000;
-      if (now >= drainUntil || settled) {
+      const done = now >= drainUntil || settled;
+      if (done) {
         clearInterval(timer);
+        for (const user of users) user.flushAcks();
         report(vu, users);
         for (const user of users) user.stop();
-        resolve();
       }
+      flushCounts();
+      flushRecords();
+      if (done) resolve();
     }, TICK_MS);
   });
+}
+
+/** How late a VU's ticks fire, reported once a second: a VU that cannot keep up fires them late. */
+class TickLag {
+  private last = 0;
+  private since = 0;
+  private ticks = 0;
+  private total = 0;
+  private max = 0;
+
+  constructor(private readonly vu: number) {}
+
+  tick(now: number, intervalMs: number): void {
+    if (this.last > 0) {
+      const late = Math.max(0, now - this.last - intervalMs);
+      this.ticks++;
+      this.total += late;
+      this.max = Math.max(this.max, late);
+    } else this.since = now;
+    this.last = now;
+    if (now - this.since >= 1000 && this.ticks > 0) {
+      recordEvent({ ev: "lag", vu: this.vu, t: now, ticks: this.ticks, maxLateMs: this.max, meanLateMs: Math.round(this.total / this.ticks) });
+      this.since = now;
+      this.ticks = this.total = this.max = 0;
+    }
+  }
 }
 
 function report(vu: number, users: SimulatedUser[]): void {

@@ -1,17 +1,23 @@
-// One simulated person: logs in, publishes prekeys, writes E2E-encrypted messages to contacts,
-// keeps an outbox of unacknowledged messages (resent after every reconnect), and drops duplicates.
-import { fromUtf8, toBase64, utf8 } from "../../harness/protocol/bytes.ts";
+// One simulated person: logs in, publishes prekeys, writes messages to contacts (E2E-encrypted,
+// or opaque bytes in crypto mode `opaque`), keeps an outbox of unacknowledged messages (resent
+// after every reconnect), and drops duplicates.
+import { fromBase64, fromUtf8, toBase64, utf8 } from "../../harness/protocol/bytes.ts";
 import { authChallengeBytes } from "../../harness/protocol/auth.ts";
 import { encodeFrame, type PrekeyBundle, type RelayFrame } from "../../harness/protocol/frames.ts";
 import { importIdentity, type Identity } from "../../harness/protocol/identity.ts";
 import { importPrekeyRing, publishFields, type PrekeyRing } from "../../harness/protocol/prekeys.ts";
 import { SessionManager } from "../../harness/protocol/session.ts";
 import { sign } from "../../harness/protocol/signatures.ts";
-import { clientMetrics } from "./client-metrics.ts";
+import { count, deliveryLatency } from "./client-metrics.ts";
 import { recordEvent } from "./client-events.ts";
 import type { Endpoint } from "./endpoints.ts";
+import { opaqueBody, sentAtOfOpaqueBody } from "./opaque-body.ts";
 import type { PopulationMember } from "./population.ts";
 import { RelayLink, type LinkOptions } from "./relay-link.ts";
+import { canaryFor, type CryptoMode } from "./scenario-settings.ts";
+
+/** ids per ack frame (the relay accepts up to 1,000) */
+const MAX_ACK_IDS = 500;
 
 interface OutboxEntry { to: number; toId: string; body: string; fwd?: number; fanoutIndex?: number }
 
@@ -33,17 +39,22 @@ export interface ComposeOptions {
   /** its place among those forwards (0-based): within a cap it is sent again, beyond it dropped */
   fanoutIndex?: number;
 }
+/** What a simulated user keeps of its population member (not its private keys' JSON). */
+export type UserInfo = Pick<PopulationMember, "index" | "userId" | "contacts">;
+
 interface PendingFetch { userId: string; resolve: (b: PrekeyBundle) => void }
 
 export interface UserContext {
   runId: string;
+  cryptoMode: CryptoMode;
   link: LinkOptions;
   /** userId -> population index, to name senders in records */
   indexOf: Map<string, number>;
-  userIdOf: (index: number) => string;
+  /** population index -> userId */
+  userIds: string[];
   /** bytes of padding added to every plaintext */
   paddingBytes: number;
-  /** called with every message that decrypts (not with duplicates) */
+  /** called with every message that decrypts (not with duplicates; not in mode `opaque`) */
   onMessage?: (user: SimulatedUser, from: number, content: MessageContent) => void;
 }
 
@@ -53,27 +64,37 @@ export class SimulatedUser {
   /** the relay's forward cap, once a forward was refused for exceeding it */
   forwardCap: number | null = null;
   private readonly seen = new Set<string>();
+  /** deliveries handled since the last tick, acknowledged together in one frame */
+  private acks: string[] = [];
   private readonly fetches = new Map<string, PendingFetch>();
   private readonly link: RelayLink;
-  private readonly sessions: SessionManager;
+  private readonly sessions: SessionManager | null;
+  private readonly pad: string;
   private seq = 0;
   private fetchSeq = 0;
   private published = false;
+  private greeted = false;
+  /** mode `opaque`: the plaintext length an encrypted message would have (measured once) */
+  private opaquePlaintextLength: number | null = null;
 
+  /** Imports the member's keys; the member's JSON (its private JWKs) is not kept. */
   static async create(member: PopulationMember, ctx: UserContext): Promise<SimulatedUser> {
-    return new SimulatedUser(member, ctx, await importIdentity(member.identity), await importPrekeyRing(member.prekeys));
+    const identity = await importIdentity(member.identity);
+    const ring = ctx.cryptoMode === "opaque" ? null : await importPrekeyRing(member.prekeys);
+    return new SimulatedUser({ index: member.index, userId: member.userId, contacts: member.contacts }, ctx, identity, ring);
   }
 
-  private constructor(readonly member: PopulationMember, private readonly ctx: UserContext, private readonly identity: Identity, private readonly ring: PrekeyRing) {
-    this.sessions = new SessionManager(identity, ring, (userId) => this.fetchBundle(userId));
+  private constructor(readonly member: UserInfo, private readonly ctx: UserContext, private readonly identity: Identity, private readonly ring: PrekeyRing | null) {
+    this.pad = "x".repeat(ctx.paddingBytes);
+    this.sessions = ring && ctx.cryptoMode !== "opaque" ? new SessionManager(identity, ring, (userId) => this.fetchBundle(userId), ctx.cryptoMode) : null;
     this.link = new RelayLink(ctx.link, {
       authFrame: async (nonce) => encodeFrame({ type: "auth", v: 1, signingKey: toBase64(identity.signingPublic), signature: toBase64(await sign(identity.signingKey, authChallengeBytes(nonce))) }),
       onReady: (endpoint) => this.onReady(endpoint),
       onFrame: (frame) => this.onFrame(frame),
       onConnectionEvent: (e) => {
-        if (e.kind === "failover") clientMetrics.failovers.add(1);
-        if (e.kind === "failed") clientMetrics.connectionFailures.add(1);
-        if (e.kind === "dropped") clientMetrics.reconnects.add(1);
+        if (e.kind === "failover") count("failovers");
+        if (e.kind === "failed") count("connectionFailures");
+        if (e.kind === "dropped") count("reconnects");
         recordEvent({ ev: "conn", user: member.index, kind: e.kind, ep: e.endpoint, t: Date.now(), ...(e.reason ? { reason: e.reason } : {}), ...(e.delayMs !== undefined ? { delayMs: e.delayMs } : {}) });
       },
     });
@@ -92,25 +113,29 @@ export class SimulatedUser {
   }
 
   /** Writes one message to contact `to` (a population index). */
-  async compose(to: number, options: ComposeOptions = {}): Promise<void> {
+  compose(to: number, options: ComposeOptions = {}): void {
     const seq = ++this.seq;
     const id = `${this.member.index}.${seq}`;
-    const toId = this.ctx.userIdOf(to);
+    const toId = this.ctx.userIds[to];
     const sentAt = Date.now();
-    const content: MessageContent = { canary: `CANARY-${this.ctx.runId}-${id}`, sentAt, pad: "x".repeat(this.ctx.paddingBytes), ...(options.chain ? { chain: options.chain } : {}) };
-    const plaintext = JSON.stringify(content);
-    let body: string;
-    try {
-      body = await this.sessions.encrypt(toId, id, utf8(plaintext));
-    } catch (e) {
+    const queue = (body: string) => {
+      this.outbox.set(id, { to, toId, body, ...(options.fwd ? { fwd: options.fwd, fanoutIndex: options.fanoutIndex ?? 0 } : {}) });
+      this.counts.sent++;
+      count("messagesSent");
+      recordEvent({ ev: "sent", id, from: this.member.index, to, seq, t: sentAt, ep: this.link.endpoint.name, ...(options.tag ? { tag: options.tag } : {}) });
+      this.transmit(id);
+    };
+    const content: MessageContent = { canary: canaryFor(this.ctx.runId, id), sentAt, pad: this.pad, ...(options.chain ? { chain: options.chain } : {}) };
+    if (!this.sessions) return queue(opaqueBody(sentAt, this.opaquePlaintextLength ??= JSON.stringify(content).length));
+    this.sessions.encrypt(toId, id, utf8(JSON.stringify(content))).then(queue, (e) => {
       recordEvent({ ev: "compose_failed", from: this.member.index, to, t: Date.now(), reason: String(e) });
-      return;
-    }
-    this.outbox.set(id, { to, toId, body, ...(options.fwd ? { fwd: options.fwd, fanoutIndex: options.fanoutIndex ?? 0 } : {}) });
-    this.counts.sent++;
-    clientMetrics.messagesSent.add(1);
-    recordEvent({ ev: "sent", id, from: this.member.index, to, seq, t: sentAt, ep: this.link.endpoint.name, ...(options.tag ? { tag: options.tag } : {}) });
-    this.transmit(id);
+    });
+  }
+
+  /** Acknowledges the deliveries handled since the last call (the relay forgets them then). */
+  flushAcks(): void {
+    if (this.acks.length === 0) return;
+    if (this.link.send(encodeFrame({ type: "ack", ids: this.acks.slice(0, MAX_ACK_IDS) }))) this.acks = this.acks.slice(MAX_ACK_IDS);
   }
 
   private transmit(id: string): boolean {
@@ -120,11 +145,24 @@ export class SimulatedUser {
 
   private onReady(endpoint: Endpoint): void {
     recordEvent({ ev: "conn", user: this.member.index, kind: "ready", ep: endpoint.name, t: Date.now() });
-    if (!this.published) this.link.send(encodeFrame({ type: "publish_prekeys", reqId: "publish", ...publishFields(this.identity, this.ring) }));
+    // mode `opaque` has no sessions, so nobody needs its prekeys
+    if (!this.published && this.ring) this.link.send(encodeFrame({ type: "publish_prekeys", reqId: "publish", ...publishFields(this.identity, this.ring) }));
+    if (!this.greeted) this.greetContacts();
     for (const [reqId, fetch] of this.fetches) this.link.send(encodeFrame({ type: "fetch_prekeys", reqId, userId: fetch.userId }));
     for (const id of this.outbox.keys()) {
       if (this.transmit(id)) recordEvent({ ev: "resent", id, t: Date.now(), ep: endpoint.name });
     }
+  }
+
+  /**
+   * Key agreement with every contact during warm-up rather than with the first measured message:
+   * the session is opened now, and a first message (tag "hello") sets it up on the contact's side.
+   */
+  private greetContacts(): void {
+    this.greeted = true;
+    const sessions = this.sessions;
+    if (!sessions) return;
+    for (const contact of this.member.contacts) sessions.open(this.ctx.userIds[contact]).then(() => this.compose(contact, { tag: "hello" }), () => undefined);
   }
 
   private onFrame(frame: RelayFrame): void {
@@ -132,8 +170,7 @@ export class SimulatedUser {
       case "sent":
         return this.onSent(frame.id);
       case "deliver":
-        void this.onDeliver(frame);
-        return;
+        return this.onDeliver(frame);
       case "prekeys_ok":
         this.published = true;
         return;
@@ -155,40 +192,51 @@ export class SimulatedUser {
   private onSent(id: string): void {
     if (!this.outbox.delete(id)) return;
     this.counts.acked++;
-    clientMetrics.messagesAcked.add(1);
+    count("messagesAcked");
     recordEvent({ ev: "acked", id, t: Date.now(), ep: this.link.endpoint.name });
   }
 
-  private async onDeliver(frame: Extract<RelayFrame, { type: "deliver" }>): Promise<void> {
+  private onDeliver(frame: Extract<RelayFrame, { type: "deliver" }>): void {
     const key = `${frame.from}/${frame.id}`;
     const from = this.ctx.indexOf.get(frame.from) ?? -1;
-    const ack = () => this.link.send(encodeFrame({ type: "ack", ids: [frame.id] }));
+    const ack = () => this.acks.push(frame.id);
     if (this.seen.has(key)) {
-      clientMetrics.duplicatesDropped.add(1);
+      count("duplicatesDropped");
       recordEvent({ ev: "delivered", id: frame.id, from, to: this.member.index, t: Date.now(), sentAt: 0, dup: true, ep: this.link.endpoint.name });
       ack();
       return;
     }
     this.seen.add(key);
-    try {
-      const plaintext = JSON.parse(fromUtf8(await this.sessions.decrypt(frame.from, frame.id, frame.body))) as MessageContent;
+    const delivered = (sentAt: number, content: MessageContent | null) => {
       const now = Date.now();
       this.counts.delivered++;
-      clientMetrics.messagesDelivered.add(1);
-      clientMetrics.deliveryLatency.add(now - plaintext.sentAt);
-      recordEvent({ ev: "delivered", id: frame.id, from, to: this.member.index, t: now, sentAt: plaintext.sentAt, dup: false, ep: this.link.endpoint.name });
-      this.ctx.onMessage?.(this, from, plaintext);
-    } catch (e) {
-      clientMetrics.decryptFailures.add(1);
-      recordEvent({ ev: "decrypt_failed", id: frame.id, from: frame.from, to: this.member.index, t: Date.now(), reason: String(e) });
-    }
-    ack();
+      count("messagesDelivered");
+      deliveryLatency.add(now - sentAt);
+      recordEvent({ ev: "delivered", id: frame.id, from, to: this.member.index, t: now, sentAt, dup: false, ep: this.link.endpoint.name });
+      if (content) this.ctx.onMessage?.(this, from, content);
+      ack();
+    };
+    if (!this.sessions) return delivered(sentAtOfOpaqueBody(fromBase64(frame.body)), null);
+    this.sessions.decrypt(frame.from, frame.id, frame.body).then(
+      (plaintext) => {
+        const content = JSON.parse(fromUtf8(plaintext)) as MessageContent;
+        delivered(content.sentAt, content);
+      },
+      (e) => {
+        count("decryptFailures");
+        recordEvent({ ev: "decrypt_failed", id: frame.id, from: frame.from, to: this.member.index, t: Date.now(), reason: String(e) });
+        ack();
+      },
+    );
   }
 
   private onError(frame: Extract<RelayFrame, { type: "error" }>): void {
     if (frame.code === "no_prekeys" && frame.reqId && this.fetches.has(frame.reqId)) {
       const reqId = frame.reqId;
-      setTimeout(() => this.link.send(encodeFrame({ type: "fetch_prekeys", reqId, userId: this.fetches.get(reqId)!.userId })), 1000);
+      setTimeout(() => {
+        const fetch = this.fetches.get(reqId);
+        if (fetch) this.link.send(encodeFrame({ type: "fetch_prekeys", reqId, userId: fetch.userId }));
+      }, 1000);
       return;
     }
     if (!frame.id || !this.outbox.has(frame.id)) return;

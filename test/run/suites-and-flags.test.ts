@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRunFlags } from "../../harness/run/run-flags.ts";
 import { availableSuites, loadSuite } from "../../harness/suites/load-suite.ts";
-import { readScenarioDefaults, resolveLoad } from "../../harness/suites/scenario-defaults.ts";
+import { BASE_SETTINGS, fromK6Env, scenarioSettings, toK6Env } from "../../scenarios/lib/scenario-settings.ts";
 
 function chaos(...args: string[]) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "harness/cli/main.ts", ...args], { encoding: "utf8", timeout: 60_000 });
@@ -23,9 +23,27 @@ describe("suites", () => {
     for (const name of availableSuites()) expect(loadSuite(name).scenarios.length).toBeGreaterThan(0);
   });
 
-  it("reads a scenario's defaults from the top of its file, overridden by suite then flags", () => {
-    expect(readScenarioDefaults("scenarios/steady.ts")).toMatchObject({ users: 100, rate: 40, durationS: 60 });
-    expect(resolveLoad("scenarios/steady.ts", { users: 30, rate: 5 }, { rate: 9 })).toEqual({ users: 30, rate: 9, warmupS: 5, durationS: 60, drainS: 10, seed: 1, contacts: 5, backlog: 0 });
+  it("takes a scenario's settings from the shared contract, overridden by suite then flags", () => {
+    expect(scenarioSettings("steady")).toMatchObject({ users: 100, rate: 40, durationS: 60, cryptoMode: "full" });
+    expect(scenarioSettings("steady", { users: 30, rate: 5 }, { rate: 9 })).toMatchObject({ users: 30, rate: 9, warmupS: 5, durationS: 60, drainS: 10, seed: 1, contacts: 5, backlog: 0 });
+    expect(scenarioSettings("ip-block").silenceTimeoutMs).toBe(4000);
+  });
+
+  it("hands every setting to k6 and reads back exactly what it handed", () => {
+    const settings = scenarioSettings("flood", { users: 321, cryptoMode: "opaque", forwardProbability: 0.25 });
+    const env = toK6Env(settings, { runId: "r1", populationFile: "/p.json", endpoints: "a=ws://x" });
+    expect(Object.keys(env).length).toBeGreaterThan(Object.keys(BASE_SETTINGS).length);
+    expect(fromK6Env("flood", env)).toEqual({ ...settings, runId: "r1", populationFile: "/p.json", endpoints: "a=ws://x", summaryFile: "", tlsInsecure: "" });
+    expect(() => fromK6Env("steady", { CRYPTO: "rot13" })).toThrow(/CRYPTO='rot13': allowed values are full, session, opaque/);
+  });
+
+  it("turns a suite's k6Env into settings, refusing a variable the scenarios do not know", () => {
+    const ok = suiteFile({ scenarios: [{ scenario: "outage", k6Env: { BACKOFF: "fixed", BACKOFF_BASE_MS: 1000 }, crypto: "session" }] });
+    expect(loadSuite(ok).scenarios[0].load).toMatchObject({ backoff: "fixed", backoffBaseMs: 1000, cryptoMode: "session" });
+    const bad = suiteFile({ scenarios: [{ scenario: "outage", k6Env: { BACKOF: "fixed" } }] });
+    expect(() => loadSuite(bad)).toThrow(/k6Env\.BACKOF: not a scenario setting; allowed: USERS, .*BACKOFF/);
+    const badMode = suiteFile({ scenarios: [{ scenario: "steady", crypto: "none" }] });
+    expect(() => loadSuite(badMode)).toThrow(/crypto: "none" is not allowed; allowed: full, session, opaque/);
   });
 });
 
