@@ -1,0 +1,60 @@
+// The highest message rate the harness sustains end to end in one crypto mode: rates doubling
+// from a start until a step misses (delivery p99 at or above the bound, less than 95% of the
+// asked rate delivered, or the load generator saturated in the window), then one step halfway
+// back. Every step is a real `npm run chaos` run.
+import type { CryptoMode } from "../scenarios/lib/scenario-settings.ts";
+import { chaosRun, type WindowFigures } from "./chaos-run.ts";
+
+export const P99_BOUND_MS = 250;
+
+export interface SearchOptions {
+  crypto: CryptoMode;
+  users: number;
+  startRate: number;
+  maxRate: number;
+  durationS: number;
+  warmupS: number;
+  benchDir: string;
+  log: (line: string) => void;
+}
+
+export interface SearchResult {
+  crypto: CryptoMode;
+  /** the best step that passed, or null when even the first missed */
+  best: WindowFigures | null;
+  steps: (WindowFigures & { passed: boolean; why: string })[];
+}
+
+export function judgeStep(step: WindowFigures): { passed: boolean; why: string } {
+  const asked = step.load.rate;
+  if (step.generatorSaturated) return { passed: false, why: `generator saturated (${step.saturationReason})` };
+  if (step.p99Ms === null || step.p99Ms >= P99_BOUND_MS) return { passed: false, why: `p99 ${step.p99Ms ?? "-"} ms >= ${P99_BOUND_MS} ms` };
+  if (step.deliveredPerS < asked * 0.95) return { passed: false, why: `delivered ${step.deliveredPerS}/s < 95% of ${asked}/s` };
+  return { passed: true, why: `p99 ${step.p99Ms} ms, ${step.deliveredPerS}/s delivered` };
+}
+
+export async function steppedSearch(o: SearchOptions): Promise<SearchResult> {
+  const steps: SearchResult["steps"] = [];
+  const run = async (rate: number) => {
+    o.log(`  ${o.crypto}: ${rate} msg/s with ${o.users} users ...`);
+    const figures = await chaosRun({ users: o.users, rate, crypto: o.crypto, durationS: o.durationS, warmupS: o.warmupS }, o.benchDir, o.log);
+    const step = { ...figures, ...judgeStep(figures) };
+    o.log(`  ${o.crypto}: ${rate} msg/s -> ${step.passed ? "pass" : "miss"}: ${step.why}; k6 ${step.k6CpuUsPerMsg ?? "-"} us/msg, ${step.k6Cores ?? "-"} cores`);
+    steps.push(step);
+    return step;
+  };
+  let rate = o.startRate;
+  let lastPass: number | null = null;
+  while (rate <= o.maxRate) {
+    if (!(await run(rate)).passed) break;
+    lastPass = rate;
+    rate *= 2;
+  }
+  const missed = rate <= o.maxRate ? rate : null;
+  if (missed !== null) {
+    const middle = Math.round(((lastPass ?? missed / 2) + missed) / 2);
+    if (middle !== lastPass && middle !== missed) await run(middle);
+  }
+  const passed = steps.filter((s) => s.passed).sort((a, b) => b.deliveredPerS - a.deliveredPerS);
+  return { crypto: o.crypto, best: passed[0] ?? null, steps };
+}
