@@ -34,9 +34,10 @@ export interface Environment {
   /** component -> version, recorded in summary.json */
   versions: Record<string, string>;
   paths: NetworkPath[];
-  toxiproxy: Toxiproxy;
+  /** the Toxiproxy server that holds a path's proxy (the local environment spreads them over two) */
+  toxiproxyFor(path: string): Toxiproxy;
   relay: RelayControl;
-  /** removes every toxic and re-enables every proxy */
+  /** removes every toxic and re-enables every proxy, on every Toxiproxy server */
   resetNetwork(): Promise<void>;
   /** stops everything this environment started; safe to call twice */
   stop(): Promise<void>;

@@ -39,7 +39,7 @@ export async function tapPaths(env: Environment, which: (p: NetworkPath) => bool
   return {
     get kind() { return env.kind; },
     get versions() { return env.versions; },
-    get toxiproxy() { return env.toxiproxy; },
+    toxiproxyFor: (path: string) => env.toxiproxyFor(path),
     get relay() { return env.relay; },
     paths,
     resetNetwork: () => env.resetNetwork(),

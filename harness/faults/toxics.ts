@@ -8,7 +8,7 @@ function streams(ctx: FaultContext): ("upstream" | "downstream")[] {
 
 export async function addToxic(ctx: FaultContext, type: ToxicType, attributes: Record<string, number>): Promise<void> {
   for (const path of ctx.paths) {
-    const proxy = await ctx.env.toxiproxy.get(path);
+    const proxy = await ctx.env.toxiproxyFor(path).get(path);
     for (const stream of streams(ctx)) {
       await proxy.addToxic({ name: `${ctx.name}-${stream}`, type, stream: stream as never, toxicity: ctx.toxicity, attributes });
     }
@@ -19,7 +19,7 @@ export async function addToxic(ctx: FaultContext, type: ToxicType, attributes: R
 export async function removeToxic(ctx: FaultContext): Promise<void> {
   for (const path of ctx.paths) {
     for (const stream of ["upstream", "downstream"]) {
-      const response = await fetch(`${ctx.env.toxiproxy.host}/proxies/${encodeURIComponent(path)}/toxics/${encodeURIComponent(`${ctx.name}-${stream}`)}`, { method: "DELETE" });
+      const response = await fetch(`${ctx.env.toxiproxyFor(path).host}/proxies/${encodeURIComponent(path)}/toxics/${encodeURIComponent(`${ctx.name}-${stream}`)}`, { method: "DELETE" });
       if (!response.ok && response.status !== 404) throw new Error(`removing toxic ${ctx.name}-${stream} from ${path}: HTTP ${response.status}`);
     }
   }
@@ -27,7 +27,7 @@ export async function removeToxic(ctx: FaultContext): Promise<void> {
 
 export async function setEnabled(ctx: FaultContext, enabled: boolean): Promise<void> {
   for (const path of ctx.paths) {
-    const proxy = await ctx.env.toxiproxy.get(path);
+    const proxy = await ctx.env.toxiproxyFor(path).get(path);
     await proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });
   }
 }

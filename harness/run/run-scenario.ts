@@ -72,7 +72,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
     name: plan.name, k6Path: ctx.k6Path, scenarioFile: plan.file, files, timeline: plan.timeline, env: ctx.env, users: load.users,
     totalS: load.warmupS + load.durationS + load.drainS, interrupt: ctx.interrupt, log: ctx.log,
     k6Env: toK6Env(load, {
-      runId: ctx.runId, populationFile, endpoints: ctx.env.paths.map((p) => `${p.name}=${p.url}`).join(","), ...(ctx.tls ? { tlsInsecure: "1" } : {}),
+      runId: ctx.runId, populationFile, endpoints: ctx.env.paths.map((p) => `${p.name}=${p.url}`).join(","), directEndpoints: String(ctx.env.paths.filter((p) => p.kind === "direct").length), ...(ctx.tls ? { tlsInsecure: "1" } : {}),
     }),
   });
 

@@ -15,3 +15,15 @@ export function parseEndpoints(text: string): Endpoint[] {
   if (endpoints.length === 0) throw new Error("ENDPOINTS is empty: give at least one name=url");
   return endpoints;
 }
+
+/**
+ * A user's own order: it starts at one of the first `direct` endpoints (round robin by user, as
+ * DNS round robin spreads clients over a service's addresses), then the other direct ones, then
+ * the rest in their given order.
+ */
+export function endpointsForUser(endpoints: Endpoint[], direct: number, userIndex: number): Endpoint[] {
+  const n = Math.max(1, Math.min(direct, endpoints.length));
+  const first = userIndex % n;
+  const head = endpoints.slice(0, n);
+  return [...head.slice(first), ...head.slice(0, first), ...endpoints.slice(n)];
+}

@@ -9,9 +9,11 @@ import type { PopulationView } from "./conversation-scenario.ts";
 import { parseEndpoints } from "./endpoints.ts";
 import { vuCount, type RunWiring, type ScenarioSettings } from "./scenario-settings.ts";
 import { pick, seededRandom, type Random } from "./seeded-random.ts";
-import { SimulatedUser, type UserContext } from "./simulated-user.ts";
+import { SimulatedUser, type UserContext, type VuState } from "./simulated-user.ts";
 
 const TICK_MS = 100;
+/** liveness checks (pings, silence): every user once per this many ticks */
+const KEEPALIVE_TICKS = 5;
 
 /** What a scenario adds to plain conversations (e.g. chain letters). */
 export interface LoadPlugin {
@@ -25,7 +27,10 @@ export async function runUsers(settings: ScenarioSettings & RunWiring, populatio
   const vu = exec.vu.idInTest - 1;
   const random = seededRandom(settings.seed * 1000 + vu);
   const indexOf = new Map(population.userIds.map((id, i) => [id, i] as [string, number]));
+  const vuState: VuState = { delivered: 0, acking: [] };
   const ctx: UserContext = {
+    vu: vuState,
+    directEndpoints: Number(settings.directEndpoints) || 1,
     runId: settings.runId, cryptoMode: settings.cryptoMode, paddingBytes: settings.paddingBytes, indexOf, userIds: population.userIds, onMessage: plugin.onMessage,
     link: {
       endpoints: parseEndpoints(settings.endpoints),
@@ -50,6 +55,7 @@ export async function runUsers(settings: ScenarioSettings & RunWiring, populatio
   const lag = new TickLag(vu);
   let budget = 0;
   let previousTickAt = sendFrom;
+  let cursor = 0;
   let lastDelivered = 0;
   let lastChangeAt = Date.now();
 
@@ -68,17 +74,19 @@ export async function runUsers(settings: ScenarioSettings & RunWiring, populatio
         }
       }
       if (now < sendUntil) plugin.onTick?.(now, startedAt, users, random);
-      for (const user of users) user.flushAcks();
-      const delivered = users.reduce((n, u) => n + u.counts.delivered, 0);
-      if (delivered !== lastDelivered) {
-        lastDelivered = delivered;
+      flushAcks(vuState);
+      // liveness of a slice of the users each tick: every user once per KEEPALIVE_TICKS ticks
+      const slice = Math.ceil(users.length / KEEPALIVE_TICKS);
+      for (let i = 0; i < slice && users.length > 0; i++, cursor = (cursor + 1) % users.length) users[cursor].keepAlive(now);
+      if (vuState.delivered !== lastDelivered) {
+        lastDelivered = vuState.delivered;
         lastChangeAt = now;
       }
-      const settled = now >= sendUntil + 2000 && users.every((u) => u.outbox.size === 0) && now - lastChangeAt > 2000;
+      const settled = now >= sendUntil + 2000 && now - lastChangeAt > 2000 && users.every((u) => u.outbox.size === 0);
       const done = now >= drainUntil || settled;
       if (done) {
         clearInterval(timer);
-        for (const user of users) user.flushAcks();
+        flushAcks(vuState);
         report(vu, users);
         for (const user of users) user.stop();
       }
@@ -87,6 +95,13 @@ export async function runUsers(settings: ScenarioSettings & RunWiring, populatio
       if (done) resolve();
     }, TICK_MS);
   });
+}
+
+/** Sends the acknowledgements the VU's users collected since the last tick, one frame per user. */
+function flushAcks(state: VuState): void {
+  const acking = state.acking;
+  state.acking = [];
+  for (let i = 0; i < acking.length; i++) acking[i].flushAcks();
 }
 
 /** How late a VU's ticks fire, reported once a second: a VU that cannot keep up fires them late. */

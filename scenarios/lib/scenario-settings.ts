@@ -60,7 +60,13 @@ export const CHOICE_SETTINGS = {
 export type ScenarioSettings = Record<NumberSetting, number> & { cryptoMode: CryptoMode; backoff: BackoffKind };
 
 /** Where a run's k6 process finds its inputs and writes its outputs. */
-export const RUN_VARIABLES = { runId: "RUN_ID", populationFile: "POPULATION", endpoints: "ENDPOINTS", summaryFile: "SUMMARY_FILE", tlsInsecure: "TLS_INSECURE" } as const;
+export const RUN_VARIABLES = {
+  runId: "RUN_ID", populationFile: "POPULATION", summaryFile: "SUMMARY_FILE", tlsInsecure: "TLS_INSECURE",
+  /** name=url,... in the order clients try them: the service's own addresses first, then volunteer proxies */
+  endpoints: "ENDPOINTS",
+  /** how many of the first endpoints are the service's own addresses (clients start at one of them, round robin as DNS would) */
+  directEndpoints: "DIRECT_ENDPOINTS",
+} as const;
 export type RunWiring = Record<keyof typeof RUN_VARIABLES, string>;
 
 export const BASE_SETTINGS: ScenarioSettings = {
@@ -73,7 +79,7 @@ export const BASE_SETTINGS: ScenarioSettings = {
 /** Each scenario's own defaults over BASE_SETTINGS; suites and flags override them. */
 export const SCENARIO_DEFAULTS: Record<ScenarioName, Partial<ScenarioSettings>> = {
   // no silent-drop fault: pings only keep idle connections honest
-  steady: { users: 100, rate: 40, durationS: 60, drainS: 10, pingIntervalMs: 5000, silenceTimeoutMs: 15_000 },
+  steady: { users: 100, rate: 40, durationS: 60, drainS: 10, pingIntervalMs: 10_000, silenceTimeoutMs: 30_000 },
   flood: { users: 200, rate: 20, durationS: 50, drainS: 20, contacts: 8 },
   "ip-block": { users: 100, rate: 30, durationS: 80, drainS: 15, connectTimeoutMs: 3000, silenceTimeoutMs: 4000 },
   outage: { users: 300, rate: 30, durationS: 55, drainS: 20, backoffBaseMs: 500, backoffCapMs: 8000 },

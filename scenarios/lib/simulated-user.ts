@@ -10,7 +10,7 @@ import { SessionManager } from "../../harness/protocol/session.ts";
 import { sign } from "../../harness/protocol/signatures.ts";
 import { count, deliveryLatency } from "./client-metrics.ts";
 import { recordEvent } from "./client-events.ts";
-import type { Endpoint } from "./endpoints.ts";
+import { endpointsForUser, type Endpoint } from "./endpoints.ts";
 import { opaqueBody, sentAtOfOpaqueBody } from "./opaque-body.ts";
 import type { PopulationMember } from "./population.ts";
 import { RelayLink, type LinkOptions } from "./relay-link.ts";
@@ -44,10 +44,19 @@ export type UserInfo = Pick<PopulationMember, "index" | "userId" | "contacts">;
 
 interface PendingFetch { userId: string; resolve: (b: PrekeyBundle) => void }
 
+/** What the users of one VU share: the VU's delivered count, and who has acks to send. */
+export interface VuState {
+  delivered: number;
+  acking: SimulatedUser[];
+}
+
 export interface UserContext {
+  vu: VuState;
   runId: string;
   cryptoMode: CryptoMode;
   link: LinkOptions;
+  /** how many of link.endpoints are the service's own addresses */
+  directEndpoints: number;
   /** userId -> population index, to name senders in records */
   indexOf: Map<string, number>;
   /** population index -> userId */
@@ -87,7 +96,7 @@ export class SimulatedUser {
   private constructor(readonly member: UserInfo, private readonly ctx: UserContext, private readonly identity: Identity, private readonly ring: PrekeyRing | null) {
     this.pad = "x".repeat(ctx.paddingBytes);
     this.sessions = ring && ctx.cryptoMode !== "opaque" ? new SessionManager(identity, ring, (userId) => this.fetchBundle(userId), ctx.cryptoMode) : null;
-    this.link = new RelayLink(ctx.link, {
+    this.link = new RelayLink({ ...ctx.link, endpoints: endpointsForUser(ctx.link.endpoints, ctx.directEndpoints, member.index) }, {
       authFrame: async (nonce) => encodeFrame({ type: "auth", v: 1, signingKey: toBase64(identity.signingPublic), signature: toBase64(await sign(identity.signingKey, authChallengeBytes(nonce))) }),
       onReady: (endpoint) => this.onReady(endpoint),
       onFrame: (frame) => this.onFrame(frame),
@@ -110,6 +119,10 @@ export class SimulatedUser {
 
   stop(): void {
     this.link.stop();
+  }
+
+  keepAlive(now: number): void {
+    this.link.keepAlive(now);
   }
 
   /** Writes one message to contact `to` (a population index). */
@@ -136,6 +149,8 @@ export class SimulatedUser {
   flushAcks(): void {
     if (this.acks.length === 0) return;
     if (this.link.send(encodeFrame({ type: "ack", ids: this.acks.slice(0, MAX_ACK_IDS) }))) this.acks = this.acks.slice(MAX_ACK_IDS);
+    // not sent (offline) or more than one frame's worth: again at the next tick
+    if (this.acks.length > 0) this.ctx.vu.acking.push(this);
   }
 
   private transmit(id: string): boolean {
@@ -199,7 +214,10 @@ export class SimulatedUser {
   private onDeliver(frame: Extract<RelayFrame, { type: "deliver" }>): void {
     const key = `${frame.from}/${frame.id}`;
     const from = this.ctx.indexOf.get(frame.from) ?? -1;
-    const ack = () => this.acks.push(frame.id);
+    const ack = () => {
+      if (this.acks.length === 0) this.ctx.vu.acking.push(this);
+      this.acks.push(frame.id);
+    };
     if (this.seen.has(key)) {
       count("duplicatesDropped");
       recordEvent({ ev: "delivered", id: frame.id, from, to: this.member.index, t: Date.now(), sentAt: 0, dup: true, ep: this.link.endpoint.name });
@@ -210,6 +228,7 @@ export class SimulatedUser {
     const delivered = (sentAt: number, content: MessageContent | null) => {
       const now = Date.now();
       this.counts.delivered++;
+      this.ctx.vu.delivered++;
       count("messagesDelivered");
       deliveryLatency.add(now - sentAt);
       recordEvent({ ev: "delivered", id: frame.id, from, to: this.member.index, t: now, sentAt, dup: false, ep: this.link.endpoint.name });

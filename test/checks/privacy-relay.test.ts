@@ -116,7 +116,7 @@ describe("privacy of what a volunteer proxy forwards (real relay, real toxiproxy
   it("passes a blocked proxy (Toxiproxy proxy disabled) on to the client as a connection error, and recovers after the heal", async () => {
     const tapped = env!;
     const url = tapped.paths.find((p) => p.name === "proxy-2")!.url;
-    const proxy = await tapped.toxiproxy.get("proxy-2");
+    const proxy = await tapped.toxiproxyFor("proxy-2").get("proxy-2");
     await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
     try {
       await expect(RelayTestClient.connect(url)).rejects.toThrow(/ECONNRESET|socket hang up/);

@@ -109,7 +109,7 @@ export async function startContainersEnvironment(options: EnvironmentOptions): P
       kind: "containers",
       versions: { engine: `${engine.kind} ${engine.version}`, relayImage: images.relay.name, toxiproxyImage: images.toxiproxy.name, toxiproxy: await client.getVersion() },
       paths,
-      toxiproxy: client,
+      toxiproxyFor: () => client,
       relay: new ContainerRelay(relay, certificate?.cert),
       resetNetwork: () => client.reset(),
       stop,

@@ -1,5 +1,6 @@
 // The embedded default where no container engine answers: the relay and the real
-// toxiproxy-server as child processes, with the same four network paths.
+// toxiproxy-server (two of them, one per relay listener) as child processes, with the same four
+// network paths.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,42 +19,55 @@ const TOXIPROXY_READY_TIMEOUT_MS = 30_000;
 
 export async function startLocalEnvironment(options: EnvironmentOptions): Promise<Environment> {
   const dataDir = mkdtempSync(join(tmpdir(), "e2ee-chaos-relay-"));
-  let toxiproxyProcess: ManagedProcess | null = null;
+  const toxiproxyProcesses: ManagedProcess[] = [];
   let relay: LocalRelay | null = null;
   const stop = async () => {
     await relay?.stop();
-    await toxiproxyProcess?.stop();
+    await Promise.all(toxiproxyProcesses.map((p) => p.stop()));
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     const toxiproxyServer = await requireToolPath("toxiproxy-server");
-    const apiPort = await freePort();
-    options.log(`starting toxiproxy-server on 127.0.0.1:${apiPort}`);
-    const proc = startProcess(toxiproxyServer, ["-host", "127.0.0.1", "-port", String(apiPort)], { logFile: join(options.logDir, "toxiproxy.log") });
-    toxiproxyProcess = proc;
-    await waitForHttp(`http://127.0.0.1:${apiPort}/version`, "toxiproxy-server", { timeoutMs: TOXIPROXY_READY_TIMEOUT_MS, alive: () => proc.isRunning() });
+    // One toxiproxy-server per relay listener: each holds two file descriptors per connection,
+    // and one process under a 20,000-descriptor limit tops out below 10,000 connections.
+    const servers: Toxiproxy[] = [];
+    for (const listener of [0, 1]) {
+      const apiPort = await freePort();
+      options.log(`starting toxiproxy-server on 127.0.0.1:${apiPort} (paths to relay listener ${listener})`);
+      const proc = startProcess(toxiproxyServer, ["-host", "127.0.0.1", "-port", String(apiPort)], { logFile: join(options.logDir, listener === 0 ? "toxiproxy.log" : `toxiproxy-${listener}.log`) });
+      toxiproxyProcesses.push(proc);
+      await waitForHttp(`http://127.0.0.1:${apiPort}/version`, "toxiproxy-server", { timeoutMs: TOXIPROXY_READY_TIMEOUT_MS, alive: () => proc.isRunning() });
+      servers.push(new Toxiproxy(`http://127.0.0.1:${apiPort}`));
+    }
 
     const relayPorts: [number, number] = [await freePort(), await freePort()];
     options.log(`starting relay on 127.0.0.1:${relayPorts.join(", 127.0.0.1:")}`);
     relay = new LocalRelay({ bundle: await buildRelayBundle(), ports: relayPorts, dataDir, logDir: options.logDir, env: options.relayEnv, tls: options.certificate });
     await relay.start();
 
-    const toxiproxy = new Toxiproxy(`http://127.0.0.1:${apiPort}`);
     const scheme = options.certificate ? "wss" : "ws";
     const paths = [];
+    const serverOf = new Map<string, Toxiproxy>();
     for (const plan of PATH_PLAN) {
       const port = await freePort();
-      await toxiproxy.createProxy({ name: plan.name, listen: `127.0.0.1:${port}`, upstream: `127.0.0.1:${relayPorts[plan.listener]}`, enabled: true });
+      await servers[plan.listener].createProxy({ name: plan.name, listen: `127.0.0.1:${port}`, upstream: `127.0.0.1:${relayPorts[plan.listener]}`, enabled: true });
+      serverOf.set(plan.name, servers[plan.listener]);
       paths.push({ name: plan.name, kind: plan.kind, url: `${scheme}://127.0.0.1:${port}/ws` });
     }
     const runningRelay = relay;
     return {
       kind: "local",
-      versions: { node: process.version, toxiproxy: await toxiproxy.getVersion(), relay: "local bundle (dist/relay.mjs)" },
+      versions: { node: process.version, toxiproxy: await servers[0].getVersion(), relay: "local bundle (dist/relay.mjs)" },
       paths,
-      toxiproxy,
+      toxiproxyFor: (path) => {
+        const server = serverOf.get(path);
+        if (!server) throw new Error(`no network path '${path}'; paths: ${[...serverOf.keys()].join(", ")}`);
+        return server;
+      },
       relay: runningRelay,
-      resetNetwork: () => toxiproxy.reset(),
+      resetNetwork: async () => {
+        await Promise.all(servers.map((s) => s.reset()));
+      },
       stop,
     };
   } catch (error) {
