@@ -39,8 +39,9 @@ export type BundleFetcher = (userId: string) => Promise<PrekeyBundle>;
 export class SessionManager {
   private readonly sessions = new Map<string, Promise<Session>>();
   private readonly outgoing = new Map<string, Promise<Session>>();
-  /** sessions already set up, by peer, reachable without waiting on a promise */
+  /** sessions already set up, by peer and by session id, reachable without waiting on a promise */
   private readonly established = new Map<string, Session>();
+  private readonly bySid = new Map<string, Session>();
 
   constructor(
     readonly me: Identity,
@@ -58,57 +59,80 @@ export class SessionManager {
     await this.outgoingSession(peer);
   }
 
+  // The per-message paths below are plain promise chains, not async functions: in k6's
+  // interpreter an async function costs a generator and extra promise jobs on every call.
+
   /** Encrypts `plaintext` for `peer` as message `messageId`; returns the relay `body`. */
-  async encrypt(peer: string, messageId: string, plaintext: Uint8Array): Promise<string> {
-    const session = this.established.get(peer) ?? (await this.outgoingSession(peer));
-    let envelope: Envelope;
+  encrypt(peer: string, messageId: string, plaintext: Uint8Array): Promise<string> {
+    const session = this.established.get(peer);
+    if (session) return this.sealFor(session, messageId, plaintext);
+    return this.outgoingSession(peer).then((s) => this.sealFor(s, messageId, plaintext));
+  }
+
+  /** Decrypts a delivered `body`; rejects with DecryptError for anything forged, replayed (mode `full`) or unknown. */
+  decrypt(from: string, messageId: string, body: string): Promise<Uint8Array> {
+    const envelope = decodeEnvelope(body);
+    if (!envelope) return Promise.reject(new DecryptError(`message ${messageId} from ${from}: malformed envelope`));
+    const session = this.bySid.get(envelope.sid);
+    if (session) return this.openFrom(session, from, messageId, envelope);
+    return this.incomingSession(from, envelope).then((s) => this.openFrom(s, from, messageId, envelope));
+  }
+
+  private sealFor(session: Session, messageId: string, plaintext: Uint8Array): Promise<string> {
+    const envelopeOf = (n: number, iv: Uint8Array, ct: Uint8Array, km?: "session") => {
+      const envelope: Envelope = { v: 1, sid: session.sid, n, iv: toBase64(iv), ct: toBase64(ct), ...(km ? { km } : {}) };
+      if (session.init) envelope.init = session.init;
+      return encodeEnvelope(envelope);
+    };
     if (this.mode === "session") {
       const n = session.sent++;
       const iv = counterIv(n);
-      const ct = await sealWithKey(await imported(session.sendKey), iv, plaintext, aadFor(this.me.userId, peer, messageId, session.sid, n));
-      envelope = { v: 1, sid: session.sid, n, iv: toBase64(iv), ct: toBase64(ct), km: "session" };
-    } else {
-      const { n, messageKey } = nextSendingKey(session.send);
-      const { iv, ciphertext } = await seal(messageKey, plaintext, aadFor(this.me.userId, peer, messageId, session.sid, n));
-      envelope = { v: 1, sid: session.sid, n, iv: toBase64(iv), ct: toBase64(ciphertext) };
+      const aad = aadFor(this.me.userId, session.peer, messageId, session.sid, n);
+      return withKey(session.sendKey).then((key) => sealWithKey(key, iv, plaintext, aad)).then((ct) => envelopeOf(n, iv, ct, "session"));
     }
-    if (session.init) envelope.init = session.init;
-    return encodeEnvelope(envelope);
+    const { n, messageKey } = nextSendingKey(session.send);
+    const aad = aadFor(this.me.userId, session.peer, messageId, session.sid, n);
+    return seal(messageKey, plaintext, aad).then(({ iv, ciphertext }) => envelopeOf(n, iv, ciphertext));
   }
 
-  /** Decrypts a delivered `body`; throws DecryptError for anything forged, replayed (mode `full`) or unknown. */
-  async decrypt(from: string, messageId: string, body: string): Promise<Uint8Array> {
-    const envelope = decodeEnvelope(body);
-    if (!envelope) throw new DecryptError(`message ${messageId} from ${from}: malformed envelope`);
-    const session = await this.incomingSession(from, envelope);
-    const aad = aadFor(from, this.me.userId, messageId, session.sid, envelope.n);
+  private openFrom(session: Session, from: string, messageId: string, envelope: Envelope): Promise<Uint8Array> {
+    if (session.peer !== from) return Promise.reject(new DecryptError(`session ${envelope.sid} does not belong to ${from}`));
     const failed = () => new DecryptError(`message ${messageId} from ${from}: authentication failed (altered, misaddressed or wrong key)`);
-    let plaintext: Uint8Array;
-    if (envelope.km === "session") {
-      plaintext = await openWithKey(await imported(session.recvKey), fromBase64(envelope.iv), fromBase64(envelope.ct), aad).catch((): never => {
+    let iv: Uint8Array;
+    let ct: Uint8Array;
+    try {
+      iv = fromBase64(envelope.iv);
+      ct = fromBase64(envelope.ct);
+    } catch {
+      return Promise.reject(failed());
+    }
+    const aad = aadFor(from, this.me.userId, messageId, session.sid, envelope.n);
+    const opened = envelope.km === "session"
+      ? withKey(session.recvKey).then((key) => openWithKey(key, iv, ct, aad)).catch((): never => {
         throw failed();
-      });
-    } else {
-      plaintext = await serialize(session, async () => {
-        let key;
+      })
+      : serialize(session, () => {
+        let key: ReturnType<typeof receivingKey>;
         try {
           key = receivingKey(session.recv, envelope.n);
         } catch (e) {
-          throw new DecryptError(`message ${messageId} from ${from}: ${(e as Error).message}`);
+          return Promise.reject(new DecryptError(`message ${messageId} from ${from}: ${(e as Error).message}`));
         }
-        const opened = await open(key.messageKey, fromBase64(envelope.iv), fromBase64(envelope.ct), aad).catch((): never => {
+        return open(key.messageKey, iv, ct, aad).then((plaintext) => {
+          key.commit();
+          return plaintext;
+        }, (): never => {
           throw failed();
         });
-        key.commit();
-        return opened;
       });
-    }
-    delete session.init;
-    if (!this.outgoing.has(from)) {
-      this.outgoing.set(from, Promise.resolve(session));
-      this.established.set(from, session);
-    }
-    return plaintext;
+    return opened.then((plaintext) => {
+      delete session.init;
+      if (!this.outgoing.has(from)) {
+        this.outgoing.set(from, Promise.resolve(session));
+        this.established.set(from, session);
+      }
+      return plaintext;
+    });
   }
 
   private outgoingSession(peer: string): Promise<Session> {
@@ -118,6 +142,7 @@ export class SessionManager {
         const agreed = await initiate(this.me, bundle, peer);
         const session = newSession(agreed.sid, peer, agreed.chainToResponder, agreed.chainToInitiator, agreed.init);
         this.sessions.set(session.sid, Promise.resolve(session));
+        this.bySid.set(session.sid, session);
         this.established.set(peer, session);
         return session;
       });
@@ -138,7 +163,9 @@ export class SessionManager {
     const init = envelope.init;
     const created = respond(this.me, this.ring, init, from).then((agreed) => {
       if (agreed.sid !== envelope.sid) throw new DecryptError(`session id mismatch from ${from}`);
-      return newSession(agreed.sid, from, agreed.chainToInitiator, agreed.chainToResponder);
+      const session = newSession(agreed.sid, from, agreed.chainToInitiator, agreed.chainToResponder);
+      this.bySid.set(session.sid, session);
+      return session;
     });
     this.sessions.set(envelope.sid, created);
     created.catch(() => this.sessions.delete(envelope.sid));
@@ -158,8 +185,9 @@ function newSession(sid: string, peer: string, sendKey: Uint8Array, recvKey: Uin
   };
 }
 
-async function imported(key: DirectionKey): Promise<CryptoKey> {
-  return key.imported ?? (key.imported = await importAesKey(key.raw));
+function withKey(key: DirectionKey): Promise<CryptoKey> {
+  if (key.imported) return Promise.resolve(key.imported);
+  return importAesKey(key.raw).then((imported) => (key.imported = imported));
 }
 
 /** Runs `task` after every earlier task of the same session, so chain state never races. */

@@ -3,7 +3,7 @@
 // after every reconnect), and drops duplicates.
 import { fromBase64, fromUtf8, toBase64, utf8 } from "../../harness/protocol/bytes.ts";
 import { authChallengeBytes } from "../../harness/protocol/auth.ts";
-import { encodeFrame, type PrekeyBundle, type RelayFrame } from "../../harness/protocol/frames.ts";
+import { encodeFrame, encodeSendFrame, type PrekeyBundle, type RelayFrame } from "../../harness/protocol/frames.ts";
 import { importIdentity, type Identity } from "../../harness/protocol/identity.ts";
 import { importPrekeyRing, publishFields, type PrekeyRing } from "../../harness/protocol/prekeys.ts";
 import { SessionManager } from "../../harness/protocol/session.ts";
@@ -132,13 +132,19 @@ export class SimulatedUser {
     const toId = this.ctx.userIds[to];
     const sentAt = Date.now();
     const queue = (body: string) => {
-      this.outbox.set(id, { to, toId, body, ...(options.fwd ? { fwd: options.fwd, fanoutIndex: options.fanoutIndex ?? 0 } : {}) });
+      const entry: OutboxEntry = { to, toId, body };
+      if (options.fwd) {
+        entry.fwd = options.fwd;
+        entry.fanoutIndex = options.fanoutIndex ?? 0;
+      }
+      this.outbox.set(id, entry);
       this.counts.sent++;
       count("messagesSent");
-      recordEvent({ ev: "sent", id, from: this.member.index, to, seq, t: sentAt, ep: this.link.endpoint.name, ...(options.tag ? { tag: options.tag } : {}) });
+      recordEvent({ ev: "sent", id, from: this.member.index, to, seq, t: sentAt, ep: this.link.endpoint.name, tag: options.tag });
       this.transmit(id);
     };
-    const content: MessageContent = { canary: canaryFor(this.ctx.runId, id), sentAt, pad: this.pad, ...(options.chain ? { chain: options.chain } : {}) };
+    const content: MessageContent = { canary: canaryFor(this.ctx.runId, id), sentAt, pad: this.pad };
+    if (options.chain) content.chain = options.chain;
     if (!this.sessions) return queue(opaqueBody(sentAt, this.opaquePlaintextLength ??= JSON.stringify(content).length));
     this.sessions.encrypt(toId, id, utf8(JSON.stringify(content))).then(queue, (e) => {
       recordEvent({ ev: "compose_failed", from: this.member.index, to, t: Date.now(), reason: String(e) });
@@ -155,7 +161,7 @@ export class SimulatedUser {
 
   private transmit(id: string): boolean {
     const entry = this.outbox.get(id);
-    return !!entry && this.link.send(encodeFrame({ type: "send", id, to: entry.toId, body: entry.body, ...(entry.fwd ? { fwd: entry.fwd } : {}) }));
+    return !!entry && this.link.send(encodeSendFrame(id, entry.toId, entry.body, entry.fwd));
   }
 
   private onReady(endpoint: Endpoint): void {

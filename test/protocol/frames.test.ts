@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeClientFrame, decodeRelayFrame, encodeFrame, type ClientFrame } from "../../harness/protocol/frames.ts";
+import { decodeClientFrame, decodeRelayFrame, encodeFrame, encodeSendFrame, type ClientFrame } from "../../harness/protocol/frames.ts";
 
 describe("frame codec", () => {
   it("round-trips every client frame type", () => {
@@ -36,5 +36,14 @@ describe("frame codec", () => {
     expect(decodeRelayFrame('{"type":"sent","id":"m","to":"u","ts":1}')).toEqual({ type: "sent", id: "m", to: "u", ts: 1 });
     expect(decodeRelayFrame("garbage")).toBeNull();
     expect(decodeRelayFrame('"string"')).toBeNull();
+  });
+});
+
+describe("the send frame built as text", () => {
+  it("is exactly the JSON encodeFrame gives, with and without a forward count", () => {
+    const body = Buffer.from("any bytes \u0000 \"quoted\"").toString("base64");
+    expect(encodeSendFrame("12.7", "QQ3poHvqDbMlCxknKuht4A", body)).toBe(encodeFrame({ type: "send", id: "12.7", to: "QQ3poHvqDbMlCxknKuht4A", body }));
+    expect(encodeSendFrame("a\"b", "u", body, 5)).toBe(encodeFrame({ type: "send", id: "a\"b", to: "u", body, fwd: 5 }));
+    expect(decodeClientFrame(encodeSendFrame("1.1", "u", body, 8))).toEqual({ ok: true, frame: { type: "send", id: "1.1", to: "u", body, fwd: 8 } });
   });
 });
