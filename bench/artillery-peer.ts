@@ -9,6 +9,7 @@
 //
 //   npx tsx bench/artillery-peer.ts [--rate 2000] [--seconds 10] [--users 100] [--relay ws://host:port/ws]
 // Without --relay a local relay (durability fsync, rate limits lifted) is started for the run.
+import { flag } from "./cli-flag.ts";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -310,14 +311,6 @@ export async function runArtilleryPeer(options: ArtilleryPeerOptions): Promise<A
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-function flag(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(args[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
 }
 
 async function main(args: string[]): Promise<void> {

@@ -1,22 +1,8 @@
 // Linux /proc readings for the bench: CPU seconds (utime + stime) of a process or a process tree,
 // resident memory, and the filesystem type a path lives on (fsync on tmpfs costs nothing).
-import { execFileSync } from "node:child_process";
+import { clockTicksPerSecond } from "../harness/record/process-usage-sampler.ts";
 import { readFileSync, readdirSync } from "node:fs";
 import { resolve } from "node:path";
-
-let ticks: number | null = null;
-
-/** `getconf CLK_TCK`, the unit of utime/stime; 100 when it cannot be asked. */
-export function clockTicks(): number {
-  if (ticks !== null) return ticks;
-  try {
-    const value = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
-    ticks = Number.isFinite(value) && value > 0 ? value : 100;
-  } catch {
-    ticks = 100;
-  }
-  return ticks;
-}
 
 /** Fields after "(comm)" of /proc/<pid>/stat: [0] is field 3 (state); utime is [11], stime [12]. */
 function statFields(pid: number | "self"): string[] | null {
@@ -31,13 +17,13 @@ function statFields(pid: number | "self"): string[] | null {
 /** CPU seconds (user + system) the process used so far; NaN once it is gone. */
 export function cpuSeconds(pid: number): number {
   const f = statFields(pid);
-  return f ? (Number(f[11]) + Number(f[12])) / clockTicks() : NaN;
+  return f ? (Number(f[11]) + Number(f[12])) / clockTicksPerSecond() : NaN;
 }
 
 /** CPU seconds of the children this process has waited for (cutime + cstime of /proc/self/stat). */
 export function reapedChildrenCpuSeconds(): number {
   const f = statFields("self");
-  return f ? (Number(f[13]) + Number(f[14])) / clockTicks() : NaN;
+  return f ? (Number(f[13]) + Number(f[14])) / clockTicksPerSecond() : NaN;
 }
 
 /** The pid and every live descendant (through /proc/<pid>/task/<tid>/children). */

@@ -6,6 +6,7 @@
 // after fdatasync) and none (no fdatasync) to show what durability costs.
 //
 //   npx tsx bench/relay-ceiling.ts [--seconds 8] [--senders 20] [--window 64] [--sockets 1000]
+import { flag } from "./cli-flag.ts";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -149,22 +150,22 @@ export async function measureRelayCeiling(options: RelayCeilingOptions = {}): Pr
     };
 
     // Recipients: ack every delivery, batched per socket and flushed once per turn of the loop.
-    const pendingAcks = new Map<number, string[]>();
+    const pendingAcks = new Map<number, { from: string; id: string }[]>();
     let flushScheduled = false;
     const flushAcks = (): void => {
       flushScheduled = false;
-      for (const [index, ids] of pendingAcks) recipients[index]?.ws.send(JSON.stringify({ type: "ack", ids }));
+      for (const [index, acks] of pendingAcks) recipients[index]?.ws.send(JSON.stringify({ type: "ack", acks }));
       pendingAcks.clear();
     };
     recipients = await connectAll(url, n, (index, text) => {
-      const frame = JSON.parse(text) as { type: string; id?: string };
+      const frame = JSON.parse(text) as { type: string; id?: string; from?: string };
       if (frame.type === "deliver") {
         delivered++;
-        let ids = pendingAcks.get(index);
-        if (!ids) pendingAcks.set(index, (ids = []));
-        ids.push(frame.id!);
-        if (ids.length >= 1000) {
-          recipients[index].ws.send(JSON.stringify({ type: "ack", ids }));
+        let acks = pendingAcks.get(index);
+        if (!acks) pendingAcks.set(index, (acks = []));
+        acks.push({ from: frame.from!, id: frame.id! });
+        if (acks.length >= 1000) {
+          recipients[index].ws.send(JSON.stringify({ type: "ack", acks }));
           pendingAcks.delete(index);
         }
         if (!flushScheduled) {
@@ -288,14 +289,6 @@ export async function measureRelayMemoryPerConnection(options: RelayMemoryOption
     await relay.stop("SIGTERM");
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-function flag(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(args[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
 }
 
 async function main(args: string[]): Promise<void> {
