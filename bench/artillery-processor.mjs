@@ -82,7 +82,7 @@ export async function login(context, events) {
     if (frame.type === "deliver") {
       state.delivered++;
       events.emit("counter", "relay.delivered", 1);
-      state.pendingAcks.push(frame.id);
+      state.pendingAcks.push({ from: frame.from, id: frame.id });
       state.ackTimer ??= setTimeout(() => flushAcks(ws, state), ACK_FLUSH_MS);
     } else if (frame.type === "error") {
       state.errors++;
@@ -114,7 +114,7 @@ export async function login(context, events) {
 function flushAcks(ws, state) {
   state.ackTimer = null;
   if (state.pendingAcks.length === 0 || ws.readyState !== 1) return;
-  ws.send(JSON.stringify({ type: "ack", ids: state.pendingAcks }));
+  ws.send(JSON.stringify({ type: "ack", acks: state.pendingAcks }));
   state.pendingAcks = [];
 }
 

@@ -5,13 +5,16 @@ export const MAX_MESSAGE_ID_LENGTH = 128;
 
 export interface SignedPrekey { id: number; key: string; sig: string }
 export interface OneTimePrekey { id: number; key: string }
+/** One delivered message named in an `ack`: its sender's userId and the sender's message id. */
+export interface AckRef { from: string; id: string }
+export const MAX_ACKS_PER_FRAME = 1000;
 
 export type ClientFrame =
   | { type: "auth"; v: number; signingKey: string; signature: string }
   | { type: "publish_prekeys"; reqId?: string; dhKey: string; dhKeySig: string; signedPrekey: SignedPrekey; oneTimePrekeys: OneTimePrekey[] }
   | { type: "fetch_prekeys"; reqId?: string; userId: string }
   | { type: "send"; id: string; to: string; body: string; fwd?: number }
-  | { type: "ack"; ids: string[] }
+  | { type: "ack"; acks: AckRef[] }
   | { type: "ping"; t: number };
 
 export interface PrekeyBundle {
@@ -71,6 +74,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 const optional = (check: Check): Check => (v) => v === undefined || check(v);
 const isSignedPrekey: Check = (v) => isObject(v) && isInt(v.id) && isNonEmptyString(v.key) && isNonEmptyString(v.sig);
 const isOneTimePrekey: Check = (v) => isObject(v) && isInt(v.id) && isNonEmptyString(v.key);
+const isAckRef: Check = (v) => isObject(v) && isNonEmptyString(v.from) && isMessageId(v.id);
 const arrayOf = (check: Check, max: number): Check => (v) => Array.isArray(v) && v.length <= max && v.every(check);
 
 const CLIENT_SCHEMAS: Record<ClientFrame["type"], Record<string, Check>> = {
@@ -81,7 +85,8 @@ const CLIENT_SCHEMAS: Record<ClientFrame["type"], Record<string, Check>> = {
   },
   fetch_prekeys: { reqId: optional(isString), userId: isNonEmptyString },
   send: { id: isMessageId, to: isNonEmptyString, body: isNonEmptyString, fwd: optional(isInt) },
-  ack: { ids: arrayOf(isMessageId, 1000) },
+  // (from, id): ids are unique per sender only, so an id alone could name another sender's message
+  ack: { acks: arrayOf(isAckRef, MAX_ACKS_PER_FRAME) },
   ping: { t: isNumber },
 };
 
@@ -98,6 +103,9 @@ export function decodeClientFrame(text: string): Decoded<ClientFrame> {
   if (typeof type !== "string") return { ok: false, code: "bad_frame", message: "frame has no string field 'type'" };
   if (!Object.prototype.hasOwnProperty.call(CLIENT_SCHEMAS, type)) {
     return { ok: false, code: "unknown_type", message: `unknown frame type '${type.slice(0, 40)}'; allowed: ${Object.keys(CLIENT_SCHEMAS).join(", ")}` };
+  }
+  if (type === "ack" && value.acks === undefined && value.ids !== undefined) {
+    return { ok: false, code: "bad_frame", message: "ack: the 'ids' form is no longer accepted (it could remove another sender's message); send 'acks': [{from, id}]" };
   }
   const schema = CLIENT_SCHEMAS[type as ClientFrame["type"]];
   for (const [field, check] of Object.entries(schema)) {

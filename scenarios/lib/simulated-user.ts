@@ -74,7 +74,7 @@ export class SimulatedUser {
   forwardCap: number | null = null;
   private readonly seen = new Set<string>();
   /** deliveries handled since the last tick, acknowledged together in one frame */
-  private acks: string[] = [];
+  private acks: { from: string; id: string }[] = [];
   private readonly fetches = new Map<string, PendingFetch>();
   private readonly link: RelayLink;
   private readonly sessions: SessionManager | null;
@@ -154,7 +154,7 @@ export class SimulatedUser {
   /** Acknowledges the deliveries handled since the last call (the relay forgets them then). */
   flushAcks(): void {
     if (this.acks.length === 0) return;
-    if (this.link.send(encodeFrame({ type: "ack", ids: this.acks.slice(0, MAX_ACK_IDS) }))) this.acks = this.acks.slice(MAX_ACK_IDS);
+    if (this.link.send(encodeFrame({ type: "ack", acks: this.acks.slice(0, MAX_ACK_IDS) }))) this.acks = this.acks.slice(MAX_ACK_IDS);
     // not sent (offline) or more than one frame's worth: again at the next tick
     if (this.acks.length > 0) this.ctx.vu.acking.push(this);
   }
@@ -222,7 +222,7 @@ export class SimulatedUser {
     const from = this.ctx.indexOf.get(frame.from) ?? -1;
     const ack = () => {
       if (this.acks.length === 0) this.ctx.vu.acking.push(this);
-      this.acks.push(frame.id);
+      this.acks.push({ from: frame.from, id: frame.id });
     };
     if (this.seen.has(key)) {
       count("duplicatesDropped");

@@ -8,7 +8,7 @@ describe("frame codec", () => {
       { type: "publish_prekeys", reqId: "r1", dhKey: "a", dhKeySig: "b", signedPrekey: { id: 1, key: "k", sig: "s" }, oneTimePrekeys: [{ id: 2, key: "o" }] },
       { type: "fetch_prekeys", reqId: "r2", userId: "u" },
       { type: "send", id: "m1", to: "u", body: "Ym9keQ==", fwd: 8 },
-      { type: "ack", ids: ["m1", "m2"] },
+      { type: "ack", acks: [{ from: "u1", id: "m1" }, { from: "u2", id: "m1" }] },
       { type: "ping", t: 12.5 },
     ] satisfies ClientFrame[];
     for (const frame of frames) expect(decodeClientFrame(encodeFrame(frame))).toEqual({ ok: true, frame });
@@ -22,7 +22,9 @@ describe("frame codec", () => {
     ["a send without body", '{"type":"send","id":"m","to":"u"}', "bad_frame", /send: field 'body'/],
     ["a message id over 128 chars", JSON.stringify({ type: "send", id: "x".repeat(129), to: "u", body: "b" }), "bad_frame", /field 'id'/],
     ["a negative prekey id", JSON.stringify({ type: "publish_prekeys", dhKey: "a", dhKeySig: "b", signedPrekey: { id: -1, key: "k", sig: "s" }, oneTimePrekeys: [] }), "bad_frame", /signedPrekey/],
-    ["an ack with a number id", '{"type":"ack","ids":[1]}', "bad_frame", /field 'ids'/],
+    ["an ack with a number id", '{"type":"ack","acks":[{"from":"u1","id":1}]}', "bad_frame", /field 'acks'/],
+    ["an ack without its sender", '{"type":"ack","acks":[{"id":"m1"}]}', "bad_frame", /field 'acks'/],
+    ["an ack in the old ids form", '{"type":"ack","ids":["m1"]}', "bad_frame", /'ids' form/],
   ])("rejects %s with a named error", (_name, text, code, message) => {
     const decoded = decodeClientFrame(text);
     expect(decoded.ok).toBe(false);

@@ -50,8 +50,8 @@ describe("relay authentication and authorization", () => {
     await alice.sendAndWait(bobId.userId, randomBody(), "private-1");
     const mallory = await connect(relay.wsUrls[0]);
     expect(mallory.frames.find((f) => f.type === "auth_ok")).toMatchObject({ queued: 0 });
-    mallory.ack(["private-1"]);
-    alice.ack(["private-1"]); // not even the sender
+    mallory.ack(["private-1"], alice.userId);
+    alice.ack(["private-1"], alice.userId); // not even the sender
     await mallory.ping();
     await alice.ping();
     expect(mallory.delivered).toHaveLength(0);

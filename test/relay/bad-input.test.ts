@@ -57,7 +57,8 @@ describe("relay limits and bad input", () => {
     ["a send to a malformed user id", { type: "send", id: "a", to: "../../etc", body: "AAAA" }, "bad_frame"],
     ["a send whose body is not base64", { type: "send", id: "a", to: "A".repeat(22), body: "!!!!" }, "bad_frame"],
     ["a send with a 200-character id", { type: "send", id: "x".repeat(200), to: "A".repeat(22), body: "AAAA" }, "bad_frame"],
-    ["an ack with a non-array ids", { type: "ack", ids: "m1" }, "bad_frame"],
+    ["an ack with a non-array acks", { type: "ack", acks: "m1" }, "bad_frame"],
+    ["an ack in the old ids form", { type: "ack", ids: ["m1"] }, "bad_frame"],
     ["a publish with keys that are not P-256 points", { type: "publish_prekeys", dhKey: "AAAA", dhKeySig: "AAAA", signedPrekey: { id: 1, key: "AAAA", sig: "AAAA" }, oneTimePrekeys: [] }, "bad_frame"],
     ["a binary frame", new Uint8Array([1, 2, 3, 4]), "bad_frame"],
   ];

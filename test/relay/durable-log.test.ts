@@ -61,7 +61,7 @@ describe("relay durable log", () => {
     for (let round = 0; round < 5; round++) {
       const ids = Array.from({ length: 100 }, (_, i) => `r${round}-${i}`);
       await Promise.all(ids.map((id, i) => store.messages.store(SENDER, RECIPIENT, id, body, i).durable));
-      store.messages.acknowledge(RECIPIENT, ids.slice(0, 98)); // keep the last two of every round
+      store.messages.acknowledge(RECIPIENT, ids.slice(0, 98).map((id) => ({ from: SENDER, id }))); // keep the last two of every round
       await store.flush();
     }
     await store.flush();

@@ -26,7 +26,7 @@ export class FuzzFrames {
     const to = this.pick(this.userIds);
     switch (this.int(6)) {
       case 0: return { type: "send", id: `fz-${this.int(1e9)}`, to, body: this.b64(1 + this.int(200)) };
-      case 1: return { type: "ack", ids: Array.from({ length: this.int(5) }, () => `fz-${this.int(1e9)}`) };
+      case 1: return { type: "ack", acks: Array.from({ length: this.int(5) }, () => ({ from: this.pick(this.userIds), id: `fz-${this.int(1e9)}` })) };
       case 2: return { type: "fetch_prekeys", reqId: "r", userId: to };
       case 3: return { type: "publish_prekeys", reqId: "p", dhKey: this.b64(65), dhKeySig: this.b64(64), signedPrekey: { id: 1, key: this.b64(65), sig: this.b64(64) }, oneTimePrekeys: [{ id: 1, key: this.b64(65) }] };
       case 4: return { type: "auth", v: 1, signingKey: this.b64(65), signature: this.b64(64) };
@@ -77,11 +77,11 @@ export class FuzzFrames {
       }
       case 5: return { kind: "long-string", binary: false, data: JSON.stringify({ ...this.valid(), type: this.pick(["send", "ack", "x".repeat(this.int(20_000))]), id: "i".repeat(this.int(20_000)) }) };
       case 6: return { kind: "binary", binary: true, data: Buffer.from(Array.from({ length: this.int(3000) }, () => this.int(256))) };
-      case 7: return { kind: "prototype-keys", binary: false, data: this.pick(['{"type":"__proto__"}', '{"type":"constructor"}', '{"type":"toString"}', '{"__proto__":{"type":"send"},"type":"ack","ids":[]}', '{"type":"send","id":"a","to":"__proto__","body":"AAAA"}']) };
+      case 7: return { kind: "prototype-keys", binary: false, data: this.pick(['{"type":"__proto__"}', '{"type":"constructor"}', '{"type":"toString"}', '{"__proto__":{"type":"send"},"type":"ack","acks":[]}', '{"type":"send","id":"a","to":"__proto__","body":"AAAA"}']) };
       case 8: return { kind: "extra-fields", binary: false, data: JSON.stringify({ ...this.valid(), extra: this.weirdValue(), fwd: this.weirdValue() }) };
       case 9: return { kind: "noise", binary: false, data: Array.from({ length: this.int(200) }, () => String.fromCharCode(this.int(0x3000))).join("") };
       case 10: return { kind: "empty", binary: false, data: this.pick(["", " ", "null", "0", '""', "[]", "{}", "true"]) };
-      case 11: return { kind: "big-ack", binary: false, data: JSON.stringify({ type: "ack", ids: Array.from({ length: 1000 + this.int(200) }, (_, i) => `a${i}`) }) };
+      case 11: return { kind: "big-ack", binary: false, data: JSON.stringify({ type: "ack", acks: Array.from({ length: 1000 + this.int(200) }, (_, i) => ({ from: this.pick(this.userIds), id: `a${i}` })) }) };
       default: return { kind: "valid", binary: false, data: text };
     }
   }

@@ -3,7 +3,7 @@
 import WebSocket from "ws";
 import { authChallengeBytes } from "../../harness/protocol/auth.ts";
 import { fromBase64, randomBytes, toBase64 } from "../../harness/protocol/bytes.ts";
-import { decodeRelayFrame, encodeFrame, type ClientFrame, type RelayFrame } from "../../harness/protocol/frames.ts";
+import { decodeRelayFrame, encodeFrame, type AckRef, type ClientFrame, type RelayFrame } from "../../harness/protocol/frames.ts";
 import { exportRawPublicKey, generateSigningKeyPair, sign, userIdFor } from "../../harness/protocol/signatures.ts";
 
 export type FrameOf<T extends RelayFrame["type"]> = Extract<RelayFrame, { type: T }>;
@@ -114,8 +114,17 @@ export class RelayTestClient {
     return (await answer) as FrameOf<"sent"> | FrameOf<"error">;
   }
 
-  ack(ids: string[]): void {
-    this.sendFrame({ type: "ack", ids });
+  /** Acknowledges deliveries, each named by (from, id); plain ids are taken as sent by `from`. */
+  ack(refs: (AckRef | string)[], from?: string): void {
+    const acks = refs.map((r) => (typeof r === "string" ? { from: from ?? this.senderOf(r), id: r } : r));
+    this.sendFrame({ type: "ack", acks });
+  }
+
+  /** The sender of the delivered message with this id (the first such delivery). */
+  private senderOf(id: string): string {
+    const frame = this.delivered.find((d) => d.id === id);
+    if (!frame) throw new Error(`ack: no delivery with id '${id}' to name its sender; pass 'from'`);
+    return frame.from;
   }
 
   async publishPrekeys(options: { oneTime?: number; signWith?: CryptoKey; firstId?: number } = {}): Promise<FrameOf<"prekeys_ok"> | FrameOf<"error">> {
