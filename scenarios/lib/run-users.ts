@@ -10,6 +10,7 @@ import { parseEndpoints } from "./endpoints.ts";
 import { vuCount, type RunWiring, type ScenarioSettings } from "./scenario-settings.ts";
 import { pick, seededRandom, type Random } from "./seeded-random.ts";
 import { SimulatedUser, type UserContext, type VuState } from "./simulated-user.ts";
+import { TickLag } from "./tick-lag.ts";
 
 const TICK_MS = 100;
 /** liveness checks (pings, silence): every user once per this many ticks */
@@ -102,32 +103,6 @@ function flushAcks(state: VuState): void {
   const acking = state.acking;
   state.acking = [];
   for (let i = 0; i < acking.length; i++) acking[i].flushAcks();
-}
-
-/** How late a VU's ticks fire, reported once a second: a VU that cannot keep up fires them late. */
-class TickLag {
-  private last = 0;
-  private since = 0;
-  private ticks = 0;
-  private total = 0;
-  private max = 0;
-
-  constructor(private readonly vu: number) {}
-
-  tick(now: number, intervalMs: number): void {
-    if (this.last > 0) {
-      const late = Math.max(0, now - this.last - intervalMs);
-      this.ticks++;
-      this.total += late;
-      this.max = Math.max(this.max, late);
-    } else this.since = now;
-    this.last = now;
-    if (now - this.since >= 1000 && this.ticks > 0) {
-      recordEvent({ ev: "lag", vu: this.vu, t: now, ticks: this.ticks, maxLateMs: this.max, meanLateMs: Math.round(this.total / this.ticks) });
-      this.since = now;
-      this.ticks = this.total = this.max = 0;
-    }
-  }
 }
 
 function report(vu: number, users: SimulatedUser[]): void {
