@@ -10,6 +10,7 @@ import { selectEnvironment } from "../environments/select-environment.ts";
 import { startEnvironment } from "../environments/start-environment.ts";
 import { InputError } from "../errors.ts";
 import { resultTable } from "../report/result-table.ts";
+import { writeReportsAfterRun } from "../report/html/write-reports.ts";
 import { writeRunSummary, SUMMARY_SCHEMA_VERSION, type RunSummary } from "../report/run-summary.ts";
 import { bareScenarioPlan, loadSuite } from "../suites/load-suite.ts";
 import { scenarioSettings } from "../../scenarios/lib/scenario-settings.ts";
@@ -81,6 +82,7 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
   const exitCode = summary.status === "interrupted" ? EXIT.interrupted
     : summary.status === "failed" || summary.scenarios.some((s) => !s.thresholdsPassed) || saturated.length > 0 ? EXIT.sloFailed
     : EXIT.ok;
+  await writeReportsAfterRun(runDir, log);
   return { exitCode, runDir, summary };
 }
 

@@ -1,0 +1,14 @@
+// The time-series charts every scenario gets, in page order: title, y axis with its unit, series.
+import { PATHS } from "./scenario-series.ts";
+
+export interface ChartSpec { id: string; title: string; yLabel: string; series: string[] }
+
+export const CHART_SPECS: ChartSpec[] = [
+  { id: "messages", title: "Messages sent and delivered per second", yLabel: "messages / s", series: ["sent", "delivered"] },
+  { id: "latency", title: "Delivery latency by second of sending", yLabel: "latency (ms)", series: ["latency p50", "latency p95", "latency p99"] },
+  { id: "users", title: "Connected users, in total and per network path", yLabel: "users", series: ["connected", ...PATHS.map((p) => `connected ${p}`)] },
+  { id: "connections", title: "Reconnects, failovers and connection attempts per second", yLabel: "events / s", series: ["reconnects", "failovers", "connection attempts"] },
+  { id: "queue", title: "Relay queue depth", yLabel: "queued messages", series: ["relay queue depth"] },
+  { id: "cpu", title: "CPU: relay and load generator (k6)", yLabel: "CPU (% of one core)", series: ["relay CPU", "k6 CPU"] },
+  { id: "memory", title: "Memory: relay and load generator (k6)", yLabel: "resident memory (MB)", series: ["relay memory", "k6 memory"] },
+];

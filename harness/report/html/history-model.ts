@@ -1,0 +1,73 @@
+// Every run folder in reports/ as one history row (newest first) with its headline figures; a
+// run written before some figure existed gets null for it, never a guess.
+import { existsSync, lstatSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { readSummary, readVerdictFile, type Status, type SummaryInput } from "./report-input.ts";
+import { verdictRows, worst } from "./verdict-rows.ts";
+
+export interface HistoryRow {
+  runId: string;
+  startedAt: string;
+  /** seconds since the epoch (for the trend charts) */
+  startedS: number;
+  suite: string;
+  status: string;
+  verdict: Status;
+  declaredVerdict: string | null;
+  scenarios: number;
+  sent: number | null;
+  delivered: number | null;
+  deliveredPercent: number | null;
+  lostAfterAck: number | null;
+  p95Ms: number | null;
+  worstTtrS: number | null;
+  notRecovered: number | null;
+  k6PeakCpuCores: number | null;
+  hasPage: boolean;
+}
+
+export interface HistoryModel { generatedAt: string; rows: HistoryRow[] }
+
+export function historyModel(reportsDir: string): HistoryModel {
+  const rows: HistoryRow[] = [];
+  for (const name of existsSync(reportsDir) ? readdirSync(reportsDir) : []) {
+    const dir = join(reportsDir, name);
+    if (!lstatSync(dir).isDirectory()) continue;
+    const summary = readSummary(dir);
+    if (summary) rows.push(historyRow(name, dir, summary));
+  }
+  rows.sort((a, b) => b.startedS - a.startedS || b.runId.localeCompare(a.runId));
+  return { generatedAt: new Date().toISOString(), rows };
+}
+
+function historyRow(folder: string, dir: string, s: SummaryInput): HistoryRow {
+  const scenarios = s.scenarios ?? [];
+  const sum = (f: (m: Record<string, number>) => number | undefined) => {
+    const values = scenarios.map((x) => (x.figures?.messages ? f(x.figures.messages) : undefined)).filter((v): v is number => typeof v === "number");
+    return values.length ? values.reduce((a, b) => a + b, 0) : null;
+  };
+  const sent = sum((m) => m.sent);
+  const delivered = sum((m) => m.delivered);
+  const recoveries = scenarios.flatMap((x) => x.figures?.windows ?? []).map((w) => w.recovery?.recovery).filter((r) => r !== undefined);
+  const ttrs = recoveries.filter((r) => r.recovered && typeof r.ttrMs === "number").map((r) => r.ttrMs! / 1000);
+  const started = Date.parse(s.startedAt ?? "");
+  const recorded = readVerdictFile(dir)?.status;
+  return {
+    runId: s.runId ?? folder, startedAt: s.startedAt ?? "", startedS: Number.isFinite(started) ? started / 1000 : 0,
+    suite: s.suite?.name ?? "", status: s.status ?? "unknown", verdict: recorded === "pass" || recorded === "fail" || recorded === "unknown" ? recorded : worst(verdictRows(s).map((r) => r.status)),
+    declaredVerdict: recorded ?? (typeof s.verdict?.status === "string" ? s.verdict.status : null),
+    scenarios: scenarios.length, sent, delivered,
+    deliveredPercent: sent ? Math.round(((delivered ?? 0) / sent) * 10000) / 100 : null,
+    lostAfterAck: sum((m) => m.lostAfterAck),
+    p95Ms: maxOf(scenarios.map((x) => x.figures?.deliveryLatencyMs?.p95)),
+    worstTtrS: ttrs.length ? Math.round(Math.max(...ttrs) * 10) / 10 : null,
+    notRecovered: recoveries.length ? recoveries.filter((r) => !r.recovered).length : null,
+    k6PeakCpuCores: maxOf(scenarios.map((x) => x.generator?.peakCpuCores)),
+    hasPage: existsSync(join(dir, "index.html")),
+  };
+}
+
+function maxOf(values: (number | null | undefined)[]): number | null {
+  const known = values.filter((v): v is number => typeof v === "number");
+  return known.length ? Math.max(...known) : null;
+}

@@ -1,0 +1,116 @@
+// A run's page as one self-contained HTML string: the verdict, environment and parameters are
+// written as HTML; the charts are drawn by the inlined client script from the embedded model.
+import { FINDINGS_SHOWN, FINDING_KINDS } from "./findings.ts";
+import { embedJson, escapeHtml as h } from "./html-escape.ts";
+import { pageAssets } from "./page-assets.ts";
+import type { RunModel, ScenarioModel } from "./run-model.ts";
+import type { Status } from "./report-input.ts";
+
+export function runPage(model: RunModel): string {
+  const { script, style } = pageAssets("run-page");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>${h(model.runId)}: ${h(model.overall.toUpperCase())}</title>
+<style>${style}</style>
+</head>
+<body>
+<a class="skip" href="#scenarios">Skip to the charts</a>
+<header>
+<p class="no-print"><a href="../index.html">All runs</a></p>
+<h1>Run ${h(model.runId)} <span class="verdict-banner ${statusClass(model.overall)}" id="overall-verdict">${h(model.overall)}</span></h1>
+${model.declaredVerdict ? `<p>Verdict recorded by the run (verdict.json): <span class="${statusClass(model.declaredVerdict)}" id="recorded-verdict">${h(model.declaredVerdict)}</span>${model.gate ? `, gate <span class="${statusClass(model.gate)}">${h(model.gate)}</span>` : ""}</p>` : ""}
+${model.meta.description ? `<p>${h(model.meta.description)}</p>` : ""}
+${model.meta.error ? `<p class="status-fail">Error: ${h(model.meta.error)}</p>` : ""}
+</header>
+<main>
+<section aria-labelledby="verdict-h">
+<h2 id="verdict-h">Verdict</h2>
+${verdictTable(model)}
+${model.judgements ? judgementsTable(model.judgements) : ""}
+</section>
+<section aria-labelledby="run-h">
+<h2 id="run-h">Run, environment and versions</h2>
+<dl class="meta">
+<dt>suite</dt><dd>${h(model.meta.suite)} <code>${h(model.meta.suiteSource)}</code></dd>
+<dt>status</dt><dd>${h(model.meta.status)}</dd>
+<dt>started / ended</dt><dd>${h(model.meta.startedAt)} / ${h(model.meta.endedAt)}</dd>
+<dt>environment</dt><dd>${h(model.meta.environment)}</dd>
+${Object.entries(model.meta.versions).map(([k, v]) => `<dt>${h(k)}</dt><dd><code>${h(v)}</code></dd>`).join("\n")}
+<dt>seed</dt><dd id="seed">${h(model.meta.seeds)}</dd>
+</dl>
+<h3>Command that re-runs it</h3>
+<pre id="command">${h(model.meta.command)}</pre>
+</section>
+<section id="scenarios" aria-label="Scenarios">
+${model.scenarios.map(scenarioSection).join("\n")}
+</section>
+${model.restart.length ? restartSection(model) : ""}
+</main>
+<script type="application/json" id="report-data">${embedJson(model)}</script>
+<script>${script}</script>
+</body>
+</html>
+`;
+}
+
+const statusClass = (s: string) => `status status-${s === "pass" || s === "fail" ? s : "unknown"}`;
+
+function verdictTable(model: RunModel): string {
+  const rows = model.verdict.map((r) => `<tr><td>${h(r.scenario)}</td><td>${h(r.name)}</td><td class="${statusClass(r.status)}">${h(r.status)}</td><td>${h(r.measured)}</td><td>${h(r.limit)}</td></tr>`);
+  return `<table id="verdict-table"><caption>Each checker and objective: status, measured value and limit (from summary.json)</caption>
+<thead><tr><th scope="col">scenario</th><th scope="col">checker / objective</th><th scope="col">status</th><th scope="col">measured</th><th scope="col">limit</th></tr></thead>
+<tbody>${rows.join("\n")}</tbody></table>`;
+}
+
+function judgementsTable(rows: NonNullable<RunModel["judgements"]>): string {
+  const body = rows.map((r) => `<tr><td>${h(r.scenario)}</td><td>${h(r.source)}</td><td>${h(r.name)}</td><td class="${statusClass(r.status)}">${h(r.status)}</td><td>${h(r.measured)}</td><td>${h(r.limit)}</td></tr>`);
+  return `<table id="judgements-table"><caption>Objectives judged by the verdict layer (verdict.json)</caption>
+<thead><tr><th scope="col">scenario</th><th scope="col">source</th><th scope="col">objective</th><th scope="col">status</th><th scope="col">measured</th><th scope="col">limit</th></tr></thead>
+<tbody>${body.join("\n")}</tbody></table>`;
+}
+
+function scenarioSection(s: ScenarioModel, i: number): string {
+  const params = Object.entries(s.load).filter(([, v]) => v !== null && typeof v !== "object");
+  return `<section class="scenario" aria-labelledby="scenario-${i}-h">
+<h2 id="scenario-${i}-h">Scenario ${h(s.name)} <small>(${h(s.scenario)}, ${h(s.status)})</small></h2>
+<h3>Parameters</h3>
+<dl class="meta params" aria-label="Scenario parameters"><dt>seed</dt><dd>${h(s.seed ?? "not recorded")}</dd>
+${params.filter(([k]) => k !== "seed").map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join("")}</dl>
+<p class="legend-note">Shaded red: fault windows (${s.faults.length}: ${h(s.faults.map((f) => f.label).join("; ") || "none")}). Hatched grey: load generator saturated (${s.saturated.length} span(s)). Dashed line: heal (or kill); solid green line: measured recovery, with the time to recover.</p>
+${s.charts.map((c) => `<figure id="chart-${i}-${c.id}" class="chart-figure" aria-labelledby="chart-${i}-${c.id}-cap">
+<figcaption id="chart-${i}-${c.id}-cap">${h(c.title)} <span class="legend-note">(${h(c.yLabel)} against time since the scenario start)</span></figcaption>
+<div class="chart"></div>
+<details class="table-alt"><summary>Show this chart as a table</summary></details>
+</figure>`).join("\n")}
+${findingsSection(s, i)}
+</section>`;
+}
+
+function findingsSection(s: ScenarioModel, i: number): string {
+  const f = s.findings;
+  const counts = FINDING_KINDS.map((k) => `<tr><th scope="row">${h(k)}</th><td class="num">${f.counts[k]}</td></tr>`).join("");
+  const rows = f.shown.map((r) => `<tr><td><code>${h(r.id)}</code></td><td>${h(r.kind)}</td><td class="num">${r.sentS.toFixed(1)}</td><td>${h(r.via ?? "")}</td><td>${h(r.blamedOn)}</td></tr>`).join("\n");
+  const rest = f.total > f.shown.length ? `<p>The first ${FINDINGS_SHOWN} of ${f.total} findings are shown; all of them are in <code>${h(s.name)}/${h(f.source)}</code>.</p>` : "";
+  return `<h3 id="findings-${i}">Checker findings</h3>
+<table class="finding-counts"><caption>Messages affected, by kind</caption><tbody>${counts}</tbody></table>
+${f.shown.length ? `<table class="findings" id="findings-table-${i}"><caption>Affected messages and the fault each is blamed on</caption>
+<thead><tr><th scope="col">message id</th><th scope="col">finding</th><th scope="col">sent (s since start)</th><th scope="col">sent via</th><th scope="col">blamed on</th></tr></thead>
+<tbody>${rows}</tbody></table>${rest}` : "<p>No message was lost, duplicated, left unacknowledged, refused or undecryptable.</p>"}`;
+}
+
+function restartSection(model: RunModel): string {
+  const rows = model.restart.map((p) => `<tr><td>${h(p.scenario)}</td><td class="num">${p.backlog}</td><td class="num">${p.startupMs ?? "n/a"}</td><td class="num">${p.ttrMs ?? "n/a"}</td><td class="num">${p.queuedLoaded ?? "n/a"}</td></tr>`).join("");
+  return `<section aria-labelledby="restart-h">
+<h2 id="restart-h">Relay restarts: start time and time to recover against stored backlog</h2>
+<figure id="chart-restart" class="chart-figure"><figcaption>Relay start time and time to recover (ms) against the stored backlog (messages), one point per scenario</figcaption>
+<div class="chart"></div>
+<details class="table-alt"><summary>Show this chart as a table</summary></details></figure>
+<table><thead><tr><th scope="col">scenario</th><th scope="col">stored backlog (messages)</th><th scope="col">relay start (ms)</th><th scope="col">time to recover (ms)</th><th scope="col">queued messages loaded</th></tr></thead><tbody>${rows}</tbody></table>
+</section>`;
+}
+
+export type { Status };

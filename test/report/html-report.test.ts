@@ -1,0 +1,156 @@
+// Opens a real run's HTML report and the history page in headless Chromium: no console error,
+// every chart drew, a shaded band per fault on every chart, the verdict table as summary.json
+// says; screenshots go into the run folder. The data comes from one short real run (k6, Toxiproxy,
+// the relay), plus two older run folders made from it (one stripped of figures old runs lack).
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { describe, expect, it, type TestContext } from "vitest";
+import { CHART_SPECS } from "../../harness/report/html/chart-specs.ts";
+import type { SummaryInput } from "../../harness/report/html/report-input.ts";
+import { verdictRows, worst } from "../../harness/report/html/verdict-rows.ts";
+import { launchChromium } from "../support/require-chromium.ts";
+import { requireTool } from "../support/require-tool.ts";
+
+const cli = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "harness/cli/main.ts", ...args], { encoding: "utf8", timeout: 100_000 });
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, "utf8")) as T;
+
+let made: Promise<{ reports: string; runId: string; older: string[] }> | null = null;
+
+/** One real run, then two older folders derived from it; all pages rebuilt with `report`. */
+function realRuns(): Promise<{ reports: string; runId: string; older: string[] }> {
+  return (made ??= (async () => {
+    const reports = mkdtempSync(join(tmpdir(), "html-report-"));
+    const suite = join(reports, "..", `${reports.split("/").pop()}-suite.json`);
+    writeFileSync(suite, JSON.stringify({
+      name: "html-report",
+      description: "A short real run for the HTML report test: steady traffic, a latency spike, a relay crash.",
+      scenarios: [{
+        scenario: "steady", users: 30, rate: 10, warmup: "3s", duration: "14s", drain: "3s",
+        timeline: [
+          { at: "5s", for: "3s", target: "all-paths", direction: "downstream", fault: { kind: "latency", latencyMs: 200 } },
+          { at: "10s", for: "2s", target: "relay", fault: { kind: "relay-crash" } },
+        ],
+      }],
+    }));
+    const run = cli(["--suite", suite, "--env", "local", "--reports", reports]);
+    const latest = join(reports, "latest", "summary.json");
+    const runId = existsSync(latest) ? (readJson<SummaryInput>(latest).runId ?? "") : "";
+    expect(runId, `chaos run wrote no summary:\n${run.stdout}\n${run.stderr}`).not.toBe("");
+    expect(existsSync(join(reports, runId, "index.html")), `the run did not write its page:\n${run.stdout}`).toBe(true);
+    const older: string[] = [];
+    for (const [days, strip] of [[1, false], [2, true]] as const) {
+      const id = `2026010${days}-000000-html-report`;
+      cpSync(join(reports, runId), join(reports, id), { recursive: true });
+      rmSync(join(reports, id, "index.html"), { force: true });
+      rmSync(join(reports, id, "verdict.json"), { force: true });
+      const s = readJson<SummaryInput & Record<string, unknown>>(join(reports, id, "summary.json"));
+      s.runId = id;
+      s.startedAt = new Date(Date.parse(s.startedAt!) - days * 86_400_000).toISOString();
+      if (strip) for (const sc of s.scenarios ?? []) {
+        // what a run written before the saturation guard and the checkers looks like
+        delete sc.generator;
+        delete sc.checks;
+        if (sc.figures) delete sc.figures.windows;
+        rmSync(join(reports, id, sc.name, "generator.jsonl"), { force: true });
+      }
+      writeFileSync(join(reports, id, "summary.json"), JSON.stringify(s));
+      const rebuilt = cli(["report", id, "--reports", reports]);
+      expect(rebuilt.status, rebuilt.stderr).toBe(0);
+      older.push(id);
+    }
+    const history = cli(["report", "--reports", reports]);
+    expect(history.status, history.stderr).toBe(0);
+    return { reports, runId, older };
+  })());
+}
+
+async function openPage(ctx: TestContext, file: string): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+  const browser = await launchChromium(ctx);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("request", (r) => { if (!r.url().startsWith("file:")) errors.push(`network request: ${r.url()}`); });
+  await page.goto(`file://${file}`);
+  await page.waitForFunction(() => document.documentElement.dataset.chartsDrawn !== undefined, null, { timeout: 10_000 });
+  return { page, errors, close: () => browser.close() };
+}
+
+/** For every .chart: the number of canvas pixels that are not transparent. */
+const drawnPixels = (page: Page) => page.$$eval(".chart", (charts) => charts.map((chart) => {
+  const canvas = chart.querySelector("canvas");
+  if (!canvas || canvas.width === 0) return 0;
+  const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+  let n = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
+  return n;
+}));
+
+describe("the HTML reports in a real browser", () => {
+  it("a real run's page: no console error, every chart drawn, every fault shaded, the verdict as summary.json says", async (ctx) => {
+    await requireTool("k6", ctx);
+    await requireTool("toxiproxy-server", ctx);
+    const { reports, runId, older } = await realRuns();
+    for (const id of [runId, ...older]) {
+      const dir = join(reports, id);
+      const summary = readJson<SummaryInput>(join(dir, "summary.json"));
+      const { page, errors, close } = await openPage(ctx, join(dir, "index.html"));
+      try {
+        expect(errors, `${id}: console errors`).toEqual([]);
+        const scenarios = summary.scenarios ?? [];
+        const restartCharts = scenarios.some((s) => (s.figures?.windows ?? []).some((w) => w.kind === "relay-crash")) ? 1 : 0;
+        const pixels = await drawnPixels(page);
+        expect(pixels.length, `${id}: charts`).toBe(scenarios.length * CHART_SPECS.length + restartCharts);
+        for (const [i, n] of pixels.entries()) expect(n, `${id}: chart ${i} is empty`).toBeGreaterThan(500);
+        for (const [si, s] of scenarios.entries()) {
+          expect(s.timeline?.length, "the run's timeline has faults").toBeGreaterThan(0);
+          for (const spec of CHART_SPECS) {
+            const shaded = await page.$$eval(`#chart-${si}-${spec.id} .fault-band`, (bands) => bands.map((b) => (b as HTMLElement).dataset.fault));
+            expect(shaded.sort(), `${id}: fault bands on ${spec.id}`).toEqual((s.timeline ?? []).map((e) => String(e.index)).sort());
+          }
+        }
+        const table = await page.$$eval("#verdict-table tbody tr", (rows) => rows.map((r) => Array.from(r.querySelectorAll("td"), (td) => td.textContent ?? "")));
+        expect(table).toEqual(verdictRows(summary).map((r) => [r.scenario, r.name, r.status, r.measured, r.limit]));
+        // and straight from summary.json, not through the page's own code
+        for (const s of scenarios) {
+          const row = (name: string) => table.find((r) => r[0] === s.name && r[1] === name);
+          expect(row("k6 thresholds")?.[2]).toBe(s.thresholdsPassed ? "pass" : "fail");
+          expect(row("messages lost after acknowledgement")?.[3]).toBe(`${s.figures!.messages!.lostAfterAck} of ${s.figures!.messages!.acked} acknowledged`);
+          for (const c of s.checks ?? []) expect(row(`checker: ${c.name}`)?.[2]).toBe(c.status);
+          const g = s.generator;
+          expect(row("load generator not saturated")?.[2]).toBe(!g ? "unknown" : !g.measured ? "unknown" : g.inMeasuredWindow ? "fail" : "pass");
+        }
+        expect(await page.textContent("#command")).toContain("npm run chaos");
+        await page.screenshot({ path: join(dir, "report.png"), fullPage: true });
+      } finally {
+        await close();
+      }
+    }
+  }, 150_000);
+
+  it("the history page over three runs: newest first, every trend chart drawn, no console error", async (ctx) => {
+    await requireTool("k6", ctx);
+    const { reports, runId, older } = await realRuns();
+    const { page, errors, close } = await openPage(ctx, join(reports, "index.html"));
+    try {
+      expect(errors).toEqual([]);
+      const ids = await page.$$eval("#history-table tbody tr", (rows) => rows.map((r) => (r as HTMLElement).dataset.run));
+      expect(ids).toEqual([runId, ...older]);
+      const verdicts = await page.$$eval("#history-table tbody tr td.status", (cells) => cells.map((c) => c.textContent));
+      // the verdict layer's verdict.json when the run wrote one, else the worst row of the run's verdict table
+      const recorded = join(reports, runId, "verdict.json");
+      const summary = readJson<SummaryInput>(join(reports, runId, "summary.json"));
+      expect(verdicts[0]).toBe(existsSync(recorded) ? readJson<{ status: string }>(recorded).status : worst(verdictRows(summary).map((r) => r.status)));
+      expect(verdicts[2]).toBe(worst(verdictRows(readJson<SummaryInput>(join(reports, older[1], "summary.json"))).map((r) => r.status)));
+      const pixels = await drawnPixels(page);
+      expect(pixels.length).toBe(5);
+      for (const n of pixels) expect(n).toBeGreaterThan(500);
+      await page.screenshot({ path: join(reports, "history.png"), fullPage: true });
+    } finally {
+      await close();
+    }
+  }, 150_000);
+});
