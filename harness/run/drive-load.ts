@@ -69,6 +69,7 @@ export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
   if (k6.child.pid !== undefined) k6Usage.start(k6.child.pid);
   const stopK6 = () => void k6.stop("SIGINT", 5000);
   d.interrupt.addEventListener("abort", stopK6);
+  if (d.interrupt.aborted) stopK6(); // interrupted before k6 started (population, backlog)
   const startWatch = setTimeout(() => progress.startedAt === null && stopK6(), K6_START_TIMEOUT_MS);
   tail.start();
   printer.start();

@@ -77,6 +77,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   });
 
   const { events, faults } = driven;
+  ctx.log(`[${plan.name}] k6 finished: analysing ${events.length} records`);
   const records = buildMessageRecords(events);
   const started = driven.startedAt ?? Date.now();
   const sendingWindow = { from: started + load.warmupS * 1000, to: started + (load.warmupS + load.durationS) * 1000 };

@@ -14,7 +14,7 @@ import { writeReportsAfterRun } from "../report/html/write-reports.ts";
 import { writeRunSummary, SUMMARY_SCHEMA_VERSION, type RunSummary } from "../report/run-summary.ts";
 import { bareScenarioPlan, loadSuite } from "../suites/load-suite.ts";
 import { scenarioSettings } from "../../scenarios/lib/scenario-settings.ts";
-import { requireToolPath } from "../toolchain/locate-tool.ts";
+import { ensureToolPath } from "../toolchain/ensure-tool.ts";
 import { K6_VERSION } from "../toolchain/versions.ts";
 import type { RunFlags } from "./run-flags.ts";
 import { runScenario } from "./run-scenario.ts";
@@ -27,7 +27,7 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
   if (flags.scenario && plans.length === 0) plans.push(bareScenarioPlan(flags.scenario));
   if (plans.length === 0) throw new InputError(`${suite.source}: the suite has no scenarios`);
   const loads = plans.map((p) => scenarioSettings(p.scenario, p.load, flags.load));
-  const k6Path = await requireToolPath("k6");
+  const k6Path = await ensureToolPath("k6", log);
 
   const runId = `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")}-${suite.name}`;
   const runDir = resolve(flags.reportsDir, runId);
@@ -70,7 +70,8 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
     throw error;
   } finally {
     if (interrupt.aborted) {
-      summary.status = "interrupted";
+      summary.status = interrupt.reason instanceof Error ? "failed" : "interrupted";
+      if (interrupt.reason instanceof Error) summary.error = `uncaught error in the harness: ${interrupt.reason.message}`;
       await killAllProcesses();
     } else if (summary.scenarios.some((s) => s.status === "failed")) summary.status = "failed";
     save();

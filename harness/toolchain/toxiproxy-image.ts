@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { EnvironmentError } from "../errors.ts";
 import { buildImage, imageExists, tryPullImage } from "./image-store.ts";
 import { imagePolicy, type ImagePolicy } from "./image-policy.ts";
-import { requireToolPath } from "./locate-tool.ts";
+import { ensureToolPath } from "./ensure-tool.ts";
 import type { ResolvedImage } from "./resolved-image.ts";
 import { LOCAL_IMAGES, OFFICIAL_IMAGES } from "./versions.ts";
 
@@ -27,8 +27,8 @@ export async function ensureToxiproxyImage(options: { policy?: ImagePolicy; log?
     log(`   no registry answered for ${official}: building ${local} from the local binaries`);
   }
 
-  const server = await requireToolPath("toxiproxy-server");
-  const cli = await requireToolPath("toxiproxy-cli");
+  const server = await ensureToolPath("toxiproxy-server", log);
+  const cli = await ensureToolPath("toxiproxy-cli", log);
   const dir = mkdtempSync(join(tmpdir(), "toxiproxy-image-"));
   const started = Date.now();
   log(`-> building image ${local} (FROM scratch, static toxiproxy-server)`);

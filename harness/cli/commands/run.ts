@@ -1,9 +1,12 @@
-// `npm run chaos [-- flags]`: the main job. Ctrl-C (SIGINT) or SIGTERM heals every fault, stops
-// every container and process, writes the partial record and exits 130; a second Ctrl-C forces.
+// `npm run chaos [-- flags]`: the main job. Ctrl-C (SIGINT), SIGTERM or SIGHUP heals every fault,
+// stops every container and process, writes the partial record and exits 130; an uncaught error does
+// the same and exits 1. Only a second Ctrl-C more than a second later skips the rest (run/interrupts.ts).
 import { EXIT } from "../exit-codes.ts";
 import type { Command } from "../main.ts";
 import { parseRunFlags, RUN_HELP } from "../../run/run-flags.ts";
 import { runSuite } from "../../run/run-suite.ts";
+import { installInterrupts } from "../../run/interrupts.ts";
+import { removeLeftovers } from "../../environments/containers/run-labels.ts";
 
 export const command: Command = {
   summary: "run a chaos suite (default)",
@@ -13,20 +16,12 @@ export const command: Command = {
       process.stdout.write(`${RUN_HELP}\n`);
       return EXIT.ok;
     }
-    const interrupt = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (interrupt.signal.aborted) process.exit(EXIT.interrupted);
-      process.stderr.write(`\n${signal}: healing faults and stopping everything (again to force)\n`);
-      interrupt.abort();
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    const interrupts = installInterrupts({ write: (line) => process.stderr.write(`${line}\n`), emergencyCleanup: () => removeLeftovers({ mine: true }).catch(() => undefined) });
     try {
-      const outcome = await runSuite(flags, args, interrupt.signal, (line) => process.stdout.write(`${line}\n`));
-      return outcome.exitCode;
+      const outcome = await runSuite(flags, args, interrupts.signal, (line) => process.stdout.write(`${line}\n`));
+      return interrupts.crash() ? EXIT.sloFailed : outcome.exitCode;
     } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      interrupts.dispose();
     }
   },
 };

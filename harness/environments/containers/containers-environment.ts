@@ -11,9 +11,11 @@ import { waitForHttp } from "../wait-for-http.ts";
 import { containerLogs } from "./engine-container.ts";
 import { RelayContainer, type StartedRelayContainer } from "./relay-container.ts";
 import { ToxiproxyContainer, type StartedToxiproxyContainer } from "./toxiproxy-container.ts";
+import { describeRemoved, removeLeftovers, runLabels, runNetworkName } from "./run-labels.ts";
 
-/** Label on every container a run starts, so leftovers can be found (`podman ps --filter label=...`). */
-export const RUN_LABEL = "e2ee-chaos.run";
+let leftoversRemoved = false;
+
+export { RUN_LABEL } from "./run-labels.ts";
 const RELAY_READY_TIMEOUT_MS = 120_000;
 
 class ContainerRelay implements RelayControl {
@@ -76,6 +78,11 @@ const TLS_IN_CONTAINER = { cert: "/tls/relay-cert.pem", key: "/tls/relay-key.pem
 export async function startContainersEnvironment(options: EnvironmentOptions): Promise<Environment> {
   const engine = await ensureContainerEngine({ log: options.log });
   const images = await ensureImages({ log: options.log });
+  if (!leftoversRemoved) {
+    leftoversRemoved = true;
+    const removed = await removeLeftovers().catch(() => null);
+    if (removed && (removed.containers.length || removed.networks.length)) options.log(describeRemoved(removed));
+  }
   let network: StartedNetwork | null = null;
   let relay: StartedRelayContainer | null = null;
   let toxiproxy: StartedToxiproxyContainer | null = null;
@@ -86,9 +93,9 @@ export async function startContainersEnvironment(options: EnvironmentOptions): P
     toxiproxy = relay = network = null;
   };
   try {
-    network = await new Network().start();
+    network = await new Network({ nextUuid: runNetworkName }).start();
     options.log(`starting relay container (${images.relay.name}) on ${engine.kind}`);
-    const relayContainer = new RelayContainer(images.relay.name).onNetwork(network).withRelayEnv(options.relayEnv).withLabels({ [RUN_LABEL]: options.runId });
+    const relayContainer = new RelayContainer(images.relay.name).onNetwork(network).withRelayEnv(options.relayEnv).withLabels(runLabels(options.runId));
     const { certificate } = options;
     if (certificate) {
       relayContainer
@@ -98,7 +105,7 @@ export async function startContainersEnvironment(options: EnvironmentOptions): P
     }
     relay = await relayContainer.start();
     options.log(`starting toxiproxy container (${images.toxiproxy.name})`);
-    toxiproxy = await new ToxiproxyContainer(images.toxiproxy.name).onNetwork(network).withLabels({ [RUN_LABEL]: options.runId }).start();
+    toxiproxy = await new ToxiproxyContainer(images.toxiproxy.name).onNetwork(network).withLabels(runLabels(options.runId)).start();
     const paths: NetworkPath[] = [];
     for (const plan of PATH_PLAN) {
       const proxy = await toxiproxy.createProxy({ name: plan.name, upstream: relay.networkAddress(plan.listener) });

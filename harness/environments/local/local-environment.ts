@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Toxiproxy } from "toxiproxy-node-client";
 import { buildRelayBundle } from "../../../fixtures/relay/build-relay-bundle.ts";
-import { requireToolPath } from "../../toolchain/locate-tool.ts";
+import { ensureToolPath } from "../../toolchain/ensure-tool.ts";
 import type { Environment } from "../environment.ts";
 import { PATH_PLAN } from "../network-paths.ts";
 import type { EnvironmentOptions } from "../environment-options.ts";
@@ -27,7 +27,7 @@ export async function startLocalEnvironment(options: EnvironmentOptions): Promis
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const toxiproxyServer = await requireToolPath("toxiproxy-server");
+    const toxiproxyServer = await ensureToolPath("toxiproxy-server", options.log);
     // One toxiproxy-server per relay listener: each holds two file descriptors per connection,
     // and one process under a 20,000-descriptor limit tops out below 10,000 connections.
     const servers: Toxiproxy[] = [];

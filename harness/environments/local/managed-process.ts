@@ -1,5 +1,7 @@
 // A child process the harness owns: output appended to a log file, and a registry of every live
-// child so an interrupted run can kill them all.
+// child so an interrupted run can kill them all. Children run in their own process group: a
+// terminal's Ctrl-C (SIGINT to the whole foreground group) reaches only the harness, which heals the
+// faults while Toxiproxy and the relay still run, then stops its children itself.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 
@@ -15,7 +17,7 @@ export interface ManagedProcess {
 
 export function startProcess(command: string, args: string[], options: { env?: Record<string, string>; logFile: string }): ManagedProcess {
   const log = createWriteStream(options.logFile, { flags: "a" });
-  const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   live.add(child);
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
@@ -37,6 +39,19 @@ export function startProcess(command: string, args: string[], options: { env?: R
     },
   };
 }
+
+/** SIGKILL to every child still alive, now (for a forced exit: nothing may outlive the harness). */
+export function killAllProcessesNow(): void {
+  for (const child of live) {
+    try {
+      child.kill("SIGCONT");
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+  }
+}
+
+// whatever way the harness exits, its children do not outlive it
+process.once("exit", killAllProcessesNow);
 
 /** Kills every child still alive, continuing any that were stopped first (for Ctrl-C and crashes). */
 export async function killAllProcesses(): Promise<void> {
