@@ -13,6 +13,10 @@ export interface RunFlags {
   tls: boolean;
   k6RawMetrics: boolean;
   reportsDir: string;
+  /** SLO file (overrides the suite's "slo") */
+  slo?: string;
+  /** earlier run for relative objectives: a run id under reportsDir, a run folder or its summary.json */
+  baseline?: string;
   load: Partial<LoadShape>;
   help: boolean;
 }
@@ -38,10 +42,15 @@ flags:
   --tls                the relay serves wss with a certificate made for the run
   --k6-raw-metrics     also write k6's raw metric points (k6 --out json) to the scenario folder
   --reports DIR        where run folders go (default: reports)
+  --slo FILE           SLO file: objectives the run is judged on (default: the suite's "slo");
+                       (npm run chaos -- slo --list lists the figures)
+  --baseline RUN       an earlier run (id under --reports, folder or summary.json) for
+                       objectives relative to it ("maxRegression")
   -h, --help           this text
 
-exit codes: 0 completed and k6 thresholds met, 1 a threshold or the run failed, 2 bad input,
-3 environment missing, 130 interrupted (faults healed, everything stopped).`;
+exit codes: 0 every objective and check passed, 1 one failed or was unknown (the verdict is in
+reports/<run-id>/verdict.json and junit.xml), 2 bad input, 3 environment missing,
+130 interrupted (faults healed, everything stopped).`;
 
 export function parseRunFlags(argv: string[]): RunFlags {
   let values;
@@ -53,7 +62,7 @@ export function parseRunFlags(argv: string[]): RunFlags {
       options: {
         suite: { type: "string" }, scenario: { type: "string" }, env: { type: "string" }, users: { type: "string" },
         rate: { type: "string" }, duration: { type: "string" }, seed: { type: "string" }, crypto: { type: "string" }, vus: { type: "string" }, tls: { type: "boolean" }, "k6-raw-metrics": { type: "boolean" },
-        reports: { type: "string" }, help: { type: "boolean", short: "h" },
+        reports: { type: "string" }, slo: { type: "string" }, baseline: { type: "string" }, help: { type: "boolean", short: "h" },
       },
     }));
   } catch (e) {
@@ -83,5 +92,5 @@ export function parseRunFlags(argv: string[]): RunFlags {
     if (durationMs === null || durationMs <= 0) throw new InputError(`--duration=${values.duration}: allowed: ${DURATION_FORMAT}, above zero`);
     load.durationS = durationMs / 1000;
   }
-  return { suite: values.suite ?? "default", scenario: values.scenario, env: values.env, tls: values.tls ?? false, k6RawMetrics: values["k6-raw-metrics"] ?? false, reportsDir: values.reports ?? "reports", load, help: values.help ?? false };
+  return { suite: values.suite ?? "default", scenario: values.scenario, env: values.env, tls: values.tls ?? false, k6RawMetrics: values["k6-raw-metrics"] ?? false, reportsDir: values.reports ?? "reports", slo: values.slo, baseline: values.baseline, load, help: values.help ?? false };
 }

@@ -2,7 +2,6 @@
 // environment, and write reports/<run-id>/ with summary.json (and reports/latest).
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { EXIT, type ExitCode } from "../cli/exit-codes.ts";
 import { tapPaths, type TappedEnvironment } from "../environments/tap-paths.ts";
 import { killAllProcesses } from "../environments/local/managed-process.ts";
 import { makeRunCertificate } from "../environments/run-certificate.ts";
@@ -11,15 +10,20 @@ import { startEnvironment } from "../environments/start-environment.ts";
 import { InputError } from "../errors.ts";
 import { resultTable } from "../report/result-table.ts";
 import { writeReportsAfterRun } from "../report/html/write-reports.ts";
+import { verdictLines, writeVerdict } from "../report/verdict/write-verdict.ts";
+import { loadBaseline } from "../verdict/load-baseline.ts";
+import { loadSlo } from "../verdict/load-slo.ts";
+import { runVerdict, type RunVerdict } from "../verdict/run-verdict.ts";
 import { writeRunSummary, SUMMARY_SCHEMA_VERSION, type RunSummary } from "../report/run-summary.ts";
-import { bareScenarioPlan, loadSuite } from "../suites/load-suite.ts";
+import { availableScenarios, bareScenarioPlan, loadSuite } from "../suites/load-suite.ts";
 import { scenarioSettings } from "../../scenarios/lib/scenario-settings.ts";
 import { ensureToolPath } from "../toolchain/ensure-tool.ts";
 import { K6_VERSION } from "../toolchain/versions.ts";
 import type { RunFlags } from "./run-flags.ts";
 import { runScenario } from "./run-scenario.ts";
 
-export interface RunOutcome { exitCode: ExitCode; runDir: string; summary: RunSummary }
+/** The run's one verdict; the CLI turns it into the exit code. */
+export interface RunOutcome { runDir: string; summary: RunSummary; verdict: RunVerdict }
 
 export async function runSuite(flags: RunFlags, argv: string[], interrupt: AbortSignal, log: (line: string) => void): Promise<RunOutcome> {
   const suite = loadSuite(flags.suite);
@@ -27,6 +31,10 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
   if (flags.scenario && plans.length === 0) plans.push(bareScenarioPlan(flags.scenario));
   if (plans.length === 0) throw new InputError(`${suite.source}: the suite has no scenarios`);
   const loads = plans.map((p) => scenarioSettings(p.scenario, p.load, flags.load));
+  // the SLO file and the baseline are read before anything starts: bad input is exit 2 at once
+  const sloFile = flags.slo ?? suite.slo;
+  const slo = sloFile ? loadSlo(sloFile, [...new Set([...plans.map((p) => p.name), ...availableScenarios()])]) : null;
+  const baseline = flags.baseline ? loadBaseline(flags.baseline, flags.reportsDir) : null;
   const k6Path = await ensureToolPath("k6", log);
 
   const runId = `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-")}-${suite.name}`;
@@ -79,12 +87,12 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
   log(`\n${resultTable(summary.scenarios)}\n\nreport: ${runDir} (also ${join(flags.reportsDir, "latest")})`);
   // figures taken while k6 itself could not keep up describe k6, not the relay: such a run cannot pass
   const saturated = summary.scenarios.filter((s) => s.generator.inMeasuredWindow).map((s) => s.name);
-  if (saturated.length && summary.status !== "interrupted") log(`FAILED: the load generator (k6) saturated during the measured window of ${saturated.join(", ")}; lower --users/--rate or use a bigger machine (exit code ${EXIT.sloFailed})`);
-  const exitCode = summary.status === "interrupted" ? EXIT.interrupted
-    : summary.status === "failed" || summary.scenarios.some((s) => !s.thresholdsPassed) || saturated.length > 0 ? EXIT.sloFailed
-    : EXIT.ok;
+  if (saturated.length && summary.status !== "interrupted") log(`the load generator (k6) saturated during the measured window of ${saturated.join(", ")}; lower --users/--rate or use a bigger machine`);
+  const verdict = runVerdict({ runId, scenarios: summary.scenarios, interrupted: summary.status === "interrupted", slo, baseline });
+  const files = writeVerdict(runDir, verdict);
+  log(`${verdictLines(verdict).join("\n")}\nverdict: ${files.verdict}, ${files.junit}`);
   await writeReportsAfterRun(runDir, log);
-  return { exitCode, runDir, summary };
+  return { runDir, summary, verdict };
 }
 
 function pointLatestAt(reportsDir: string, runId: string): void {

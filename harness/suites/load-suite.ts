@@ -15,6 +15,7 @@ export const SCENARIOS_DIR = "scenarios";
 
 export const TIMELINES_DIR = "fixtures/timelines";
 
+const SUITE_FIELDS = ["$schema", "name", "description", "slo", "scenarios"];
 const SCENARIO_FIELDS = new Set(["scenario", "name", "users", "rate", "warmup", "duration", "drain", "seed", "contacts", "backlog", "crypto", "relay", "k6Env", "timeline", "recovery"]);
 
 export function availableScenarios(): string[] {
@@ -37,14 +38,20 @@ export function loadSuite(nameOrPath: string): SuitePlan {
   if (typeof raw !== "object" || raw === null || !Array.isArray((raw as { scenarios?: unknown }).scenarios)) {
     throw new InputError(`${source}: must be an object with a "scenarios" array`);
   }
-  const suite = raw as { name?: unknown; description?: unknown; scenarios: unknown[] };
+  const suite = raw as { name?: unknown; description?: unknown; slo?: unknown; scenarios: unknown[] };
+  for (const field of Object.keys(suite)) {
+    if (!SUITE_FIELDS.includes(field)) throw new InputError(`${source}: ${field}: unknown field; allowed: ${SUITE_FIELDS.join(", ")}`);
+  }
+  if (suite.slo !== undefined && (typeof suite.slo !== "string" || !existsSync(suite.slo))) {
+    throw new InputError(`${source}: slo: ${JSON.stringify(suite.slo)} is not an SLO file; allowed: a path to an existing .json file, from the project folder`);
+  }
   const scenarios = suite.scenarios.map((s, i) => scenarioPlan(s, `${source}: scenarios[${i}]`));
   const names = new Set<string>();
   for (const s of scenarios) {
     if (names.has(s.name)) throw new InputError(`${source}: two scenarios are named '${s.name}'; give each a distinct "name"`);
     names.add(s.name);
   }
-  return { name: typeof suite.name === "string" ? suite.name : basename(source, ".json"), description: typeof suite.description === "string" ? suite.description : "", source, scenarios };
+  return { name: typeof suite.name === "string" ? suite.name : basename(source, ".json"), description: typeof suite.description === "string" ? suite.description : "", source, ...(typeof suite.slo === "string" ? { slo: suite.slo } : {}), scenarios };
 }
 
 export function availableTimelines(): string[] {

@@ -24,5 +24,7 @@ export interface SuitePlan {
   name: string;
   description: string;
   source: string;
+  /** the suite's default SLO file (a path from the project folder), if any */
+  slo?: string;
   scenarios: ScenarioPlan[];
 }

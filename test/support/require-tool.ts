@@ -48,3 +48,11 @@ function missing(message: string, fix: string | undefined, ctx: TestContext | un
   process.stderr.write(`\n${bar}\nSKIPPED (not in CI): ${ctx.task.name}\n  ${text}\n  Under CI=true this test fails instead.\n${bar}\n\n`);
   return ctx.skip(`missing: ${message}`);
 }
+
+/** A program from the system's packages (e.g. xmllint): its path, or missing() with the apt command that installs it. */
+export async function requireCommand(name: string, aptPackage: string, ctx?: TestContext): Promise<string> {
+  const { findAllOnPath } = await import("../../harness/toolchain/find-on-path.ts");
+  const [found] = findAllOnPath(name);
+  if (found) return found;
+  return missing(`${name} not found on PATH`, `apt-get install -y ${aptPackage}`, ctx);
+}

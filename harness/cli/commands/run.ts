@@ -2,6 +2,7 @@
 // stops every container and process, writes the partial record and exits 130; an uncaught error does
 // the same and exits 1. Only a second Ctrl-C more than a second later skips the rest (run/interrupts.ts).
 import { EXIT } from "../exit-codes.ts";
+import { exitCodeForVerdict } from "../verdict-exit-code.ts";
 import type { Command } from "../main.ts";
 import { parseRunFlags, RUN_HELP } from "../../run/run-flags.ts";
 import { runSuite } from "../../run/run-suite.ts";
@@ -19,7 +20,7 @@ export const command: Command = {
     const interrupts = installInterrupts({ write: (line) => process.stderr.write(`${line}\n`), emergencyCleanup: () => removeLeftovers({ mine: true }).catch(() => undefined) });
     try {
       const outcome = await runSuite(flags, args, interrupts.signal, (line) => process.stdout.write(`${line}\n`));
-      return interrupts.crash() ? EXIT.sloFailed : outcome.exitCode;
+      return interrupts.crash() ? EXIT.sloFailed : exitCodeForVerdict(outcome.verdict);
     } finally {
       interrupts.dispose();
     }

@@ -1,0 +1,58 @@
+// The one verdict of a run: every judgement (built-in and SLO objectives), combined as fail over
+// unknown over pass. `gate` is what pipelines act on: unknown fails it unless the SLO file says
+// `"unknown": "pass"`, or lists that judgement in `allowUnknown` with a reason. The CLI turns the
+// gate into the exit code.
+import { builtInJudgements } from "./built-in-judgements.ts";
+import { evaluateObjective } from "./evaluate-objective.ts";
+import { combine, type CheckStatus, type Judgement } from "./judgement.ts";
+import type { JudgedScenario } from "./judged-scenario.ts";
+import type { LoadedSlo } from "./load-slo.ts";
+
+export const VERDICT_SCHEMA_VERSION = 1;
+
+export interface RunVerdict {
+  schemaVersion: typeof VERDICT_SCHEMA_VERSION;
+  runId: string;
+  status: CheckStatus;
+  /** what the gate does with this run */
+  gate: "pass" | "fail";
+  unknownPolicy: "fail" | "pass";
+  interrupted: boolean;
+  slo: string | null;
+  baseline: string | null;
+  counts: Record<CheckStatus, number>;
+  judgements: Judgement[];
+}
+
+export interface VerdictInput {
+  runId: string;
+  scenarios: JudgedScenario[];
+  interrupted: boolean;
+  /** the run failed outside any scenario (an error before or between them) */
+  runError?: string;
+  slo: LoadedSlo | null;
+  baseline: { source: string; scenarios: JudgedScenario[] } | null;
+}
+
+export function runVerdict(input: VerdictInput): RunVerdict {
+  const judgements: Judgement[] = [];
+  if (input.runError) judgements.push({ source: "run", name: "run completed", scenario: "*", status: "fail", measured: "error", limit: "no error", details: { error: input.runError } });
+  if (input.scenarios.length === 0) judgements.push({ source: "run", name: "at least one scenario ran", scenario: "*", status: "unknown", measured: "0", limit: ">= 1", details: {} });
+  for (const s of input.scenarios) judgements.push(...builtInJudgements(s));
+  for (const o of input.slo?.objectives ?? []) judgements.push(...evaluateObjective(o, input.scenarios, input.baseline?.scenarios ?? null));
+  const status = combine(judgements);
+  const unknownPolicy = input.slo?.unknown ?? "fail";
+  const allowed = input.slo?.allowUnknown ?? [];
+  for (const j of judgements) {
+    const waiver = j.status === "unknown" ? allowed.find((a) => a.judgement === j.name && (a.scenario === undefined || a.scenario === j.scenario)) : undefined;
+    if (waiver) j.details = { ...j.details, unknownAllowed: waiver.reason };
+  }
+  const blocking = judgements.filter((j) => j.status === "fail" || (j.status === "unknown" && unknownPolicy === "fail" && j.details.unknownAllowed === undefined));
+  const counts = { pass: 0, fail: 0, unknown: 0 };
+  for (const j of judgements) counts[j.status]++;
+  return {
+    schemaVersion: VERDICT_SCHEMA_VERSION, runId: input.runId, status,
+    gate: blocking.length === 0 ? "pass" : "fail",
+    unknownPolicy, interrupted: input.interrupted, slo: input.slo?.source ?? null, baseline: input.baseline?.source ?? null, counts, judgements,
+  };
+}
