@@ -1,4 +1,4 @@
-// Messages grouped by the second (bucket) they were sent in: how many, how many arrived, p95.
+// Messages grouped by the time slice (bucket) they were sent in: how many, how many arrived, p95.
 import type { MessageRecord } from "../record/message-records.ts";
 import { percentile } from "../report/percentiles.ts";
 
@@ -7,6 +7,8 @@ export interface SendBucket {
   sent: number;
   delivered: number;
   p95: number | null;
+  /** delivery latencies of the messages sent in it, ascending */
+  latencies: number[];
 }
 
 export function sendBuckets(records: MessageRecord[], from: number, to: number, bucketMs: number): SendBucket[] {
@@ -19,5 +21,5 @@ export function sendBuckets(records: MessageRecord[], from: number, to: number, 
     sent[i]++;
     if (r.latencyMs !== null) latencies[i].push(r.latencyMs);
   }
-  return sent.map((n, i) => ({ from: from + i * bucketMs, sent: n, delivered: latencies[i].length, p95: percentile(latencies[i].sort((a, b) => a - b), 95) }));
+  return sent.map((n, i) => ({ from: from + i * bucketMs, sent: n, delivered: latencies[i].length, p95: percentile(latencies[i].sort((a, b) => a - b), 95), latencies: latencies[i] }));
 }

@@ -6,6 +6,9 @@ export const bandwidth: FaultKind = {
   kind: "bandwidth",
   summary: "cap the path's throughput at rateKBps kilobytes per second",
   targets: "paths",
+  envelope: ["direction", "toxicity"],
+  blocksPaths: false,
+  recoveryFrom: "heal",
   params: {
     rateKBps: { type: "number", description: "kilobytes per second", min: 0, max: 10_000_000, default: 16 },
   },

@@ -1,5 +1,6 @@
 // blackhole: a censor's silent drop. The TCP handshake still succeeds but no byte gets through
-// in either direction (Toxiproxy "timeout" toxic with timeout 0); healing closes those connections.
+// in either direction (Toxiproxy "timeout" toxic with timeout 0, both ways whatever the entry says,
+// so `direction` is not accepted); healing closes those connections.
 import type { FaultKind } from "./fault-kind.ts";
 import { addToxic, removeToxic } from "./toxics.ts";
 
@@ -7,6 +8,9 @@ export const blackhole: FaultKind = {
   kind: "blackhole",
   summary: "silently drop all data on the path (connections hang, nothing is refused)",
   targets: "paths",
+  envelope: ["toxicity"],
+  blocksPaths: true,
+  recoveryFrom: "heal",
   params: {},
   inject: (ctx) => addToxic({ ...ctx, direction: "both" }, "timeout", { timeout: 0 }),
   heal: (ctx) => removeToxic(ctx),

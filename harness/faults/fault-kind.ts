@@ -13,6 +13,12 @@ export interface ParamSpec {
 
 export type Direction = "upstream" | "downstream" | "both";
 
+/** Envelope fields a kind may honour besides at, for, target and fault. */
+export type EnvelopeField = "direction" | "toxicity";
+
+/** Fields every timeline entry may have, whatever its kind. */
+export const COMMON_ENVELOPE_FIELDS = ["at", "for", "target", "fault"] as const;
+
 export interface FaultContext {
   env: Environment;
   /** Toxiproxy proxy names the fault applies to (empty for relay faults) */
@@ -31,6 +37,15 @@ export interface FaultKind {
   /** "paths": network faults through Toxiproxy; "relay": faults of the relay process */
   targets: "paths" | "relay";
   params: Record<string, ParamSpec>;
+  /** the envelope fields it honours; validation rejects the others, so nothing is silently ignored */
+  envelope: readonly EnvelopeField[];
+  /** it makes its paths unusable (clients must fail over): failover times are measured for it */
+  blocksPaths: boolean;
+  /**
+   * where time to recover counts from: "heal" (the fault ends, service can resume) or "inject"
+   * (a crash: the damage is done at once, and the heal is the repair that is part of recovery)
+   */
+  recoveryFrom: "inject" | "heal";
   inject(ctx: FaultContext): Promise<void>;
   heal(ctx: FaultContext): Promise<void>;
 }

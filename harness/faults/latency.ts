@@ -6,6 +6,9 @@ export const latency: FaultKind = {
   kind: "latency",
   summary: "delay data on the path by latencyMs, with ± jitterMs",
   targets: "paths",
+  envelope: ["direction", "toxicity"],
+  blocksPaths: false,
+  recoveryFrom: "heal",
   params: {
     latencyMs: { type: "number", description: "added delay in milliseconds", min: 0, max: 600_000, default: 100 },
     jitterMs: { type: "number", description: "random ± spread in milliseconds", min: 0, max: 600_000, default: 0 },

@@ -7,6 +7,9 @@ export const reset: FaultKind = {
   kind: "reset",
   summary: "block the path with connection resets (refuse = proxy disabled, reset_peer = TCP RST after timeoutMs)",
   targets: "paths",
+  envelope: ["direction", "toxicity"],
+  blocksPaths: true,
+  recoveryFrom: "heal",
   params: {
     mode: { type: "string", description: "how the block shows", allowed: ["refuse", "reset_peer"], default: "refuse" },
     timeoutMs: { type: "number", description: "reset_peer: milliseconds before the reset", min: 0, max: 600_000, default: 0 },

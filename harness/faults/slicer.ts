@@ -6,6 +6,9 @@ export const slicer: FaultKind = {
   kind: "slicer",
   summary: "slice data into averageSize-byte pieces, delayUs microseconds apart",
   targets: "paths",
+  envelope: ["direction", "toxicity"],
+  blocksPaths: false,
+  recoveryFrom: "heal",
   params: {
     averageSize: { type: "number", description: "average piece size in bytes", min: 1, max: 1_000_000, default: 64 },
     sizeVariation: { type: "number", description: "± bytes around the average", min: 0, max: 1_000_000, default: 32 },

@@ -14,8 +14,16 @@ export interface MessageRecord {
   resends: number;
   ackedAt: number | null;
   ackedVia: string | null;
-  /** times of every delivery to the recipient; more than one is a duplicate */
+  /** times of every delivery to the recipient, redeliveries dropped by the client's dedupe included */
   deliveries: number[];
+  /** times it was shown to the recipient's application (after dedupe): more than one is a duplicate the user saw */
+  shownAt: number[];
+  /** times it arrived again and the client's dedupe dropped it (a redelivery on the wire) */
+  redeliveredAt: number[];
+  /** position of its acknowledgement in the log: one sender's acks are written in the order they arrived, which is the relay's store order */
+  ackOrder: number | null;
+  /** position of its first showing in the log: one recipient's deliveries are written in the order they were shown */
+  shownOrder: number | null;
   deliveredVia: string | null;
   /** first delivery minus send time */
   latencyMs: number | null;
@@ -26,10 +34,11 @@ export interface MessageRecord {
 
 export function buildMessageRecords(events: Iterable<ClientEvent>): MessageRecord[] {
   const records = new Map<string, MessageRecord>();
-  const orphans: ClientEvent[] = [];
+  const orphans: [ClientEvent, number][] = [];
+  let position = 0;
   const apply = (e: ClientEvent): boolean => {
     if (e.ev === "sent") {
-      records.set(e.id, { id: e.id, from: e.from, to: e.to, seq: e.seq, tag: e.tag ?? null, sentAt: e.t, sentVia: e.ep, resends: 0, ackedAt: null, ackedVia: null, deliveries: [], deliveredVia: null, latencyMs: null, decryptFailed: false, rejected: null });
+      records.set(e.id, { id: e.id, from: e.from, to: e.to, seq: e.seq, tag: e.tag ?? null, sentAt: e.t, sentVia: e.ep, resends: 0, ackedAt: null, ackedVia: null, deliveries: [], shownAt: [], redeliveredAt: [], ackOrder: null, shownOrder: null, deliveredVia: null, latencyMs: null, decryptFailed: false, rejected: null });
       return true;
     }
     if (!("id" in e)) return true;
@@ -39,8 +48,14 @@ export function buildMessageRecords(events: Iterable<ClientEvent>): MessageRecor
     else if (e.ev === "acked" && r.ackedAt === null) {
       r.ackedAt = e.t;
       r.ackedVia = e.ep;
+      r.ackOrder = position;
     } else if (e.ev === "delivered") {
       r.deliveries.push(e.t);
+      if (e.dup) r.redeliveredAt.push(e.t);
+      else {
+        if (r.shownAt.length === 0) r.shownOrder = position;
+        r.shownAt.push(e.t);
+      }
       if (r.deliveredVia === null) {
         r.deliveredVia = e.ep;
         r.latencyMs = e.t - r.sentAt;
@@ -49,8 +64,15 @@ export function buildMessageRecords(events: Iterable<ClientEvent>): MessageRecor
     else if (e.ev === "send_rejected") r.rejected = e.code;
     return true;
   };
-  for (const event of events) if (!apply(event)) orphans.push(event);
-  // a delivery can be logged by another VU before the sender's `sent` line: apply those afterwards
-  for (const event of orphans) apply(event);
+  for (const event of events) {
+    if (!apply(event)) orphans.push([event, position]);
+    position++;
+  }
+  // a delivery can be logged by another VU before the sender's `sent` line: apply those afterwards,
+  // at their own positions (one recipient's order stays as it was written)
+  for (const [event, at] of orphans) {
+    position = at;
+    apply(event);
+  }
   return [...records.values()];
 }

@@ -20,10 +20,17 @@ export function resultTable(results: ScenarioResult[]): string {
     const ttr = rec.recovered ? `recovered ${ms(rec.ttrMs)} after the ${w.recovery.reference}` : "not recovered before sending ended";
     return `  ${r.name} timeline[${w.entry}] ${w.kind}@${w.target}: p95 before ${ms(w.before.latencyMs.p95)}, during ${ms(d?.p95 ?? null)}, after ${ms(a?.p95 ?? null)}; ${ttr}`;
   }));
+  const checks = results.flatMap((r) => r.checks.filter((c) => "count" in c.details).map((c) => {
+    const d = c.details as { count: number; checked: number; byFault: Record<string, number>; ids: { id: string }[] };
+    const blame = Object.entries(d.byFault).map(([fault, n]) => `${n} ${fault}`).join(", ");
+    const ids = d.ids.slice(0, 5).map((x) => x.id).join(" ");
+    return `  ${r.name} ${c.name}: ${c.status.toUpperCase()} ${d.count} of ${d.checked}${blame ? ` (${blame})` : ""}${ids ? `: ${ids}${d.count > 5 ? " ..." : ""}` : ""}`;
+  }));
   const generator = results.flatMap((r) => (r.generator.measured ? saturationLines(r.name, r.generator) : [`  ${r.name}: load generator not measured (${r.generator.note}): whether k6 kept up is unknown`]));
   return [
     line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line),
     ...(windows.length ? ["", "fault windows (delivery latency of messages sent in each window, time to recover):", ...windows] : []),
+    ...(checks.length ? ["", "message checks (count of messages checked; blamed fault; first ids, all in <scenario>/checks.json):", ...checks] : []),
     ...(generator.length ? ["", "load generator (k6) saturation (times from the k6 scenario's start):", ...generator] : []),
   ].join("\n");
 }

@@ -6,6 +6,8 @@ import { faultRecovery, type FaultRecovery } from "../analysis/fault-recovery.ts
 import { byTag, phaseFigures, type KindFigures, type PhaseFigures } from "../analysis/message-kinds.ts";
 import type { RecoveryBand } from "../analysis/recovery-band.ts";
 import type { Baseline } from "../analysis/time-to-recover.ts";
+import { faultWindows, firstFaultAt, windowAt } from "../analysis/fault-windows.ts";
+import { extraDeliveries, isAcked, isCorrupted, isDelivered, isHello, isLostAfterAck, isNeverAcked, wireRedeliveries } from "../record/message-predicates.ts";
 import type { MessageRecord } from "../record/message-records.ts";
 import type { FaultRecord } from "../timeline/fault-timeline.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";
@@ -19,7 +21,7 @@ export interface WindowFigures {
   latencyMs: Percentiles;
 }
 
-/** A fault's effect: messages sent before the first fault, while it was active, and after its heal until the next fault. */
+/** A fault's effect: messages sent before the first fault, in its window (inject applied to heal applied + settle), and after that until the next fault. */
 export interface FaultWindow {
   entry: number;
   kind: string;
@@ -42,13 +44,16 @@ export interface ScenarioFigures {
     /** acknowledged by the relay and never delivered: the one loss that must not happen */
     lostAfterAck: number;
     neverAcked: number;
+    /** extra arrivals of any kind (redeliveries on the wire + extra showings to the user) */
     duplicates: number;
+    /** arrivals the client's dedupe dropped (expected of an at-least-once relay) */
+    redeliveredOnWire: number;
     decryptFailures: number;
     rejected: number;
   };
   deliveryLatencyMs: Percentiles;
   /** the steady phase before the first fault: what recovery is measured against */
-  baseline: Baseline & { from: number; to: number; sent: number };
+  baseline: Baseline & { from: number; to: number; sent: number; startsAt: "warm-up end" | "sessions up"; excludes: string };
   recoveryBand: RecoveryBand;
   connections: { drops: number; failovers: number; failedAttempts: number; backoffs: number };
   windows: FaultWindow[];
@@ -77,37 +82,47 @@ export interface FigureInput {
   band: RecoveryBand;
 }
 
-export function scenarioFigures({ records, events, faults, timeline, sendingWindow, users, band }: FigureInput): ScenarioFigures {
+export function scenarioFigures({ records: all, events, faults, timeline, sendingWindow, users, band }: FigureInput): ScenarioFigures {
   const conns = connEvents(events);
   const conn = (kind: string) => conns.filter((e) => e.kind === kind).length;
-  const injects = faults.filter((f) => f.event === "inject");
-  const firstFault = Math.min(sendingWindow.to, ...injects.map((f) => f.requestedAt));
-  const before = windowFigures(records, sendingWindow.from, firstFault);
-  const baseline = { from: before.from, to: before.to, sent: before.sent, successRate: before.sent ? before.delivered / before.sent : null, p95Ms: before.latencyMs.p95 };
-  const windows = [...new Set(injects.map((f) => f.entry))].map((entry): FaultWindow => {
-    const inject = injects.find((f) => f.entry === entry)!;
-    const heal = faults.find((f) => f.event === "heal" && f.entry === entry) ?? null;
-    const blocked = blockedPaths(timeline, entry);
-    const nextFault = Math.min(sendingWindow.to, ...injects.filter((f) => f.requestedAt > (heal?.appliedAt ?? inject.appliedAt)).map((f) => f.requestedAt));
+  // the warm-up greetings set sessions up: they are counted as messages, never in latency figures or recovery
+  const records = all.filter((r) => !isHello(r));
+  const spans = faultWindows(faults, band.settleMs, sendingWindow.to);
+  const firstFault = firstFaultAt(spans, sendingWindow.to);
+  const sessionsUp = sessionsUpAt(all);
+  const baselineFrom = sessionsUp !== null && sessionsUp > sendingWindow.from && sessionsUp < firstFault ? sessionsUp : sendingWindow.from;
+  const before = windowFigures(records, baselineFrom, firstFault);
+  const baseline = {
+    from: before.from, to: before.to, sent: before.sent, successRate: before.sent ? before.delivered / before.sent : null, p95Ms: before.latencyMs.p95,
+    startsAt: baselineFrom === sendingWindow.from ? "warm-up end" as const : "sessions up" as const,
+    excludes: "warm-up and hello messages (session set-up)",
+  };
+  const windows = spans.map((span): FaultWindow => {
+    const timelineEntry = timeline.find((e) => e.index === span.entry);
+    const blocked = span.blocksPaths && timelineEntry ? timelineEntry.paths : null;
+    const next = spans.find((s) => s.from >= span.to);
+    const nextFault = Math.min(sendingWindow.to, next?.from ?? Infinity);
     return {
-      entry, kind: inject.kind, target: inject.target, injectedAt: inject.appliedAt, healedAt: heal?.appliedAt ?? null,
+      entry: span.entry, kind: span.kind, target: span.target, injectedAt: span.from, healedAt: span.healedAt,
       before,
-      during: windowFigures(records, inject.appliedAt, heal?.requestedAt ?? sendingWindow.to),
-      after: heal ? windowFigures(records, heal.appliedAt, nextFault) : null,
-      recovery: faultRecovery({ records, events, inject, heal, until: nextFault, users, baseline, band }),
-      failover: blocked ? failoverTimes(conns, blocked, inject.requestedAt, heal?.appliedAt ?? sendingWindow.to) : null,
+      during: windowFigures(records.filter((r) => windowAt(spans, r.sentAt) === span), span.from, span.to),
+      after: span.healedAt !== null ? windowFigures(records, span.to, Math.max(span.to, nextFault)) : null,
+      recovery: faultRecovery({ records, events, window: span, windows: spans, until: nextFault, users, baseline, band }),
+      // failover counts from the request: a reset drops users before its inject returns
+      failover: blocked ? failoverTimes(conns, blocked, span.inject.requestedAt, span.healedAt ?? sendingWindow.to) : null,
     };
   });
   return {
     messages: {
-      sent: records.length,
-      acked: records.filter((r) => r.ackedAt !== null).length,
-      delivered: records.filter((r) => r.deliveries.length > 0).length,
-      lostAfterAck: records.filter((r) => r.ackedAt !== null && r.deliveries.length === 0).length,
-      neverAcked: records.filter((r) => r.ackedAt === null).length,
-      duplicates: records.reduce((n, r) => n + Math.max(0, r.deliveries.length - 1), 0),
-      decryptFailures: records.filter((r) => r.decryptFailed).length,
-      rejected: records.filter((r) => r.rejected !== null).length,
+      sent: all.length,
+      acked: all.filter(isAcked).length,
+      delivered: all.filter(isDelivered).length,
+      lostAfterAck: all.filter(isLostAfterAck).length,
+      neverAcked: all.filter(isNeverAcked).length,
+      duplicates: all.reduce((n, r) => n + extraDeliveries(r), 0),
+      redeliveredOnWire: all.reduce((n, r) => n + wireRedeliveries(r), 0),
+      decryptFailures: all.filter(isCorrupted).length,
+      rejected: all.filter((r) => r.rejected !== null).length,
     },
     deliveryLatencyMs: percentiles(records.filter((r) => r.latencyMs !== null).map((r) => r.latencyMs!)),
     baseline,
@@ -120,9 +135,9 @@ export function scenarioFigures({ records, events, faults, timeline, sendingWind
   };
 }
 
-const BLOCKING_KINDS = new Set(["blackhole", "reset"]);
-
-function blockedPaths(timeline: TimelineEntry[], index: number): string[] | null {
-  const entry = timeline.find((e) => e.index === index);
-  return entry && BLOCKING_KINDS.has(entry.kind) ? entry.paths : null;
+/** When the last hello (session set-up) was shown to its recipient: every user has its sessions up. */
+function sessionsUpAt(records: MessageRecord[]): number | null {
+  let last: number | null = null;
+  for (const r of records) if (isHello(r) && r.shownAt.length) last = Math.max(last ?? 0, r.shownAt[0]);
+  return last;
 }

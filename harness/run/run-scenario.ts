@@ -4,6 +4,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
+import { runMessageCheckers } from "../analysis/checkers/all-checkers.ts";
+import { faultWindows } from "../analysis/fault-windows.ts";
 import { generatorSaturation, lagRecords, type GeneratorSaturation } from "../analysis/generator-saturation.ts";
 import type { CheckResult } from "../checks/check-result.ts";
 import { privacyCheck } from "../checks/privacy-check.ts";
@@ -92,6 +94,11 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   const checks = [load.cryptoMode === "opaque"
     ? { name: "privacy", status: "unknown" as const, details: { notApplicable: "crypto mode opaque sends random bytes, no plaintext or ciphertext to check" } }
     : await privacyCheck({ runId: ctx.runId, population, captures: ctx.env.captures(), extraTexts: [{ name: "relay log", text: relayLogs }, { name: "relay /metrics", text: metricsText }] })];
+  const messageChecks = await runMessageCheckers({
+    records, windows: faultWindows(faults, plan.recovery.settleMs, sendingWindow.to), lateMs: plan.recovery.lateMs, cryptoMode: load.cryptoMode, atMostOnce: false,
+  }, join(plan.name, "checks.json"));
+  checks.push(...messageChecks.results);
+  writeFileSync(join(dir, "checks.json"), JSON.stringify(messageChecks.flagged));
 
   writeJsonLines(join(dir, "faults.jsonl"), faults);
   writeJsonLines(join(dir, "messages.jsonl"), records);
@@ -109,7 +116,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
     checks,
     files: {
       events: relative("events.jsonl"), messages: relative("messages.jsonl"), faults: relative("faults.jsonl"), population: relative("population.json"),
-      relayMetrics: relative("relay-metrics.jsonl"), generator: relative("generator.jsonl"), captures: relative("captures"),
+      relayMetrics: relative("relay-metrics.jsonl"), checks: relative("checks.json"), generator: relative("generator.jsonl"), captures: relative("captures"),
       ...(files.metrics ? { k6Metrics: relative("k6-metrics.jsonl") } : {}), k6Console: relative("k6-console.jsonl"), k6Summary: relative("k6-summary.json"), k6Log: relative("k6.log"),
     },
   };

@@ -2,7 +2,7 @@
 // out-of-range settings are an InputError naming the file, the entry, the field and what is allowed.
 import { InputError } from "../errors.ts";
 import { pathTargetNames, resolvePathTarget } from "../environments/network-paths.ts";
-import type { FaultKind, ParamSpec } from "../faults/fault-kind.ts";
+import { COMMON_ENVELOPE_FIELDS, type FaultKind, type ParamSpec } from "../faults/fault-kind.ts";
 import { FAULT_KINDS } from "../faults/registry.ts";
 import { DURATION_FORMAT, parseDurationMs } from "./duration.ts";
 import type { TimelineEntry, TimelineEntryInput } from "./timeline-entry.ts";
@@ -29,6 +29,11 @@ function validateEntry(raw: unknown, where: string, index: number): TimelineEntr
   }
   const kind = FAULT_KINDS[fault.kind];
   if (!kind) throw new InputError(`${where}.fault.kind: unknown fault kind '${fault.kind}'; allowed: ${Object.keys(FAULT_KINDS).join(", ")}`);
+  for (const field of ["direction", "toxicity"] as const) {
+    if (entry[field] !== undefined && !kind.envelope.includes(field)) {
+      throw new InputError(`${where}.${field}: fault '${kind.kind}' does not use ${field}; allowed fields for it: ${[...COMMON_ENVELOPE_FIELDS, ...kind.envelope].join(", ")}`);
+    }
+  }
   const direction = entry.direction ?? "downstream";
   if (!DIRECTIONS.includes(direction)) throw new InputError(`${where}.direction: '${String(direction)}' is not allowed; allowed: ${DIRECTIONS.join(", ")}`);
   const toxicity = entry.toxicity ?? 1;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { connEvents, pathShare, peakRate, timeUntilConnected } from "../../harness/analysis/connection-timeline.ts";
 import { faultRecovery } from "../../harness/analysis/fault-recovery.ts";
+import { faultWindows } from "../../harness/analysis/fault-windows.ts";
 import { DEFAULT_RECOVERY_BAND } from "../../harness/analysis/recovery-band.ts";
 import { timeToRecover } from "../../harness/analysis/time-to-recover.ts";
 import type { MessageRecord } from "../../harness/record/message-records.ts";
@@ -11,7 +12,7 @@ let n = 0;
 function message(sentAt: number, latencyMs: number | null, acked = true): MessageRecord {
   return {
     id: `m${n++}`, from: 0, to: 1, seq: n, tag: null, sentAt, sentVia: "direct-a", resends: 0, ackedAt: acked ? sentAt + 5 : null, ackedVia: acked ? "direct-a" : null,
-    deliveries: latencyMs === null ? [] : [sentAt + latencyMs], deliveredVia: latencyMs === null ? null : "direct-a", latencyMs, decryptFailed: false, rejected: null,
+    deliveries: latencyMs === null ? [] : [sentAt + latencyMs], shownAt: latencyMs === null ? [] : [sentAt + latencyMs], redeliveredAt: [], ackOrder: acked ? n : null, shownOrder: latencyMs === null ? null : n, deliveredVia: latencyMs === null ? null : "direct-a", latencyMs, decryptFailed: false, rejected: null,
   };
 }
 /** ten messages a second from `from` to `to`, each with the latency `latency(t)` gives */
@@ -23,11 +24,11 @@ function traffic(from: number, to: number, latency: (t: number) => number | null
 const baseline = { successRate: 1, p95Ms: 40 };
 
 describe("time to recover", () => {
-  it("is measured from the reference to the first second from which the band holds for the hold time", () => {
+  it("is measured from the reference to the first 100 ms step from which the band holds for the hold time", () => {
     const heal = T0 + 10_000;
     const records = traffic(T0, T0 + 40_000, (t) => (t < heal + 7_300 ? 900 : 30));
     const result = timeToRecover(records, heal, T0 + 40_000, baseline, DEFAULT_RECOVERY_BAND);
-    expect(result).toEqual({ recovered: true, ttrMs: 8_000, recoveredAt: heal + 8_000, p95LimitMs: 100 });
+    expect(result).toEqual({ recovered: true, ttrMs: 7_300, recoveredAt: heal + 7_300, p95LimitMs: 100 });
   });
 
   it("does not count a short good spell that does not hold", () => {
@@ -38,7 +39,7 @@ describe("time to recover", () => {
 
   it("treats undelivered messages as failures of delivery success", () => {
     const records = traffic(T0, T0 + 20_000, (t) => ((t - T0) % 1000 === 0 && t < T0 + 12_000 ? null : 30));
-    expect(timeToRecover(records, T0, T0 + 20_000, baseline, DEFAULT_RECOVERY_BAND)).toMatchObject({ recovered: true, ttrMs: 12_000 });
+    expect(timeToRecover(records, T0, T0 + 20_000, baseline, DEFAULT_RECOVERY_BAND)).toMatchObject({ recovered: true, ttrMs: 11_100 });
   });
 
   it("reports a run that never recovers, with how far it got, and no number", () => {
@@ -47,6 +48,16 @@ describe("time to recover", () => {
     expect(result).toMatchObject({ recovered: false, bestSuccessRate: 1, bestP95Ms: 500, p95LimitMs: 100 });
     expect(result).not.toHaveProperty("ttrMs");
     if (!result.recovered) expect(result.reason).toMatch(/never held success >= 99% and p95 <= 100 ms for 5000 ms/);
+  });
+
+  it("resolves recovery to 100 ms, whatever the bucket width", () => {
+    for (const offset of [0, 100, 250, 730, 999]) {
+      const heal = T0 + 5_000;
+      const good = heal + 3_000 + offset;
+      const records = traffic(T0, T0 + 30_000, (t) => (t < good ? 900 : 30));
+      const result = timeToRecover(records, heal, T0 + 30_000, baseline, DEFAULT_RECOVERY_BAND);
+      expect(result.recovered && Math.abs(result.ttrMs - (good - heal))).toBeLessThanOrEqual(100);
+    }
   });
 
   it("says so when there is no baseline to compare with", () => {
@@ -86,8 +97,9 @@ describe("fault recovery", () => {
     const records = traffic(T0, T0 + 30_000, (t) => (t >= kill && t < start ? start + 500 - t : 30));
     const inject = { event: "inject" as const, entry: 0, kind: "relay-crash", target: "relay", requestedAt: kill - 2, appliedAt: kill, ok: true };
     const heal = { ...inject, event: "heal" as const, requestedAt: start - 100, appliedAt: start };
-    const result = faultRecovery({ records, events: [], inject, heal, until: T0 + 30_000, users: 10, baseline, band: DEFAULT_RECOVERY_BAND });
-    expect(result.reference).toBe("kill");
+    const windows = faultWindows([inject, heal], DEFAULT_RECOVERY_BAND.settleMs, T0 + 30_000);
+    const result = faultRecovery({ records, events: [], window: windows[0], windows, until: T0 + 30_000, users: 10, baseline, band: DEFAULT_RECOVERY_BAND });
+    expect(result.reference).toBe("inject");
     expect(result.recovery).toMatchObject({ recovered: true, ttrMs: 3000 });
     expect(result.backlog).toEqual({ sent: 30, undelivered: 0, drainMs: 500 });
     expect(result.messages).toEqual({ lostAfterAck: 0, duplicates: 0, neverAcked: 0 });

@@ -58,6 +58,20 @@ describe("timeline validation", () => {
     expect(bad([{ at: "1s", target: "all-paths", when: "now", fault: { kind: "latency" } }])).toMatch(/timeline\[0\]\.when: unknown field/);
   });
 
+  it("accepts only the envelope fields a kind honours", () => {
+    expect(bad([{ at: "1s", target: "relay", toxicity: 0.5, fault: { kind: "relay-pause" } }])).toMatch(/^suite\.json: timeline\[0\]\.toxicity: fault 'relay-pause' does not use toxicity; allowed fields for it: at, for, target, fault$/);
+    expect(bad([{ at: "1s", target: "direct-a", direction: "upstream", fault: { kind: "blackhole" } }])).toMatch(/timeline\[0\]\.direction: fault 'blackhole' does not use direction; allowed fields for it: at, for, target, fault, toxicity$/);
+    expect(validateTimeline([{ at: "1s", target: "direct-a", direction: "upstream", toxicity: 0.5, fault: { kind: "reset" } }], "suite.json")[0]).toMatchObject({ direction: "upstream", toxicity: 0.5 });
+  });
+
+  it("declares on each kind what the fault means: blocks paths, where recovery counts from", () => {
+    const meaning = Object.fromEntries(Object.values(FAULT_KINDS).map((k) => [k.kind, [k.blocksPaths, k.recoveryFrom]]));
+    expect(meaning).toEqual({
+      latency: [false, "heal"], bandwidth: [false, "heal"], slicer: [false, "heal"], reset: [true, "heal"], blackhole: [true, "heal"],
+      "relay-restart": [false, "heal"], "relay-crash": [false, "inject"], "relay-pause": [false, "heal"],
+    });
+  });
+
   it("parses durations with units", () => {
     expect([parseDurationMs("500ms"), parseDurationMs("10s"), parseDurationMs("1.5m"), parseDurationMs("1h"), parseDurationMs(3), parseDurationMs("3")]).toEqual([500, 10_000, 90_000, 3_600_000, 3000, 3000]);
     expect([parseDurationMs("-1s"), parseDurationMs("10 parsecs"), parseDurationMs("")]).toEqual([null, null, null]);

@@ -55,6 +55,13 @@ describe("the chaos command refuses bad input with exit code 2", () => {
     expect(err).toContain(`${file}: scenarios[0]: timeline[0].fault.kind: unknown fault kind 'meteor'; allowed: latency,`);
   });
 
+  it("refuses a direction or toxicity that a relay fault would ignore, naming the entry and the fields it takes", () => {
+    const file = suiteFile({ scenarios: [{ scenario: "steady", timeline: [{ at: "1s", target: "relay", direction: "both", fault: { kind: "relay-crash" } }] }] });
+    const { code, err } = chaos("--suite", file, "--env", "local");
+    expect(code).toBe(2);
+    expect(err).toContain(`${file}: scenarios[0]: timeline[0].direction: fault 'relay-crash' does not use direction; allowed fields for it: at, for, target, fault`);
+  });
+
   it("names an unknown scenario and lists the real ones", () => {
     const { code, err } = chaos("--suite", suiteFile({ scenarios: [{ scenario: "nope" }] }));
     expect(code).toBe(2);

@@ -1,0 +1,60 @@
+// What a message checker reads and returns. A checker reads the run's message records once
+// (linear time) and names every message it flags, each with the fault it is blamed on.
+import type { CheckResult, CheckStatus } from "../../checks/check-result.ts";
+import type { MessageRecord } from "../../record/message-records.ts";
+import type { FaultWindow } from "../fault-windows.ts";
+
+export interface CheckerInput {
+  /** every message of the run, warm-up greetings included */
+  records: MessageRecord[];
+  /** the run's fault windows (harness/analysis/fault-windows.ts) */
+  windows: FaultWindow[];
+  /** a message shown later than this after it was sent is late */
+  lateMs: number;
+  /** "opaque" bodies are not encrypted: corruption cannot be seen */
+  cryptoMode: string;
+  /** the scenario promises at most one arrival per message: a redelivery on the wire is then a failure */
+  atMostOnce: boolean;
+}
+
+export interface Flagged {
+  id: string;
+  /** the fault's label ("timeline[1] relay-crash") or "none" */
+  fault: string;
+}
+
+export interface CheckerOutcome {
+  status: CheckStatus;
+  /** how many messages the checker looked at */
+  checked: number;
+  flagged: Flagged[];
+  /** what the verdict means, and anything else the checker measured */
+  details: Record<string, unknown>;
+}
+
+export interface MessageChecker {
+  name: string;
+  check(input: CheckerInput): CheckerOutcome;
+}
+
+/** ids listed in summary.json per checker; all of them are in the scenario folder's checks.json */
+export const SUMMARY_ID_LIMIT = 1000;
+
+export function toCheckResult(name: string, outcome: CheckerOutcome, idsFile: string | null): CheckResult {
+  const byFault: Record<string, number> = {};
+  for (const f of outcome.flagged) byFault[f.fault] = (byFault[f.fault] ?? 0) + 1;
+  return {
+    name,
+    status: outcome.status,
+    details: {
+      count: outcome.flagged.length, checked: outcome.checked, byFault,
+      ids: outcome.flagged.slice(0, SUMMARY_ID_LIMIT), idsTruncated: outcome.flagged.length > SUMMARY_ID_LIMIT, idsFile,
+      ...outcome.details,
+    },
+  };
+}
+
+/** fail when anything was flagged, pass otherwise; unknown when there was nothing to check */
+export function failWhenFlagged(checked: number, flagged: Flagged[], details: Record<string, unknown>): CheckerOutcome {
+  return { status: checked === 0 ? "unknown" : flagged.length ? "fail" : "pass", checked, flagged, details: checked === 0 ? { ...details, unknown: "no messages to check" } : details };
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import { MESSAGE_CHECKERS, runMessageCheckers } from "../../harness/analysis/checkers/all-checkers.ts";
+import type { CheckerInput, MessageChecker } from "../../harness/analysis/checkers/message-checker.ts";
+import { blameAt, faultWindows, windowAt } from "../../harness/analysis/fault-windows.ts";
+import { faultRecovery } from "../../harness/analysis/fault-recovery.ts";
+import { DEFAULT_RECOVERY_BAND } from "../../harness/analysis/recovery-band.ts";
+import { combine } from "../../harness/checks/check-result.ts";
+import { buildMessageRecords } from "../../harness/record/message-records.ts";
+import type { FaultRecord } from "../../harness/timeline/fault-timeline.ts";
+import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
+
+const T0 = 1_000_000;
+const fault = (event: "inject" | "heal", entry: number, kind: string, requestedAt: number, appliedAt: number): FaultRecord => ({ event, entry, kind, target: kind.startsWith("relay") ? "relay" : "all-paths", requestedAt, appliedAt, ok: true });
+// the default suite: latency from 20 s to 30 s, a relay crash from 40 s to 43 s
+const FAULTS = [
+  fault("inject", 0, "latency", T0 + 20_000, T0 + 20_004), fault("heal", 0, "latency", T0 + 30_000, T0 + 30_003),
+  fault("inject", 1, "relay-crash", T0 + 40_000, T0 + 40_020), fault("heal", 1, "relay-crash", T0 + 43_000, T0 + 43_400),
+];
+const windows = faultWindows(FAULTS, 5000, T0 + 60_000);
+
+/** A log: every message is sent, acked after 5 ms and shown after 20 ms, unless `edit` changes its events. */
+function log(count: number, edit: (i: number, events: ClientEvent[]) => ClientEvent[] = (_, e) => e, from = 0, to = 1, step = 100): ClientEvent[] {
+  const out: ClientEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = T0 + i * step;
+    const id = `${from}.${i + 1}`;
+    out.push(...edit(i, [
+      { ev: "sent", id, from, to, seq: i + 1, t, ep: "direct-a" },
+      { ev: "acked", id, t: t + 5, ep: "direct-a" },
+      { ev: "delivered", id, from, to, t: t + 20, sentAt: t, dup: false, ep: "direct-a" },
+    ]));
+  }
+  return out;
+}
+
+const input = (events: ClientEvent[], extra: Partial<CheckerInput> = {}): CheckerInput => ({ records: buildMessageRecords(events), windows, lateMs: 10_000, cryptoMode: "full", atMostOnce: false, ...extra });
+
+async function verdicts(events: ClientEvent[], extra: Partial<CheckerInput> = {}) {
+  const { results, flagged } = await runMessageCheckers(input(events, extra), "steady/checks.json");
+  return { status: Object.fromEntries(results.map((r) => [r.name, r.status])), results, flagged };
+}
+
+const ALL_PASS = { lost: "pass", "never-acknowledged": "pass", "duplicated-to-user": "pass", "redelivered-on-wire": "pass", "out-of-order": "pass", corrupted: "pass", late: "pass" };
+
+describe("fault windows", () => {
+  it("run from the inject applied to the heal applied plus the settle time", () => {
+    expect(windows.map((w) => [w.label, w.from - T0, w.to - T0, w.recoveryFrom])).toEqual([
+      ["timeline[0] latency", 20_004, 35_003, "heal"], ["timeline[1] relay-crash", 40_020, 48_400, "inject"],
+    ]);
+    expect([blameAt(windows, T0 + 20_003), blameAt(windows, T0 + 20_004), blameAt(windows, T0 + 35_002), blameAt(windows, T0 + 35_003)]).toEqual(["none", "timeline[0] latency", "timeline[0] latency", "none"]);
+  });
+
+  it("give an overlap to the fault injected last", () => {
+    const overlapping = faultWindows([fault("inject", 0, "latency", T0, T0), fault("inject", 1, "blackhole", T0 + 1000, T0 + 1000), fault("heal", 1, "blackhole", T0 + 2000, T0 + 2000)], 0, T0 + 10_000);
+    expect([windowAt(overlapping, T0 + 500)?.entry, windowAt(overlapping, T0 + 1500)?.entry, windowAt(overlapping, T0 + 2500)?.entry]).toEqual([0, 1, 0]);
+    expect(overlapping.map((w) => w.blocksPaths)).toEqual([false, true]);
+  });
+
+  it("blame a redelivery after the restart on the crash, not on the earlier latency fault", () => {
+    // sent during the latency fault, shown at once, delivered again when users reconnect after the crash
+    const events = log(1, (_, e) => [...e.map((x) => ({ ...x, t: x.t + 25_000 }) as ClientEvent), { ev: "delivered", id: "0.1", from: 0, to: 1, t: T0 + 44_100, sentAt: 0, dup: true, ep: "direct-b" }]);
+    const records = buildMessageRecords(events);
+    const [latency, crash] = windows.map((w) => faultRecovery({ records, events, window: w, windows, until: T0 + 60_000, users: 2, baseline: { successRate: 1, p95Ms: 30 }, band: DEFAULT_RECOVERY_BAND }).messages);
+    expect(latency).toEqual({ lostAfterAck: 0, duplicates: 0, neverAcked: 0 });
+    expect(crash).toEqual({ lostAfterAck: 0, duplicates: 1, neverAcked: 0 });
+  });
+});
+
+describe("message checkers", () => {
+  it("all pass on a clean log, and combine to pass", async () => {
+    const { status, results } = await verdicts(log(200));
+    expect(status).toEqual(ALL_PASS);
+    expect(combine(results)).toBe("pass");
+    expect(results.find((r) => r.name === "lost")?.details).toMatchObject({ count: 0, checked: 200, ids: [] });
+  });
+
+  it("lost: acked, never delivered, with its id and the fault it was sent in", async () => {
+    const { status, results, flagged } = await verdicts(log(300, (i, e) => (i === 7 || i === 250 ? e.slice(0, 2) : e)));
+    expect(status).toEqual({ ...ALL_PASS, lost: "fail" });
+    expect(flagged.lost).toEqual([{ id: "0.8", fault: "none" }, { id: "0.251", fault: "timeline[0] latency" }]);
+    expect(results.find((r) => r.name === "lost")?.details).toMatchObject({ count: 2, byFault: { none: 1, "timeline[0] latency": 1 }, idsFile: "steady/checks.json" });
+  });
+
+  it("corrupted: a decrypt failure is corrupted, never lost", async () => {
+    const { status, flagged } = await verdicts(log(50, (i, e) => (i === 3 ? [e[0], e[1], { ev: "decrypt_failed", id: "0.4", from: "u0", to: 1, t: e[2].t, reason: "OperationError" }] : e)));
+    expect(status).toEqual({ ...ALL_PASS, corrupted: "fail" });
+    expect(flagged.corrupted).toEqual([{ id: "0.4", fault: "none" }]);
+    expect(flagged.lost).toEqual([]);
+  });
+
+  it("tells a redelivery on the wire (reported) from a message shown twice (a failure)", async () => {
+    const wire = await verdicts(log(50, (i, e) => (i === 5 ? [...e, { ...(e[2] as Extract<ClientEvent, { ev: "delivered" }>), t: e[2].t + 50, dup: true }] : e)));
+    expect(wire.status).toEqual(ALL_PASS);
+    expect(wire.flagged["redelivered-on-wire"]).toEqual([{ id: "0.6", fault: "none" }]);
+    expect((await verdicts(log(50, (i, e) => (i === 5 ? [...e, { ...(e[2] as Extract<ClientEvent, { ev: "delivered" }>), t: e[2].t + 50, dup: true }] : e)), { atMostOnce: true })).status["redelivered-on-wire"]).toBe("fail");
+    const shown = await verdicts(log(50, (i, e) => (i === 9 ? [...e, { ...e[2], t: e[2].t + 50 }] : e)));
+    expect(shown.status).toEqual({ ...ALL_PASS, "duplicated-to-user": "fail" });
+    expect(shown.flagged["duplicated-to-user"]).toEqual([{ id: "0.10", fault: "none" }]);
+  });
+
+  it("out of order: flags the message shown after one of its conversation that was acknowledged later", async () => {
+    // 0.3 is held back and shown after 0.4; another conversation interleaves and stays in order
+    const a = log(6, (i, e) => (i === 2 ? e.slice(0, 2) : i === 3 ? [...e, { ev: "delivered", id: "0.3", from: 0, to: 1, t: e[2].t + 1, sentAt: 0, dup: false, ep: "direct-a" }] : e));
+    const b = log(6, undefined, 2, 1, 100);
+    const { status, flagged } = await verdicts([...a, ...b]);
+    expect(status).toEqual({ ...ALL_PASS, "out-of-order": "fail" });
+    expect(flagged["out-of-order"]).toEqual([{ id: "0.3", fault: "none" }]);
+  });
+
+  it("never acknowledged: sent and retried, no ack; a refusal with an error is not counted", async () => {
+    const { status, flagged } = await verdicts(log(20, (i, e) => (i === 2 ? [e[0], { ev: "resent", id: "0.3", t: e[0].t + 900, ep: "direct-b" }] : i === 4 ? [e[0], { ev: "send_rejected", id: "0.5", t: e[0].t + 1, code: "too_many_recipients" }] : e)));
+    expect(status).toEqual({ ...ALL_PASS, "never-acknowledged": "fail" });
+    expect(flagged["never-acknowledged"]).toEqual([{ id: "0.3", fault: "none" }]);
+  });
+
+  it("late: fails for a late message no fault explains, reports the ones a fault delayed", async () => {
+    const late = (i: number, e: ClientEvent[]) => (i === 1 || i === 380 ? [e[0], e[1], { ...e[2], t: e[0].t + 12_000 }] : e);
+    const { status, flagged, results } = await verdicts(log(400, late));
+    expect(status).toEqual({ ...ALL_PASS, late: "fail" });
+    expect(flagged.late).toEqual([{ id: "0.2", fault: "none" }, { id: "0.381", fault: "timeline[1] relay-crash" }]);
+    expect(results.find((r) => r.name === "late")?.details).toMatchObject({ unexplained: 1, boundMs: 10_000 });
+  });
+
+  it("lists the first 1,000 ids in the result and keeps all of them for the file", async () => {
+    const { results, flagged } = await verdicts(log(1500, (_, e) => e.slice(0, 2), 0, 1, 1));
+    expect(flagged.lost).toHaveLength(1500);
+    expect(results.find((r) => r.name === "lost")?.details).toMatchObject({ count: 1500, idsTruncated: true });
+    expect((results.find((r) => r.name === "lost")?.details.ids as unknown[]).length).toBe(1000);
+  });
+
+  it("gives unknown, never pass, for a checker that throws, for nothing to check, and for corruption in opaque mode", async () => {
+    const broken: MessageChecker = { name: "broken", check: () => { throw new Error("boom"); } };
+    const { results } = await runMessageCheckers(input(log(3)), null, [...MESSAGE_CHECKERS, broken]);
+    expect(results.find((r) => r.name === "broken")).toEqual({ name: "broken", status: "unknown", details: { error: { message: "boom", name: "Error" } } });
+    expect(combine(results)).toBe("unknown");
+    expect((await verdicts([])).status.lost).toBe("unknown");
+    expect((await verdicts(log(3), { cryptoMode: "opaque" })).status.corrupted).toBe("unknown");
+  });
+});
