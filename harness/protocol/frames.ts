@@ -29,7 +29,7 @@ export interface PrekeyBundle {
 
 export type ErrorCode =
   | "bad_frame" | "unknown_type" | "not_authenticated" | "bad_signature" | "no_prekeys"
-  | "rate_limited" | "too_many_recipients" | "too_large" | "store_failed";
+  | "rate_limited" | "too_many_recipients" | "too_large" | "store_failed" | "queue_full" | "store_full";
 
 export type RelayFrame =
   | { type: "challenge"; v: number; nonce: string; serverTime: number }
@@ -48,9 +48,17 @@ export const CLOSE = {
   tooManyBadFrames: 4400,
   authFailed: 4401,
   authTimeout: 4408,
+  /** another socket of the same identity beyond RELAY_MAX_SOCKETS_PER_IDENTITY replaced this one */
+  replaced: 4409,
+  /** the socket did not read: more than RELAY_MAX_BUFFERED_BYTES waited to be sent */
+  slowReader: 4413,
+  /** an authenticated socket sent nothing and answered no ping within RELAY_IDLE_TIMEOUT_MS */
+  idle: 4408,
 } as const;
 
-export type Decoded<T> = { ok: true; frame: T } | { ok: false; code: "bad_frame" | "unknown_type"; message: string };
+/** The `id` / `reqId` of a refused frame, when it had them as strings, so the error can name them. */
+export interface FrameRef { id?: string; reqId?: string }
+export type Decoded<T> = { ok: true; frame: T; ref?: FrameRef } | { ok: false; code: "bad_frame" | "unknown_type"; message: string; ref?: FrameRef };
 
 export function encodeFrame(frame: ClientFrame | RelayFrame): string {
   return JSON.stringify(frame);
@@ -102,16 +110,23 @@ export function decodeClientFrame(text: string): Decoded<ClientFrame> {
   const type = value.type;
   if (typeof type !== "string") return { ok: false, code: "bad_frame", message: "frame has no string field 'type'" };
   if (!Object.prototype.hasOwnProperty.call(CLIENT_SCHEMAS, type)) {
-    return { ok: false, code: "unknown_type", message: `unknown frame type '${type.slice(0, 40)}'; allowed: ${Object.keys(CLIENT_SCHEMAS).join(", ")}` };
+    return { ok: false, code: "unknown_type", message: `unknown frame type '${type.slice(0, 40)}'; allowed: ${Object.keys(CLIENT_SCHEMAS).join(", ")}`, ref: refOf(value) };
   }
   if (type === "ack" && value.acks === undefined && value.ids !== undefined) {
     return { ok: false, code: "bad_frame", message: "ack: the 'ids' form is no longer accepted (it could remove another sender's message); send 'acks': [{from, id}]" };
   }
   const schema = CLIENT_SCHEMAS[type as ClientFrame["type"]];
   for (const [field, check] of Object.entries(schema)) {
-    if (!check(value[field])) return { ok: false, code: "bad_frame", message: `${type}: field '${field}' is missing or has the wrong type` };
+    if (!check(value[field])) return { ok: false, code: "bad_frame", message: `${type}: field '${field}' is missing or has the wrong type`, ref: refOf(value) };
   }
   return { ok: true, frame: value as unknown as ClientFrame };
+}
+
+function refOf(value: Record<string, unknown>): FrameRef | undefined {
+  const id = isMessageId(value.id) ? (value.id as string) : undefined;
+  const reqId = typeof value.reqId === "string" && value.reqId.length <= MAX_MESSAGE_ID_LENGTH ? value.reqId : undefined;
+  if (id === undefined && reqId === undefined) return undefined;
+  return id === undefined ? { reqId } : reqId === undefined ? { id } : { id, reqId };
 }
 
 /** Parses a relay frame on the client side; returns null for anything that is not an object with a type. */

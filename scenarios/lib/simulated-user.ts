@@ -256,17 +256,17 @@ export class SimulatedUser {
   }
 
   private onError(frame: Extract<RelayFrame, { type: "error" }>): void {
-    if (frame.code === "no_prekeys" && frame.reqId && this.fetches.has(frame.reqId)) {
+    if ((frame.code === "no_prekeys" || frame.code === "rate_limited") && frame.reqId && this.fetches.has(frame.reqId)) {
       const reqId = frame.reqId;
       setTimeout(() => {
         const fetch = this.fetches.get(reqId);
         if (fetch) this.link.send(encodeFrame({ type: "fetch_prekeys", reqId, userId: fetch.userId }));
-      }, 1000);
+      }, frame.retryAfterMs ?? 1000);
       return;
     }
     if (!frame.id || !this.outbox.has(frame.id)) return;
     const id = frame.id;
-    if (frame.code === "rate_limited" || frame.code === "store_failed") {
+    if (frame.code === "rate_limited" || frame.code === "store_failed" || frame.code === "queue_full" || frame.code === "store_full") {
       setTimeout(() => this.transmit(id), frame.retryAfterMs ?? 500);
       return;
     }

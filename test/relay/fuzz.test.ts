@@ -105,7 +105,10 @@ describe("relay fuzzing", () => {
       `rejected: ${rejected} rss-before=${mb(rssBefore)}MB rss-after=${mb(rssAfter)}MB growth=${mb(rssAfter - rssBefore)}MB (limit ${mb(RSS_GROWTH_LIMIT_BYTES)}MB) ` +
       `heap-used-before=${mb(heapBefore)}MB heap-used-after=${mb(heapAfter)}MB`);
     expect(budget.sent).toBeGreaterThanOrEqual(10_000);
-    expect(budget.confirmed).toBeGreaterThanOrEqual(10_000);
+    // Frames that decode but are then refused (a bit-flipped 'to', a bad prekey signature) count
+    // towards the 4400 close too, so more fuzz connections end early than when only undecodable
+    // frames counted (about 9,000 of 15,000 are confirmed now, 11,000 before).
+    expect(budget.confirmed).toBeGreaterThanOrEqual(7_000);
     expect(rssAfter - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT_BYTES);
     expect(relay.stdout()).not.toContain("relay_internal_error");
     expect(await relay.stop("SIGTERM")).toEqual({ code: 0, signal: null });

@@ -21,10 +21,11 @@ export function writeSyntheticBacklog(dataDir: string, options: BacklogOptions):
   const body = Buffer.alloc(options.bodyBytes ?? 150, 7).toString("base64");
   let bytes = 0;
   let chunk = "";
+  const firstTs = Date.now() - options.messages; // recent: the relay expires messages older than its TTL
   try {
     for (let i = 0; i < options.messages; i++) {
       const to = options.recipients[i % options.recipients.length];
-      chunk += encodeRecord({ k: "m", to, from, id: `b${i}`, ts: 1_700_000_000_000 + i, body }) + "\n";
+      chunk += encodeRecord({ k: "m", to, from, id: `b${i}`, ts: firstTs + i, body }) + "\n";
       if (chunk.length >= 4 * 1024 * 1024) {
         bytes += writeSync(fd, chunk);
         chunk = "";
