@@ -9,8 +9,29 @@ export const FINDINGS_SHOWN = 1000;
 export const FINDING_KINDS = ["lost after ack", "never acked", "duplicate", "decrypt failed", "rejected"] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
-export interface Finding { id: string; kind: FindingKind; sentS: number; via: string | null; blamedOn: string }
-export interface Findings { counts: Record<FindingKind, number>; total: number; shown: Finding[]; source: string }
+export interface Finding { id: string; kind: string; sentS: number | null; via: string | null; blamedOn: string }
+export interface Findings { counts: Record<string, number>; total: number; shown: Finding[]; source: string }
+
+/**
+ * The message checkers' own findings (summary.json's checks: details.count and details.ids, each id
+ * with the fault it is blamed on), when the run has them; null for runs written before the checkers.
+ */
+export function checkerFindings(checks: { name: string; details?: Record<string, unknown> }[], idsFile: string): Findings | null {
+  const withIds = checks.filter((c) => Array.isArray(c.details?.ids) && typeof c.details?.count === "number");
+  if (withIds.length === 0) return null;
+  const counts: Record<string, number> = {};
+  const shown: Finding[] = [];
+  let total = 0;
+  for (const c of withIds) {
+    counts[c.name] = c.details!.count as number;
+    total += counts[c.name];
+    for (const entry of c.details!.ids as { id?: unknown; fault?: unknown }[]) {
+      if (shown.length >= FINDINGS_SHOWN) break;
+      shown.push({ id: String(entry.id), kind: c.name, sentS: null, via: null, blamedOn: String(entry.fault ?? "none") });
+    }
+  }
+  return { counts, total, shown, source: idsFile };
+}
 
 export async function messageFindings(scenarioDir: string, origin: number, windows: SummaryWindow[]): Promise<Findings> {
   const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
@@ -34,7 +55,7 @@ export async function messageFindings(scenarioDir: string, origin: number, windo
       }
     }
   });
-  return { counts, total, shown, source: "messages.jsonl" };
+  return { counts, total, shown, source: join(scenarioDir.split("/").pop() ?? "", "messages.jsonl") };
 }
 
 /** A message sent while a fault was active is blamed on it; one sent after a heal, on the latest fault before it. */

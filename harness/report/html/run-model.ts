@@ -3,7 +3,7 @@
 // This object is embedded in the page as JSON; its size grows with seconds, not with messages.
 import { join } from "node:path";
 import { CHART_SPECS, type ChartSpec } from "./chart-specs.ts";
-import { messageFindings, type Findings } from "./findings.ts";
+import { checkerFindings, messageFindings, type Findings } from "./findings.ts";
 import { readVerdictFile, type Status, type SummaryInput, type SummaryScenario } from "./report-input.ts";
 import { scenarioSeries, type Series } from "./scenario-series.ts";
 import { rerunCommand } from "./shell-command.ts";
@@ -77,7 +77,7 @@ async function scenarioModel(runDir: string, s: SummaryScenario): Promise<Scenar
   for (const w of s.figures?.windows ?? []) {
     const rec = w.recovery;
     if (!rec || typeof rec.referenceAt !== "number") continue;
-    const kill = rec.reference === "kill";
+    const kill = rec.reference !== undefined && rec.reference !== "heal"; // "kill" (older runs) or "inject": a crash counts from the kill
     markers.push({ atS: toS(rec.referenceAt), kind: kill ? "kill" : "heal", label: `#${w.entry} ${kill ? "killed" : "healed"}` });
     const r = rec.recovery;
     if (r?.recovered && typeof r.recoveredAt === "number") markers.push({ atS: toS(r.recoveredAt), kind: "recovered", label: `#${w.entry} recovered in ${((r.ttrMs ?? 0) / 1000).toFixed(1)} s` });
@@ -91,7 +91,7 @@ async function scenarioModel(runDir: string, s: SummaryScenario): Promise<Scenar
   return {
     name: s.name, scenario: s.scenario ?? s.name, status: s.status ?? "unknown", load: s.load ?? {}, seed: typeof s.load?.seed === "number" ? s.load.seed : null,
     startedAt: origin, seconds, series, charts: CHART_SPECS, faults, saturated, markers,
-    findings: await messageFindings(dir, origin, s.figures?.windows ?? []),
+    findings: checkerFindings(s.checks ?? [], s.files?.checks ?? `${s.name}/checks.json`) ?? (await messageFindings(dir, origin, s.figures?.windows ?? [])),
   };
 }
 

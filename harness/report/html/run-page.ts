@@ -1,6 +1,6 @@
 // A run's page as one self-contained HTML string: the verdict, environment and parameters are
 // written as HTML; the charts are drawn by the inlined client script from the embedded model.
-import { FINDINGS_SHOWN, FINDING_KINDS } from "./findings.ts";
+import { FINDINGS_SHOWN } from "./findings.ts";
 import { embedJson, escapeHtml as h } from "./html-escape.ts";
 import { pageAssets } from "./page-assets.ts";
 import type { RunModel, ScenarioModel } from "./run-model.ts";
@@ -92,9 +92,9 @@ ${findingsSection(s, i)}
 
 function findingsSection(s: ScenarioModel, i: number): string {
   const f = s.findings;
-  const counts = FINDING_KINDS.map((k) => `<tr><th scope="row">${h(k)}</th><td class="num">${f.counts[k]}</td></tr>`).join("");
-  const rows = f.shown.map((r) => `<tr><td><code>${h(r.id)}</code></td><td>${h(r.kind)}</td><td class="num">${r.sentS.toFixed(1)}</td><td>${h(r.via ?? "")}</td><td>${h(r.blamedOn)}</td></tr>`).join("\n");
-  const rest = f.total > f.shown.length ? `<p>The first ${FINDINGS_SHOWN} of ${f.total} findings are shown; all of them are in <code>${h(s.name)}/${h(f.source)}</code>.</p>` : "";
+  const counts = Object.entries(f.counts).map(([k, n]) => `<tr><th scope="row">${h(k)}</th><td class="num">${n}</td></tr>`).join("");
+  const rows = f.shown.map((r) => `<tr><td><code>${h(r.id)}</code></td><td>${h(r.kind)}</td><td class="num">${r.sentS === null ? "" : r.sentS.toFixed(1)}</td><td>${h(r.via ?? "")}</td><td>${h(r.blamedOn)}</td></tr>`).join("\n");
+  const rest = f.total > f.shown.length ? `<p>The first ${FINDINGS_SHOWN} of ${f.total} findings are shown; all of them are in <code>${h(f.source)}</code>.</p>` : "";
   return `<h3 id="findings-${i}">Checker findings</h3>
 <table class="finding-counts"><caption>Messages affected, by kind</caption><tbody>${counts}</tbody></table>
 ${f.shown.length ? `<table class="findings" id="findings-table-${i}"><caption>Affected messages and the fault each is blamed on</caption>

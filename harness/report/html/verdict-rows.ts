@@ -33,7 +33,7 @@ function scenarioRows(s: SummaryScenario): VerdictRow[] {
       : `not measured (${g.note ?? "no samples"})`;
     row("load generator not saturated", status, measured, `tick lag ≤ ${g.thresholds?.maxLateMs ?? 100} ms and CPU ≤ ${Math.round((g.thresholds?.maxCpuFraction ?? 0.9) * 100)}% of the cores, in the measured window`);
   } else row("load generator not saturated", "unknown", "not measured (run predates the saturation guard)", "no saturated span in the measured window");
-  for (const c of s.checks ?? []) row(`checker: ${c.name}`, c.status, detailsText(c.details), c.name === "privacy" ? "no plaintext, key or id of the run in proxy traffic" : "as the checker defines");
+  for (const c of s.checks ?? []) row(`checker: ${c.name}`, c.status, detailsText(c.details), c.name === "privacy" ? "no plaintext, key or id of the run in proxy traffic" : typeof c.details?.means === "string" ? c.details.means : "none flagged");
   for (const w of s.figures?.windows ?? []) {
     const r = w.recovery?.recovery;
     const name = `recovery after #${w.entry} ${w.kind} ${w.target}`;
@@ -46,6 +46,11 @@ function scenarioRows(s: SummaryScenario): VerdictRow[] {
 
 function detailsText(details: Record<string, unknown> | undefined): string {
   if (!details) return "";
+  if (typeof details.count === "number") {
+    // a message checker: how many it flagged, of how many, and which faults they are blamed on
+    const byFault = details.byFault && typeof details.byFault === "object" ? Object.entries(details.byFault as Record<string, number>).map(([f, n]) => `${f}: ${n}`).join(", ") : "";
+    return `${details.count} flagged${typeof details.checked === "number" ? ` of ${details.checked} checked` : ""}${byFault ? ` (${byFault})` : ""}`;
+  }
   const text = JSON.stringify(details);
   return text.length > 240 ? `${text.slice(0, 237)}...` : text;
 }

@@ -61,6 +61,7 @@ var ChartKit = (function () {
         d.title = m.label;
         var label = el("span", "marker-label", m.label);
         label.style.top = (14 + (i % 3) * 14) + "px";
+        if (u.valToPos(m.atS, "x") > width / 2) label.className += " marker-label-left"; /* keep the text inside the plot */
         d.appendChild(label);
         u.over.appendChild(d);
       });
