@@ -66,7 +66,20 @@ const WAIT_FOR: Record<Point, string> = {
 
 interface Interrupted { code: number | null; output: string; runId: string; runDir: string; processes: number[]; pid: number; tmp: string; elapsedMs: number }
 
-async function interruptAt(env: "local" | "containers", point: Point, send: (pid: number) => Promise<void>, nodeArgs: string[] = []): Promise<Interrupted> {
+/** The harness among `pids`: the node process running harness/cli/main.ts (below npm and its shell). */
+function harnessOf(pids: number[]): number | undefined {
+  return pids.find((pid) => {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      return /(^|\/)node$/.test(argv[0]) && argv.includes("harness/cli/main.ts");
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** `viaNpm`: started as a user does, `npm run chaos -- ...` (npm forwards the terminal's SIGINT once more). */
+async function interruptAt(env: "local" | "containers", point: Point, send: (pid: number) => Promise<void>, nodeArgs: string[] = [], viaNpm = false): Promise<Interrupted> {
   const dir = mkdtempSync(join(tmpdir(), `interrupt-${env}-`));
   const tmp = join(dir, "tmp"); // the harness's TMPDIR: whatever it leaves there is a leftover
   mkdirSync(tmp);
@@ -77,13 +90,16 @@ async function interruptAt(env: "local" | "containers", point: Point, send: (pid
     scenarios: [{ scenario: "steady", users: 20, rate: 10, ...timing, timeline: [{ at: point === "analysis" ? "2s" : "5s", ...(point === "analysis" ? { for: "1s" } : {}), target: "all-paths", fault: { kind: "latency", latencyMs: 100 } }] }],
   }));
   const started = Date.now();
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "harness/cli/main.ts", "--suite", suite, "--env", env, "--reports", dir], {
+  const args = ["--suite", suite, "--env", env, "--reports", dir];
+  const [command, argv] = viaNpm ? ["npm", ["run", "--silent", "chaos", "--", ...args]] : [process.execPath, [...nodeArgs, "--import", "tsx", "harness/cli/main.ts", ...args]];
+  const child = spawn(command, argv, {
     stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env, TMPDIR: tmp },
   });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  // npm ends itself with the signal it was sent (a shell shows that as 130 too); the harness exits 130
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code, signal) => resolve(viaNpm && signal === "SIGINT" ? 130 : code)));
   try {
     const deadline = Date.now() + 120_000;
     while (!output.includes(WAIT_FOR[point])) {
@@ -97,9 +113,9 @@ async function interruptAt(env: "local" | "containers", point: Point, send: (pid
     await send(child.pid!);
     const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r("still running 90 s after the signal"), 90_000))]);
     const elapsedMs = Date.now() - started;
-    return { code: code as number | null, output, runId, runDir: join(dir, "latest"), processes, pid: child.pid!, tmp, elapsedMs };
+    return { code: code as number | null, output, runId, runDir: join(dir, "latest"), processes, pid: viaNpm ? harnessOf(processes) ?? -1 : child.pid!, tmp, elapsedMs };
   } finally {
-    if (child.exitCode === null) process.kill(-child.pid!, "SIGKILL");
+    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, "SIGKILL");
   }
 }
 
@@ -135,7 +151,8 @@ describe("Ctrl-C sent to the process group, twice at once as a terminal and npm 
     it(`${point}: exits 130 with nothing left behind`, async () => {
       await requireTool("k6");
       await requireImages();
-      const run = await interruptAt("containers", point, toGroup("SIGINT", 2));
+      // during a fault through npm, as a user runs it; elsewhere the harness directly, the second SIGINT sent by the test
+      const run = await interruptAt("containers", point, toGroup("SIGINT", 2), [], point === "fault");
       expect(run.code, run.output).toBe(130);
       const { faults } = await expectNothingLeft(run, "containers", "interrupted");
       if (point === "fault") expect(faults.map((f) => `${f.event}:${f.ok}`)).toEqual(["inject:true", "heal:true"]);
