@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { formatFigure } from "../../harness/verdict/format-figure.ts";
 import { requireCommand, requireTool } from "../support/require-tool.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "gate-"));
@@ -88,7 +89,7 @@ describe("the exit code is the gate, from real runs", () => {
     await requireTool("k6", ctx);
     await requireTool("toxiproxy-server", ctx);
     const xmllint = await requireCommand("xmllint", "libxml2-utils", ctx);
-    const slo = write("loose.json", { allowUnknown: noProxyTraffic, objectives: [
+    const slo = write("loose-slo.json", { allowUnknown: noProxyTraffic, objectives: [
       { figure: "latency.p99", op: "<=", value: 10, unit: "s", phase: "steady" },
       { figure: "messages.deliveredRate", op: ">=", value: 99, unit: "%" },
     ] });
@@ -103,7 +104,7 @@ describe("the exit code is the gate, from real runs", () => {
   it("exits 1 for an impossibly tight objective, and compares with the first run as baseline", async (ctx) => {
     await requireTool("k6", ctx);
     if (!passing) throw new Error("the passing run above did not run");
-    const slo = write("tight.json", { allowUnknown: noProxyTraffic, objectives: [
+    const slo = write("tight-slo.json", { allowUnknown: noProxyTraffic, objectives: [
       { name: "p50 under a microsecond", figure: "latency.p50", op: "<=", value: 0.001, unit: "ms" },
       { name: "delivered no worse than baseline", figure: "messages.deliveredRate", maxRegression: "5%" },
     ] });
@@ -111,14 +112,16 @@ describe("the exit code is the gate, from real runs", () => {
     expect(run.code).toBe(1);
     const summary = JSON.parse(readFileSync(join(run.runDir, "summary.json"), "utf8")) as { scenarios: { figures: { deliveryLatencyMs: { p50: number } } }[] };
     const p50 = summary.scenarios[0].figures.deliveryLatencyMs.p50;
+    const shown = formatFigure(p50, "ms");
+    expect(shown).toMatch(/^[\d.]+ ms$/);
     const verdict = verdictOf(run);
-    expect(verdict.judgements.find((j) => j.name === "p50 under a microsecond [steady]")).toMatchObject({ status: "fail", measured: `${Math.round(p50 * 10) / 10} ms`, limit: "<= 0.001 ms" });
+    expect(verdict.judgements.find((j) => j.name === "p50 under a microsecond [steady]")).toMatchObject({ status: "fail", measured: `${shown}`, limit: "<= 0.001 ms" });
     const relative = verdict.judgements.find((j) => j.name === "delivered no worse than baseline [steady]")!;
     expect(relative.status).toBe("pass");
     expect(relative.limit).toMatch(/^>= [\d.]+% \(baseline [\d.]+% - 5%\)$/);
     const junit = readFileSync(join(run.runDir, "junit.xml"), "utf8");
-    expect(junit).toContain(`<testcase name="p50 under a microsecond [steady]" classname="e2ee-chaos.steady.objective" time="0">\n      <failure message="measured: ${Math.round(p50 * 10) / 10} ms; limit: &lt;= 0.001 ms; report: ${run.runDir}"`);
-    expect(run.out).toContain(`FAIL    [steady] p50 under a microsecond [steady]: measured ${Math.round(p50 * 10) / 10} ms, limit <= 0.001 ms`);
+    expect(junit).toContain(`<testcase name="p50 under a microsecond [steady]" classname="e2ee-chaos.steady.objective" time="0">\n      <failure message="measured: ${shown}; limit: &lt;= 0.001 ms; report: ${run.runDir}"`);
+    expect(run.out).toContain(`FAIL    [steady] p50 under a microsecond [steady]: measured ${shown}, limit <= 0.001 ms`);
   }, 150_000);
 
   it("exits 1 when a volunteer proxy carried a plaintext canary, and says where it was found", async (ctx) => {
