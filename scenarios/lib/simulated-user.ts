@@ -73,6 +73,8 @@ export class SimulatedUser {
   /** the relay's forward cap, once a forward was refused for exceeding it */
   forwardCap: number | null = null;
   private readonly seen = new Set<string>();
+  /** the last delivery being shown: the next one is shown after it */
+  private showing: Promise<void> = Promise.resolve();
   /** deliveries handled since the last tick, acknowledged together in one frame */
   private acks: { from: string; id: string }[] = [];
   private readonly fetches = new Map<string, PendingFetch>();
@@ -242,7 +244,9 @@ export class SimulatedUser {
       ack();
     };
     if (!this.sessions) return delivered(sentAtOfOpaqueBody(fromBase64(frame.body)), null);
-    this.sessions.decrypt(frame.from, frame.id, frame.body).then(
+    // decrypts run side by side, but messages are shown in the order they arrived (as an app does)
+    const decrypting = this.sessions.decrypt(frame.from, frame.id, frame.body);
+    const show = () => decrypting.then(
       (plaintext) => {
         const content = JSON.parse(fromUtf8(plaintext)) as MessageContent;
         delivered(content.sentAt, content);
@@ -253,6 +257,7 @@ export class SimulatedUser {
         ack();
       },
     );
+    this.showing = this.showing.then(show, show);
   }
 
   private onError(frame: Extract<RelayFrame, { type: "error" }>): void {
