@@ -3,7 +3,7 @@
 // says; screenshots go into the run folder. The data comes from one short real run (k6, Toxiproxy,
 // the relay), plus two older run folders made from it (one stripped of figures old runs lack).
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -153,4 +153,56 @@ describe("the HTML reports in a real browser", () => {
       await close();
     }
   }, 150_000);
+
+  it("an hour of per-second data: the page builds in seconds, stays small, and draws in the browser", async (ctx) => {
+    await requireTool("k6", ctx);
+    const { reports, runId } = await realRuns();
+    const hour = join(reports, "hour-html-report");
+    const messages = await tileRun(join(reports, runId), hour, 3600);
+    const started = Date.now();
+    const built = cli(["report", hour]);
+    const buildMs = Date.now() - started;
+    expect(built.status, built.stderr).toBe(0);
+    expect(buildMs, "building the page of an hour-long run (node start included)").toBeLessThan(20_000);
+    expect(statSync(join(hour, "index.html")).size, "page size (grows with seconds, not messages)").toBeLessThan(2_000_000);
+    const opened = Date.now();
+    const { page, errors, close } = await openPage(ctx, join(hour, "index.html"));
+    try {
+      const drawMs = Date.now() - opened;
+      expect(errors).toEqual([]);
+      for (const n of await drawnPixels(page)) expect(n).toBeGreaterThan(500);
+      expect(drawMs, "browser start, load and draw").toBeLessThan(10_000);
+      process.stderr.write(`[hour] ${messages} messages: page built in ${buildMs} ms, ${statSync(join(hour, "index.html")).size} bytes, opened and drawn in ${drawMs} ms\n`);
+    } finally {
+      await close();
+    }
+  }, 150_000);
 });
+
+/** A longer run made from a real one: its scenario's records repeated back to back for `seconds`. */
+async function tileRun(from: string, to: string, seconds: number): Promise<number> {
+  const summary = readJson<SummaryInput>(join(from, "summary.json"));
+  const s = summary.scenarios![0];
+  const span = s.endedAt! - s.startedAt!;
+  const copies = Math.ceil((seconds * 1000) / span);
+  mkdirSync(join(to, s.name), { recursive: true });
+  let messages = 0;
+  for (const file of ["events.jsonl", "messages.jsonl", "relay-metrics.jsonl", "generator.jsonl"]) {
+    const records = readFileSync(join(from, s.name, file), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const out = createWriteStream(join(to, s.name, file));
+    for (let i = 0; i < copies; i++) {
+      for (const r of records) {
+        const c: Record<string, unknown> = { ...r };
+        for (const k of ["t", "sentAt", "ackedAt"]) if (typeof c[k] === "number") c[k] = (c[k] as number) + i * span;
+        if (Array.isArray(c.deliveries)) c.deliveries = (c.deliveries as number[]).map((d) => d + i * span);
+        if (typeof c.id === "string") c.id = `${i}.${c.id}`;
+        if (!out.write(`${JSON.stringify(c)}\n`)) await new Promise<void>((r) => out.once("drain", () => r()));
+      }
+      if (file === "messages.jsonl") messages += records.length;
+    }
+    await new Promise((r) => out.end(r));
+  }
+  s.endedAt = s.startedAt! + copies * span;
+  writeFileSync(join(to, "summary.json"), JSON.stringify({ ...summary, runId: "hour-html-report" }));
+  return messages;
+}

@@ -81,7 +81,7 @@ async function scenarioModel(runDir: string, s: SummaryScenario): Promise<Scenar
     markers.push({ atS: toS(rec.referenceAt), kind: kill ? "kill" : "heal", label: `#${w.entry} ${kill ? "killed" : "healed"}` });
     const r = rec.recovery;
     if (r?.recovered && typeof r.recoveredAt === "number") markers.push({ atS: toS(r.recoveredAt), kind: "recovered", label: `#${w.entry} recovered in ${((r.ttrMs ?? 0) / 1000).toFixed(1)} s` });
-    else if (r && !r.recovered) markers.push({ atS: toS(rec.referenceAt), kind: "not-recovered", label: `#${w.entry} not recovered: ${r.reason ?? "unknown"}` });
+    else if (r && !r.recovered) markers.push({ atS: toS(rec.referenceAt), kind: "not-recovered", label: `#${w.entry} not recovered (reason in the verdict table)` });
   }
   const saturated = (s.generator?.spans ?? []).map((span) => ({
     fromS: typeof span.fromS === "number" ? span.fromS : toS(span.from ?? origin),

@@ -82,7 +82,7 @@ function scenarioSection(s: ScenarioModel, i: number): string {
 ${params.filter(([k]) => k !== "seed").map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join("")}</dl>
 <p class="legend-note">Shaded red: fault windows (${s.faults.length}: ${h(s.faults.map((f) => f.label).join("; ") || "none")}). Hatched grey: load generator saturated (${s.saturated.length} span(s)). Dashed line: heal (or kill); solid green line: measured recovery, with the time to recover.</p>
 ${s.charts.map((c) => `<figure id="chart-${i}-${c.id}" class="chart-figure" aria-labelledby="chart-${i}-${c.id}-cap">
-<figcaption id="chart-${i}-${c.id}-cap">${h(c.title)} <span class="legend-note">(${h(c.yLabel)} against time since the scenario start)</span></figcaption>
+<figcaption id="chart-${i}-${c.id}-cap">${h(c.title)} <span class="legend-note">(${h(c.yLabel)} against time since the scenario start, [h:]m:ss)</span></figcaption>
 <div class="chart"></div>
 <details class="table-alt"><summary>Show this chart as a table</summary></details>
 </figure>`).join("\n")}

@@ -51,6 +51,12 @@ function detailsText(details: Record<string, unknown> | undefined): string {
     const byFault = details.byFault && typeof details.byFault === "object" ? Object.entries(details.byFault as Record<string, number>).map(([f, n]) => `${f}: ${n}`).join(", ") : "";
     return `${details.count} flagged${typeof details.checked === "number" ? ` of ${details.checked} checked` : ""}${byFault ? ` (${byFault})` : ""}`;
   }
+  if (typeof details.findingsTotal === "number" && Array.isArray(details.captures)) {
+    // the privacy check: findings, and how much proxy traffic it read
+    const captures = details.captures as { path?: string; messages?: number }[];
+    return `${details.findingsTotal} finding(s) in ${captures.map((c) => `${c.path}: ${c.messages ?? 0} messages`).join(", ")}`;
+  }
+  if (typeof details.notApplicable === "string") return `not applicable: ${details.notApplicable}`;
   const text = JSON.stringify(details);
   return text.length > 240 ? `${text.slice(0, 237)}...` : text;
 }

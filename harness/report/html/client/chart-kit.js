@@ -11,8 +11,9 @@ var ChartKit = (function () {
   function fmtSeconds(s) {
     var sign = s < 0 ? "-" : "";
     s = Math.abs(Math.round(s));
-    var m = Math.floor(s / 60), r = s % 60;
-    return sign + m + ":" + (r < 10 ? "0" : "") + r;
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    var mm = h > 0 ? (m < 10 ? "0" : "") + m : String(m);
+    return sign + (h > 0 ? h + ":" : "") + mm + ":" + (r < 10 ? "0" : "") + r;
   }
 
   function el(tag, cls, text) {

@@ -13,12 +13,12 @@
       var columns = spec.series.filter(function (n) { return s.series[n]; }).map(function (n) { return { name: n, values: s.series[n] }; });
       if (columns.length === 0) columns = [{ name: spec.series[0] + " (not recorded)", values: x.map(function () { return null; }) }];
       var u = ChartKit.chart({
-        target: target, title: spec.title, xLabel: "time since scenario start (m:ss)", yLabel: spec.yLabel, x: x, columns: columns,
+        target: target, title: spec.title, xLabel: "time since scenario start ([h:]m:ss)", yLabel: spec.yLabel, x: x, columns: columns,
         xIsTime: true, syncKey: "scenario-" + si, xRange: [0, Math.max(1, s.seconds - 1)],
         faults: s.faults, saturated: s.saturated, markers: s.markers,
       });
       charts.push({ u: u, target: target });
-      ChartKit.tableAlternative(figure.querySelector("details"), spec.title + " (" + spec.yLabel + ") per second", "time (m:ss)", x, columns, ChartKit.fmtSeconds);
+      ChartKit.tableAlternative(figure.querySelector("details"), spec.title + " (" + spec.yLabel + ") per second", "time ([h:]m:ss)", x, columns, ChartKit.fmtSeconds);
     });
   });
   if (model.restart.length) {
