@@ -18,6 +18,6 @@ export async function selectEnvironment(flag: string | undefined, log: (line: st
     const engine = await ensureContainerEngine({ log });
     return { kind: "containers", reason: `auto: ${engine.kind} ${engine.version} answers at ${engine.socket}` };
   } catch (error) {
-    return { kind: "local", reason: `auto: no container engine answers and none could be started, so the relay and Toxiproxy run as local processes (${(error as Error).message.split("\n")[0]})` };
+    return { kind: "local", reason: `auto: ${(error as Error).message.split("\n")[0]}, so the relay and Toxiproxy run as local processes` };
   }
 }
