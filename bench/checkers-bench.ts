@@ -1,5 +1,5 @@
 // `npx tsx bench/checkers-bench.ts [messages]`: builds a generated log of 1,000,000 messages
-// (10,000 users, 20 conversations each, two faults, some lost, redelivered, shown twice, swapped,
+// (10,000 users, 20 conversations each, two faults, some lost, redelivered, shown twice, held back,
 // corrupted and late), then times building the message records and running every message checker
 // over them, and prints messages checked per second. The checkers are linear (one pass each, plus
 // a sort per conversation of messages that are nearly in order already).
@@ -17,6 +17,7 @@ const perMs = messages / 600_000; // ten minutes of sending
 function generate(): ClientEvent[] {
   const events: ClientEvent[] = [];
   const seq = new Uint32Array(users);
+  const held = new Map<number, ClientEvent>();
   for (let i = 0; i < messages; i++) {
     const from = i % users;
     const to = (from + 1 + (i % 20)) % users;
@@ -31,7 +32,14 @@ function generate(): ClientEvent[] {
       continue;
     }
     const shown = i % 30_000 === 17 ? t + 15_000 : t + 20;
-    events.push({ ev: "delivered", id, from, to, t: shown, sentAt: t, dup: false, ep: "direct-a" });
+    const delivered: ClientEvent = { ev: "delivered", id, from, to, t: shown, sentAt: t, dup: false, ep: "direct-a" };
+    if (i % 80_000 === 29 && i + users < messages) {
+      held.set(i + users, delivered); // shown after the next message of its conversation: out of order
+      continue;
+    }
+    events.push(delivered);
+    const late = held.get(i);
+    if (late) events.push(late);
     if (i % 10_000 === 19) events.push({ ev: "delivered", id, from, to, t: t + 900, sentAt: 0, dup: true, ep: "direct-b" });
     if (i % 70_000 === 23) events.push({ ev: "delivered", id, from, to, t: t + 950, sentAt: t, dup: false, ep: "direct-b" });
   }
