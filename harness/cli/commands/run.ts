@@ -21,6 +21,12 @@ export const command: Command = {
     try {
       const outcome = await runSuite(flags, args, interrupts.signal, (line) => process.stdout.write(`${line}\n`));
       return interrupts.crash() ? EXIT.sloFailed : exitCodeForVerdict(outcome.verdict);
+    } catch (error) {
+      // Ctrl-C while a tool is built or the environment starts: the step fails because it was
+      // interrupted (the build got the terminal's SIGINT too); that is an interrupt, not a missing tool
+      if (!interrupts.signal.aborted || interrupts.crash()) throw error;
+      process.stderr.write(`interrupted: ${(error as Error).message.split("\n")[0]}\n`);
+      return EXIT.interrupted;
     } finally {
       interrupts.dispose();
     }
