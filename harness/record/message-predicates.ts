@@ -34,5 +34,12 @@ export const wireRedeliveries = (r: MessageRecord): number => r.redeliveredAt.le
 /** Extra arrivals of any kind (redeliveries on the wire plus extra showings): the old "duplicates" figure. */
 export const extraDeliveries = (r: MessageRecord): number => Math.max(0, r.deliveries.length - 1);
 
+/** When the last warm-up greeting was shown to its recipient: every user has its sessions up (null: none was). */
+export function sessionsUpAt(records: Iterable<MessageRecord>): number | null {
+  let last: number | null = null;
+  for (const r of records) if (isHello(r) && r.shownAt.length && (last === null || r.shownAt[0] > last)) last = r.shownAt[0];
+  return last;
+}
+
 /** First showing minus send time, when it was shown. */
 export const shownLatencyMs = (r: MessageRecord): number | null => (r.shownAt.length ? r.shownAt[0] - r.sentAt : null);

@@ -7,7 +7,7 @@ import { byTag, phaseFigures, type KindFigures, type PhaseFigures } from "../ana
 import type { RecoveryBand } from "../analysis/recovery-band.ts";
 import type { Baseline } from "../analysis/time-to-recover.ts";
 import { faultWindows, firstFaultAt, windowAt } from "../analysis/fault-windows.ts";
-import { extraDeliveries, isAcked, isCorrupted, isDelivered, isHello, isLostAfterAck, isNeverAcked, wireRedeliveries } from "../record/message-predicates.ts";
+import { extraDeliveries, isAcked, isCorrupted, isDelivered, isHello, isLostAfterAck, isNeverAcked, sessionsUpAt, wireRedeliveries } from "../record/message-predicates.ts";
 import type { MessageRecord } from "../record/message-records.ts";
 import type { FaultRecord } from "../timeline/fault-timeline.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";
@@ -135,9 +135,4 @@ export function scenarioFigures({ records: all, events, faults, timeline, sendin
   };
 }
 
-/** When the last hello (session set-up) was shown to its recipient: every user has its sessions up. */
-function sessionsUpAt(records: MessageRecord[]): number | null {
-  let last: number | null = null;
-  for (const r of records) if (isHello(r) && r.shownAt.length) last = Math.max(last ?? 0, r.shownAt[0]);
-  return last;
-}
+

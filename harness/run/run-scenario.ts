@@ -14,6 +14,7 @@ import { generatePopulation } from "../load/population.ts";
 import { preloadBacklog, type BacklogFigures } from "../load/preload-backlog.ts";
 import { k6Files } from "../load/run-k6.ts";
 import { writeJsonLines } from "../record/json-lines.ts";
+import { sessionsUpAt } from "../record/message-predicates.ts";
 import { buildMessageRecords } from "../record/message-records.ts";
 import { relayPeaks, type RelayPeaks } from "../record/relay-metrics-sampler.ts";
 import { relayStartups, type RelayStartup } from "../record/relay-startups.ts";
@@ -95,7 +96,8 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
     ? { name: "privacy", status: "unknown" as const, details: { notApplicable: "crypto mode opaque sends random bytes, no plaintext or ciphertext to check" } }
     : await privacyCheck({ runId: ctx.runId, population, captures: ctx.env.captures(), extraTexts: [{ name: "relay log", text: relayLogs }, { name: "relay /metrics", text: metricsText }] })];
   const messageChecks = await runMessageCheckers({
-    records, windows: faultWindows(faults, plan.recovery.settleMs, sendingWindow.to), lateMs: plan.recovery.lateMs, cryptoMode: load.cryptoMode, atMostOnce: false,
+    records, windows: faultWindows(faults, plan.recovery.settleMs, sendingWindow.to), lateMs: plan.recovery.lateMs,
+    setupEnd: Math.max(sendingWindow.from, sessionsUpAt(records) ?? 0), cryptoMode: load.cryptoMode, atMostOnce: false,
   }, join(plan.name, "checks.json"));
   checks.push(...messageChecks.results);
   writeFileSync(join(dir, "checks.json"), JSON.stringify(messageChecks.flagged));

@@ -33,7 +33,7 @@ function log(count: number, edit: (i: number, events: ClientEvent[]) => ClientEv
   return out;
 }
 
-const input = (events: ClientEvent[], extra: Partial<CheckerInput> = {}): CheckerInput => ({ records: buildMessageRecords(events), windows, lateMs: 10_000, cryptoMode: "full", atMostOnce: false, ...extra });
+const input = (events: ClientEvent[], extra: Partial<CheckerInput> = {}): CheckerInput => ({ records: buildMessageRecords(events), windows, lateMs: 10_000, setupEnd: T0, cryptoMode: "full", atMostOnce: false, ...extra });
 
 async function verdicts(events: ClientEvent[], extra: Partial<CheckerInput> = {}) {
   const { results, flagged } = await runMessageCheckers(input(events, extra), "steady/checks.json");
@@ -119,6 +119,13 @@ describe("message checkers", () => {
     expect(status).toEqual({ ...ALL_PASS, late: "fail" });
     expect(flagged.late).toEqual([{ id: "0.2", fault: "none" }, { id: "0.381", fault: "timeline[1] relay-crash" }]);
     expect(results.find((r) => r.name === "late")?.details).toMatchObject({ unexplained: 1, boundMs: 10_000 });
+  });
+
+  it("late: a message sent before the sessions were up is blamed on set-up, not failed", async () => {
+    const events = log(5, (i, e) => (i === 1 ? [e[0], e[1], { ...e[2], t: e[0].t + 12_000 }] : e));
+    const { status, flagged } = await verdicts(events, { setupEnd: T0 + 150 });
+    expect(status.late).toBe("pass");
+    expect(flagged.late).toEqual([{ id: "0.2", fault: "set-up" }]);
   });
 
   it("lists the first 1,000 ids in the result and keeps all of them for the file", async () => {

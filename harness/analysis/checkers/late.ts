@@ -1,13 +1,16 @@
 // late: shown more than `lateMs` after it was sent. A fault is expected to delay messages, so a
 // late message blamed on a fault (sent in its window, or still in flight when it began) is
-// reported; one blamed on no fault fails the check.
+// reported, and so is one sent during set-up (warm-up, sessions not yet up everywhere: blamed on
+// "set-up"); one blamed on nothing fails the check.
 import { isShown } from "../../record/message-predicates.ts";
 import { blameSpan, NO_FAULT } from "../fault-windows.ts";
 import type { Flagged, MessageChecker } from "./message-checker.ts";
 
+export const SET_UP = "set-up";
+
 export const lateChecker: MessageChecker = {
   name: "late",
-  check({ records, windows, lateMs }) {
+  check({ records, windows, lateMs, setupEnd }) {
     const flagged: Flagged[] = [];
     let checked = 0;
     let unexplained = 0;
@@ -15,7 +18,8 @@ export const lateChecker: MessageChecker = {
       if (!isShown(r)) continue;
       checked++;
       if (r.shownAt[0] - r.sentAt <= lateMs) continue;
-      const fault = blameSpan(windows, r.sentAt, r.shownAt[0]);
+      const blamed = blameSpan(windows, r.sentAt, r.shownAt[0]);
+      const fault = blamed === NO_FAULT && r.sentAt < setupEnd ? SET_UP : blamed;
       if (fault === NO_FAULT) unexplained++;
       flagged.push({ id: r.id, fault });
     }

@@ -11,6 +11,8 @@ export interface CheckerInput {
   windows: FaultWindow[];
   /** a message shown later than this after it was sent is late */
   lateMs: number;
+  /** end of set-up: the warm-up's end, or when every user had its sessions up if that was later */
+  setupEnd: number;
   /** "opaque" bodies are not encrypted: corruption cannot be seen */
   cryptoMode: string;
   /** the scenario promises at most one arrival per message: a redelivery on the wire is then a failure */
