@@ -41,9 +41,10 @@ export interface Removed { containers: { id: string; run: string; image: string 
 
 /**
  * Removes containers and networks of runs whose harness process is gone (on this machine), or, with
- * `mine`, everything this process started. Errors on single objects are skipped: best-effort cleanup.
+ * `mine`, everything this process started, or, with `all`, every run's (also of runs still going, or
+ * whose owner's pid was reused after a reboot). Errors on single objects are skipped: best-effort.
  */
-export async function removeLeftovers(options: { mine?: boolean } = {}): Promise<Removed> {
+export async function removeLeftovers(options: { mine?: boolean; all?: boolean } = {}): Promise<Removed> {
   const docker = await dockerode();
   const removed: Removed = { containers: [], networks: [] };
   const here = hostname();
@@ -52,7 +53,8 @@ export async function removeLeftovers(options: { mine?: boolean } = {}): Promise
   for (const c of await docker.listContainers({ all: true, filters })) {
     const labels = c.Labels ?? {};
     const pid = Number(labels[OWNER_PID_LABEL]);
-    const orphan = options.mine ? labels[OWNER_HOST_LABEL] === here
+    const orphan = options.all ? true
+      : options.mine ? labels[OWNER_HOST_LABEL] === here
       : (labels[OWNER_PID_LABEL] === undefined ? now - c.Created > UNOWNED_AFTER_S : labels[OWNER_HOST_LABEL] === here && !processAlive(pid));
     if (!orphan) continue;
     try {
@@ -64,7 +66,7 @@ export async function removeLeftovers(options: { mine?: boolean } = {}): Promise
     const match = new RegExp(`^${NETWORK_PREFIX}(\\d+)-`).exec(n.Name);
     if (!match) continue;
     const pid = Number(match[1]);
-    if (options.mine ? pid !== process.pid : processAlive(pid)) continue;
+    if (!options.all && (options.mine ? pid !== process.pid : processAlive(pid))) continue;
     try {
       await docker.getNetwork(n.Id).remove();
       removed.networks.push(n.Name);
