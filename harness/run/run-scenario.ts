@@ -58,6 +58,8 @@ export interface ScenarioContext {
   tls: boolean;
   /** also write k6's raw metric points (--out json) */
   k6RawMetrics: boolean;
+  /** k6 thresholds made from the run's SLO objectives (verdict/k6-thresholds.ts), beside the scenario's own */
+  k6Thresholds?: Record<string, string[]>;
   log: (line: string) => void;
 }
 
@@ -76,6 +78,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
     totalS: load.warmupS + load.durationS + load.drainS, interrupt: ctx.interrupt, log: ctx.log,
     k6Env: toK6Env(load, {
       runId: ctx.runId, populationFile, endpoints: ctx.env.paths.map((p) => `${p.name}=${p.url}`).join(","), directEndpoints: String(ctx.env.paths.filter((p) => p.kind === "direct").length), ...(ctx.tls ? { tlsInsecure: "1" } : {}),
+      ...(ctx.k6Thresholds && Object.keys(ctx.k6Thresholds).length ? { thresholds: JSON.stringify(ctx.k6Thresholds) } : {}),
     }),
   });
 

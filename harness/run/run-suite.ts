@@ -11,6 +11,7 @@ import { InputError } from "../errors.ts";
 import { resultTable } from "../report/result-table.ts";
 import { writeReportsAfterRun } from "../report/html/write-reports.ts";
 import { verdictLines, writeVerdict } from "../report/verdict/write-verdict.ts";
+import { k6ThresholdsFor } from "../verdict/k6-thresholds.ts";
 import { loadBaseline } from "../verdict/load-baseline.ts";
 import { loadSlo } from "../verdict/load-slo.ts";
 import { runVerdict, type RunVerdict } from "../verdict/run-verdict.ts";
@@ -65,7 +66,7 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
         });
         summary.environment.versions = { ...summary.environment.versions, ...env.versions };
         if (interrupt.aborted) break;
-        const result = await runScenario(plan, loads[i], { runId, runDir, k6Path, env, interrupt, tls: flags.tls, k6RawMetrics: flags.k6RawMetrics, log });
+        const result = await runScenario(plan, loads[i], { runId, runDir, k6Path, env, interrupt, tls: flags.tls, k6RawMetrics: flags.k6RawMetrics, k6Thresholds: k6ThresholdsFor(slo?.objectives ?? [], plan.name, plan.scenario), log });
         summary.scenarios.push(result);
         save();
       } finally {
@@ -75,6 +76,8 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
   } catch (error) {
     summary.status = "failed";
     summary.error = (error as Error).message;
+    // pipelines still get a verdict (and junit.xml) that names the error
+    writeVerdict(runDir, runVerdict({ runId, scenarios: summary.scenarios, interrupted: interrupt.aborted, runError: summary.error, slo, baseline }));
     throw error;
   } finally {
     if (interrupt.aborted) {

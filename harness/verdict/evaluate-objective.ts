@@ -50,11 +50,21 @@ export function evaluateObjective(o: Objective, scenarios: JudgedScenario[], bas
   if (typeof found === "string") return [{ ...base, name, scenario: o.scenario ?? "*", status: "unknown", limit: null, details: { objective: o, reason: found } }];
   return found.map((t) => {
     const label = found.length > 1 || o.scenario === undefined ? `${name} [${t.label}]` : name;
+    try {
+      return judge(t, label);
+    } catch (error) {
+      // a figure that cannot be read (an older or partial summary) is unknown, never a pass
+      return { ...base, name: label, scenario: t.scenario.name, status: "unknown" as const, limit: null, details: { objective: o, reason: `could not read ${o.figure}: ${(error as Error).message}` } };
+    }
+  });
+
+  function judge(t: Target, label: string): Judgement {
     const m = t.measure(t.scenario);
     let limit: number;
     let limitText: string;
     if (o.maxRegression !== undefined) {
-      const then = baseline ? t.measure(baseline.find((b) => b.name === t.scenario.name) ?? ({ name: t.scenario.name } as JudgedScenario)) : null;
+      const earlier = baseline?.find((b) => b.name === t.scenario.name);
+      const then = earlier ? t.measure(earlier) : null;
       const r = Number(o.maxRegression.slice(0, -1)) / 100;
       if (!baseline) return { ...base, name: label, scenario: t.scenario.name, status: "unknown", limit: `${o.maxRegression} worse than baseline`, details: { objective: o, reason: "relative objective and no --baseline given" } };
       if (!then || "notMeasured" in then) return { ...base, name: label, scenario: t.scenario.name, status: "unknown", limit: `${o.maxRegression} worse than baseline`, details: { objective: o, reason: `baseline: ${then && "notMeasured" in then ? then.notMeasured : "scenario not in the baseline run"}` } };
@@ -71,5 +81,5 @@ export function evaluateObjective(o: Objective, scenarios: JudgedScenario[], bas
       const holds = HOLDS[op](measure.value, lim);
       return { source: "objective", name: label, scenario: t.scenario.name, status: holds ? "pass" : "fail", measured: formatFigure(measure.value, figure.unit), limit: text, details: { objective: o, value: measure.value, limitValue: lim, unit: figure.unit, ...extra } };
     }
-  });
+  }
 }

@@ -31,9 +31,18 @@ export function conversationScenario(name: ScenarioName, thresholds: Record<stri
     scenarios: {
       [name.replace(/-/g, "_")]: { executor: "per-vu-iterations", vus: vuCount(settings), iterations: 1, maxDuration: `${maxDurationS(settings)}s`, gracefulStop: "5s" },
     },
-    thresholds,
+    thresholds: withRunThresholds(thresholds, settings.thresholds),
   };
   return { settings, population: { size: members.length, member: (i) => members[i] as PopulationMember, userIds: [...userIds] }, options };
+}
+
+/** The scenario's own thresholds plus those the harness made from the run's SLO objectives (THRESHOLDS, JSON). */
+function withRunThresholds(own: Record<string, string[]>, fromRun: string): Record<string, string[]> {
+  if (!fromRun) return own;
+  const extra = JSON.parse(fromRun) as Record<string, string[]>;
+  const merged: Record<string, string[]> = { ...own };
+  for (const [metric, rules] of Object.entries(extra)) merged[metric] = [...(merged[metric] ?? []), ...rules];
+  return merged;
 }
 
 export function summaryToFile(data: object): Record<string, string> {

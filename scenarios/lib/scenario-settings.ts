@@ -66,6 +66,8 @@ export const RUN_VARIABLES = {
   endpoints: "ENDPOINTS",
   /** how many of the first endpoints are the service's own addresses (clients start at one of them, round robin as DNS would) */
   directEndpoints: "DIRECT_ENDPOINTS",
+  /** k6 thresholds the harness made from the run's SLO objectives: JSON, metric -> rules */
+  thresholds: "THRESHOLDS",
 } as const;
 export type RunWiring = Record<keyof typeof RUN_VARIABLES, string>;
 

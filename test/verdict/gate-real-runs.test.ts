@@ -56,6 +56,8 @@ function chaos(args: string[], during?: (runId: string) => Promise<void>): Promi
 
 const verdictOf = (run: Run) => JSON.parse(readFileSync(join(run.runDir, "verdict.json"), "utf8")) as { gate: string; judgements: { name: string; status: string; measured: string | null; limit: string | null; details: Record<string, unknown> }[] };
 
+const k6Thresholds = (run: Run) => (JSON.parse(readFileSync(join(run.runDir, "steady", "k6-summary.json"), "utf8")) as { metrics: Record<string, { thresholds?: object }> }).metrics.delivery_latency.thresholds;
+
 /** The tapped proxy-1 address of the running k6 (from its command line: -e ENDPOINTS=...). */
 function proxyUrlOf(runId: string): string {
   for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
@@ -92,6 +94,7 @@ describe("the exit code is the gate, from real runs", () => {
     const slo = write("loose-slo.json", { allowUnknown: noProxyTraffic, objectives: [
       { figure: "latency.p99", op: "<=", value: 10, unit: "s", phase: "steady" },
       { figure: "messages.deliveredRate", op: ">=", value: 99, unit: "%" },
+      { figure: "latency.p99", op: "<=", value: 10, unit: "s" },
     ] });
     passing = await chaos(["--suite", suite("pass"), "--slo", slo]);
     const verdict = verdictOf(passing);
@@ -99,6 +102,8 @@ describe("the exit code is the gate, from real runs", () => {
     expect(verdict.gate).toBe("pass");
     expect(passing.out).toMatch(/verdict: (pass|unknown) \(\d+ passed, 0 failed, [01] unknown\) -> gate pass/);
     execFileSync(xmllint, ["--noout", "--schema", "test/fixtures/junit-jenkins.xsd", join(passing.runDir, "junit.xml")], { stdio: "pipe" });
+    // the whole-run latency objective was also k6's threshold, and k6 agreed
+    expect(k6Thresholds(passing)).toMatchObject({ "p(99)<=10000": { ok: true } });
   }, 150_000);
 
   it("exits 1 for an impossibly tight objective, and compares with the first run as baseline", async (ctx) => {
@@ -110,6 +115,9 @@ describe("the exit code is the gate, from real runs", () => {
     ] });
     const run = await chaos(["--suite", suite("tight"), "--slo", slo, "--baseline", passing.runDir]);
     expect(run.code).toBe(1);
+    // the objective was k6's threshold too: k6 failed it (exit code 99), and the verdict says so
+    expect(k6Thresholds(run)).toMatchObject({ "p(50)<=0.001": { ok: false } });
+    expect(verdictOf(run).judgements.find((j) => j.name === "k6 thresholds")).toMatchObject({ status: "fail", measured: "k6 exit code 99" });
     const summary = JSON.parse(readFileSync(join(run.runDir, "summary.json"), "utf8")) as { scenarios: { figures: { deliveryLatencyMs: { p50: number } } }[] };
     const p50 = summary.scenarios[0].figures.deliveryLatencyMs.p50;
     const shown = formatFigure(p50, "ms");

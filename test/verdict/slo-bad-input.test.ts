@@ -2,12 +2,13 @@
 // message naming the file, the path in it and the allowed values. Every case goes through the CLI's
 // main() in this process (the exit code the CLI maps the error to); three also as real processes.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exitCodeFor } from "../../harness/cli/exit-codes.ts";
 import { main } from "../../harness/cli/main.ts";
+import { sloJsonSchema } from "../../harness/verdict/slo-schema.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "slo-bad-"));
 let n = 0;
@@ -111,6 +112,9 @@ describe("SLO and suite files are checked before anything starts (exit code 2)",
     const list = await chaos("slo", "--list");
     expect(list.code).toBe(0);
     for (const figure of ["latency.p99", "messages.lostAfterAck", "recovery.ttr", "failover.p95", "privacy.canariesFound", "messages.redeliveryRate", "generator.saturatedSpans"]) expect(list.out).toMatch(new RegExp(`^  ${figure.replace(".", "\\.")} `, "m"));
+    // the JSON Schema for editors is the one the code validates with (regenerate: npm run -s chaos -- slo --schema > fixtures/slo/slo.schema.json)
+    expect(JSON.parse(readFileSync("fixtures/slo/slo.schema.json", "utf8"))).toEqual(sloJsonSchema());
+    expect(JSON.stringify(sloJsonSchema())).toContain('"enum":["whole","steady","storm"]');
     const check = await chaos("slo", "--check", "fixtures/slo/ci.json", "--suite", "ci");
     expect(check).toMatchObject({ code: 0, out: expect.stringContaining("fixtures/slo/ci.json: 7 objective(s), valid") });
   }, 60_000);

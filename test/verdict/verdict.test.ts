@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { exitCodeForVerdict } from "../../harness/cli/verdict-exit-code.ts";
 import { writeVerdict } from "../../harness/report/verdict/write-verdict.ts";
 import type { JudgedScenario } from "../../harness/verdict/judged-scenario.ts";
+import { k6ThresholdsFor } from "../../harness/verdict/k6-thresholds.ts";
 import { loadSlo, type LoadedSlo } from "../../harness/verdict/load-slo.ts";
 import { runVerdict } from "../../harness/verdict/run-verdict.ts";
 import { requireCommand } from "../support/require-tool.ts";
@@ -35,10 +36,10 @@ function scenario(over: Partial<JudgedScenario> = {}, lostAfterAck = 0): JudgedS
 }
 
 const dir = mkdtempSync(join(tmpdir(), "verdict-"));
-function slo(content: object): LoadedSlo {
+function slo(content: object, scenarioNames = ["steady"]): LoadedSlo {
   const file = join(dir, `slo-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(content));
-  return loadSlo(file, ["steady"]);
+  return loadSlo(file, scenarioNames);
 }
 const verdictOf = (scenarios: JudgedScenario[], s: LoadedSlo | null = null, baseline: JudgedScenario[] | null = null) =>
   runVerdict({ runId: "r1", scenarios, interrupted: false, slo: s, baseline: baseline ? { source: "base/summary.json", scenarios: baseline } : null });
@@ -108,6 +109,26 @@ describe("one verdict from every source of judgement", () => {
       ["pass", "100%", ">= 99% (baseline 100% - 1%)"],
     ]);
     expect(verdictOf([scenario()], slo({ objectives })).judgements.find((j) => j.source === "objective")).toMatchObject({ status: "unknown", details: { reason: "relative objective and no --baseline given" } });
+    const other = verdictOf([scenario()], slo({ objectives }), [{ ...base, name: "restart" }]);
+    expect(other.judgements.find((j) => j.source === "objective")).toMatchObject({ status: "unknown", details: { reason: "baseline: scenario not in the baseline run" } });
+    // a baseline summary without the figures (older or partial) is unknown, never a crash or a pass
+    const partial = verdictOf([scenario()], slo({ objectives }), [{ name: "steady" } as JudgedScenario]);
+    expect(partial.judgements.find((j) => j.source === "objective")).toMatchObject({ status: "unknown", details: { reason: expect.stringMatching(/^could not read latency.p99: /) } });
+  });
+
+  it("sets whole-run latency and decrypt-failure objectives as k6 thresholds, in k6's units, for the scenarios they name", () => {
+    const { objectives } = slo({ objectives: [
+      { figure: "latency.p99", op: "<=", value: 0.5, unit: "s" },
+      { figure: "latency.p50", op: "<", value: 40, unit: "ms", scenario: "steady" },
+      { figure: "latency.max", op: "<=", value: 9, unit: "s", scenario: "outage" },
+      { figure: "latency.p95", op: "<=", value: 1, unit: "s", phase: "steady" },
+      { figure: "latency.p95", op: "<=", value: 1, unit: "s", fault: "relay-crash" },
+      { figure: "latency.p99", maxRegression: "10%" },
+      { figure: "messages.decryptFailures", op: "==", value: 0 },
+      { figure: "messages.lostAfterAck", op: "==", value: 0 },
+    ] }, ["steady", "outage"]);
+    expect(k6ThresholdsFor(objectives, "steady", "steady")).toEqual({ delivery_latency: ["p(99)<=500", "p(50)<40"], decrypt_failures: ["count==0"] });
+    expect(k6ThresholdsFor(objectives, "other", "restart")).toEqual({ delivery_latency: ["p(99)<=500"], decrypt_failures: ["count==0"] });
   });
 
   it("writes verdict.json, a JUnit file that validates against the Jenkins/Surefire schema, and the Markdown step summary", async (ctx) => {
