@@ -24,8 +24,16 @@ function realRuns(): Promise<{ reports: string; runId: string; older: string[] }
   return (made ??= (async () => {
     const reports = mkdtempSync(join(tmpdir(), "html-report-"));
     const suite = join(reports, "..", `${reports.split("/").pop()}-suite.json`);
+    const slo = join(reports, "..", `${reports.split("/").pop()}-slo.json`);
+    writeFileSync(slo, JSON.stringify({
+      description: "Two objectives, so that the history page has objective trends.",
+      objectives: [
+        { name: "delivery p99 <= 30 s", scenario: "steady", figure: "latency.p99", op: "<=", value: 30, unit: "s" },
+        { name: "recovers within 60 s of the crash", scenario: "steady", fault: "relay-crash", figure: "recovery.ttr", op: "<=", value: 60, unit: "s" },
+      ],
+    }));
     writeFileSync(suite, JSON.stringify({
-      name: "html-report",
+      name: "html-report", slo,
       description: "A short real run for the HTML report test: steady traffic, a latency spike, a relay crash.",
       scenarios: [{
         scenario: "steady", users: 30, rate: 10, warmup: "3s", duration: "14s", drain: "3s",
@@ -125,6 +133,19 @@ describe("the HTML reports in a real browser", () => {
         }
         expect(await page.textContent("#command")).toContain("npm run chaos");
         await page.screenshot({ path: join(dir, "report.png"), fullPage: true });
+        if (id === runId) {
+          // dark: the page follows prefers-color-scheme; print: tables behind the charts hidden, charts kept
+          const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+          const light = await background();
+          await page.emulateMedia({ colorScheme: "dark" });
+          expect(await background()).not.toBe(light);
+          await page.screenshot({ path: join(dir, "report-dark.png") });
+          await page.emulateMedia({ media: "print", colorScheme: "light" });
+          expect(await page.$eval("details.table-alt", (d) => getComputedStyle(d).display)).toBe("none");
+          expect((await drawnPixels(page)).every((n) => n > 500)).toBe(true);
+          await page.pdf({ path: join(dir, "report.pdf") });
+          expect(statSync(join(dir, "report.pdf")).size).toBeGreaterThan(10_000);
+        }
       } finally {
         await close();
       }
@@ -146,7 +167,13 @@ describe("the HTML reports in a real browser", () => {
       expect(verdicts[0]).toBe(existsSync(recorded) ? readJson<{ status: string }>(recorded).status : worst(verdictRows(summary).map((r) => r.status)));
       expect(verdicts[2]).toBe(worst(verdictRows(readJson<SummaryInput>(join(reports, older[1], "summary.json"))).map((r) => r.status)));
       const pixels = await drawnPixels(page);
-      expect(pixels.length).toBe(5);
+      // one trend per SLO objective the real run measured (an objective with nothing measured is unknown: no value to draw)
+      const judged = existsSync(recorded) ? (readJson<{ judgements: { source: string; scenario: string; name: string; details?: { value?: unknown } }[] }>(recorded).judgements) : [];
+      const measured = judged.filter((j) => j.source === "objective" && typeof j.details?.value === "number").map((j) => `${j.scenario}: ${j.name}`);
+      if (existsSync(recorded)) expect(measured.length, "the run measured its p99 objective").toBeGreaterThan(0);
+      expect(pixels.length, "five headline trends and one per measured SLO objective").toBe(5 + measured.length);
+      const captions = await page.locator("figure[id^=trend-objective-] figcaption").allTextContents();
+      expect(captions.map((c) => measured.find((m) => c.includes(m)))).toEqual(measured.sort());
       for (const n of pixels) expect(n).toBeGreaterThan(500);
       await page.screenshot({ path: join(reports, "history.png"), fullPage: true });
     } finally {

@@ -54,8 +54,14 @@ export async function messageFindings(scenarioDir: string, origin: number, windo
         shown.push({ id: String(r.id), kind, sentS: Math.round((sentAt - origin) / 100) / 10, via: typeof r.sentVia === "string" ? r.sentVia : null, blamedOn: blame(sentAt) });
       }
     }
-  });
+  }, unremarkable);
   return { counts, total, shown, source: join(scenarioDir.split("/").pop() ?? "", "messages.jsonl") };
+}
+
+/** The common record, told from its text without parsing: acknowledged, delivered once, decrypted, not refused. */
+const ONE_DELIVERY = /"deliveries":\[\d+\]/;
+function unremarkable(line: string): boolean {
+  return line.includes('"decryptFailed":false') && line.includes('"rejected":null') && !line.includes('"ackedAt":null') && ONE_DELIVERY.test(line);
 }
 
 /** A message sent while a fault was active is blamed on it; one sent after a heal, on the latest fault before it. */

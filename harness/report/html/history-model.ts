@@ -24,9 +24,16 @@ export interface HistoryRow {
   notRecovered: number | null;
   k6PeakCpuCores: number | null;
   hasPage: boolean;
+  /** each SLO objective's measured value (verdict.json), by "scenario: objective", and its limit ("... (limit)") */
+  objectives: Record<string, number | null>;
 }
 
-export interface HistoryModel { generatedAt: string; rows: HistoryRow[] }
+export interface HistoryModel {
+  generatedAt: string;
+  rows: HistoryRow[];
+  /** every objective any run judged, with the unit of its values */
+  objectives: { key: string; unit: string }[];
+}
 
 export function historyModel(reportsDir: string): HistoryModel {
   const rows: HistoryRow[] = [];
@@ -37,7 +44,9 @@ export function historyModel(reportsDir: string): HistoryModel {
     if (summary) rows.push(historyRow(name, dir, summary));
   }
   rows.sort((a, b) => b.startedS - a.startedS || b.runId.localeCompare(a.runId));
-  return { generatedAt: new Date().toISOString(), rows };
+  const units = new Map<string, string>();
+  for (const dir of readdirSync(reportsDir)) for (const [key, unit] of objectiveUnits(join(reportsDir, dir))) units.set(key, unit);
+  return { generatedAt: new Date().toISOString(), rows, objectives: [...units].sort().map(([key, unit]) => ({ key, unit })) };
 }
 
 function historyRow(folder: string, dir: string, s: SummaryInput): HistoryRow {
@@ -51,7 +60,8 @@ function historyRow(folder: string, dir: string, s: SummaryInput): HistoryRow {
   const recoveries = scenarios.flatMap((x) => x.figures?.windows ?? []).map((w) => w.recovery?.recovery).filter((r) => r !== undefined);
   const ttrs = recoveries.filter((r) => r.recovered && typeof r.ttrMs === "number").map((r) => r.ttrMs! / 1000);
   const started = Date.parse(s.startedAt ?? "");
-  const recorded = readVerdictFile(dir)?.status;
+  const verdictFile = readVerdictFile(dir);
+  const recorded = verdictFile?.status;
   return {
     runId: s.runId ?? folder, startedAt: s.startedAt ?? "", startedS: Number.isFinite(started) ? started / 1000 : 0,
     suite: s.suite?.name ?? "", status: s.status ?? "unknown", verdict: recorded === "pass" || recorded === "fail" || recorded === "unknown" ? recorded : worst(verdictRows(s).map((r) => r.status)),
@@ -64,10 +74,30 @@ function historyRow(folder: string, dir: string, s: SummaryInput): HistoryRow {
     notRecovered: recoveries.length ? recoveries.filter((r) => !r.recovered).length : null,
     k6PeakCpuCores: maxOf(scenarios.map((x) => x.generator?.peakCpuCores)),
     hasPage: existsSync(join(dir, "index.html")),
+    objectives: Object.fromEntries(objectiveValues(verdictFile)),
   };
 }
 
 function maxOf(values: (number | null | undefined)[]): number | null {
   const known = values.filter((v): v is number => typeof v === "number");
   return known.length ? Math.max(...known) : null;
+}
+
+type Judgement = NonNullable<NonNullable<ReturnType<typeof readVerdictFile>>["judgements"]>[number];
+
+const objectiveKey = (j: Judgement) => `${j.scenario ?? "*"}: ${j.name ?? "objective"}`;
+const numericObjectives = (file: ReturnType<typeof readVerdictFile>) => (file?.judgements ?? []).filter((j) => j.source === "objective" && typeof j.details?.value === "number");
+
+/** Objective values as charted: ratios in percent, everything else in its own unit. */
+function objectiveValues(file: ReturnType<typeof readVerdictFile>): [string, number][] {
+  const inUnit = (j: Judgement, v: number) => (j.details!.unit === "ratio" ? Math.round(v * 10000) / 100 : v);
+  return numericObjectives(file).flatMap((j): [string, number][] => [
+    [objectiveKey(j), inUnit(j, j.details!.value as number)],
+    ...(typeof j.details!.limitValue === "number" ? [[`${objectiveKey(j)} (limit)`, inUnit(j, j.details!.limitValue)] as [string, number]] : []),
+  ]);
+}
+
+function objectiveUnits(dir: string): [string, string][] {
+  if (!lstatSync(dir).isDirectory()) return [];
+  return numericObjectives(readVerdictFile(dir)).map((j) => [objectiveKey(j), j.details!.unit === "ratio" ? "%" : String(j.details!.unit ?? "")]);
 }

@@ -11,6 +11,16 @@ export const TRENDS: { key: keyof HistoryRow; title: string; yLabel: string }[] 
   { key: "k6PeakCpuCores", title: "Load generator peak CPU", yLabel: "k6 CPU (cores)" },
 ];
 
+export interface Trend { key: string; title: string; yLabel: string; objective?: boolean; name?: string }
+
+/** The headline trends, then one per SLO objective any run judged (verdict.json). */
+export function allTrends(model: HistoryModel): Trend[] {
+  return [
+    ...TRENDS.map((t) => ({ ...t, key: String(t.key) })),
+    ...model.objectives.map((o, i) => ({ key: `objective-${i}`, objective: true, title: `Objective ${o.key}`, yLabel: `measured${o.unit ? ` (${o.unit})` : ""}`, name: o.key })),
+  ];
+}
+
 export function historyPage(model: HistoryModel): string {
   const { script, style } = pageAssets("history-page");
   const cell = (v: number | null, digits = 0) => `<td class="num">${v === null ? "n/a" : v.toFixed(digits)}</td>`;
@@ -38,11 +48,13 @@ export function historyPage(model: HistoryModel): string {
 </section>
 <section aria-labelledby="trends-h">
 <h2 id="trends-h">Trends across runs</h2>
-${TRENDS.map((t) => `<figure id="trend-${String(t.key)}" class="chart-figure"><figcaption>${h(t.title)} <span class="legend-note">(${h(t.yLabel)} per run, by run start time)</span></figcaption>
+<div class="trends">
+${allTrends(model).map((t) => `<figure id="trend-${h(t.key)}" class="chart-figure"><figcaption>${h(t.title)} <span class="legend-note">(${h(t.yLabel)} per run, by run start time)</span></figcaption>
 <div class="chart"></div><details class="table-alt"><summary>Show this chart as a table</summary></details></figure>`).join("\n")}
+</div>
 </section>
 </main>
-<script type="application/json" id="report-data">${embedJson({ rows: model.rows, trends: TRENDS })}</script>
+<script type="application/json" id="report-data">${embedJson({ rows: model.rows, trends: allTrends(model) })}</script>
 <script>${script}</script>
 </body>
 </html>

@@ -55,7 +55,7 @@ export function readSummary(runDir: string): SummaryInput | null {
 /** reports/<run-id>/verdict.json, written by the verdict layer when the run had one. */
 export interface VerdictFile {
   status?: string; gate?: string; slo?: string | null;
-  judgements?: { source?: string; name?: string; scenario?: string; status?: string; measured?: unknown; limit?: unknown }[];
+  judgements?: { source?: string; name?: string; scenario?: string; status?: string; measured?: unknown; limit?: unknown; details?: { value?: unknown; limitValue?: unknown; unit?: unknown } }[];
 }
 
 export function readVerdictFile(runDir: string): VerdictFile | null {

@@ -75,7 +75,7 @@ export async function scenarioSeries(scenarioDir: string, origin: number | null,
         break;
       }
     }
-  });
+  }, (line) => SKIPPED_EVENTS.some((prefix) => line.startsWith(prefix)));
   if (t0 === null) t0 = Date.now();
   const lastSecond = end !== null ? Math.max(at(end), grow.length - 1) : grow.length - 1;
   snapshot(lastSecond + 1);
@@ -113,6 +113,9 @@ export async function scenarioSeries(scenarioDir: string, origin: number | null,
   const seconds = Math.max(grow.length, lastSecond + 1);
   return { origin: t0, seconds, series: grow.columns(seconds, ["sent", "delivered", "connection attempts", "failovers", "reconnects"]) };
 }
+
+/** client records no chart uses, told by their first characters and never parsed */
+const SKIPPED_EVENTS = ['{"ev":"acked"', '{"ev":"resent"', '{"ev":"lag"', '{"ev":"tally"'];
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 

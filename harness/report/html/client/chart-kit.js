@@ -75,7 +75,11 @@ var ChartKit = (function () {
     var width = Math.max(320, opts.target.clientWidth || 800);
     var axis = function (label, isX) {
       var a = { label: label, stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
-      if (isX && opts.xIsTime) a.values = function (u, vals) { return vals.map(fmtSeconds); };
+      if (!isX) a.size = 70; /* room for "20,000" and the axis label */
+      if (isX && opts.xIsTime) {
+        a.values = function (u, vals) { return vals.map(fmtSeconds); };
+        a.incrs = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400]; /* whole seconds and minutes */
+      }
       return a;
     };
     var series = [{ label: opts.xLabel, value: opts.xIsTime ? function (u, v) { return v == null ? "" : fmtSeconds(v); } : undefined }];

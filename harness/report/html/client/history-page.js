@@ -9,7 +9,9 @@
   model.trends.forEach(function (t) {
     var figure = document.getElementById("trend-" + t.key);
     var target = figure.querySelector(".chart");
-    var columns = [{ name: t.yLabel, values: rows.map(function (r) { return r[t.key]; }) }];
+    var pick = function (name) { return rows.map(function (r) { var v = t.objective ? r.objectives && r.objectives[name] : r[t.key]; return v === undefined ? null : v; }); };
+    var columns = [{ name: t.yLabel, values: pick(t.name) }];
+    if (t.objective) columns.push({ name: "limit", values: pick(t.name + " (limit)") });
     var lo = x.length ? x[0] : 0, hi = x.length ? x[x.length - 1] : 1;
     var pad = Math.max(60, (hi - lo) * 0.05);
     var u = ChartKit.chart({ target: target, title: t.title, xLabel: "run start (UTC)", yLabel: t.yLabel, x: x, columns: columns, xEpoch: true, linePoints: true, xRange: [lo - pad, hi + pad] });
