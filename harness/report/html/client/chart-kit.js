@@ -61,10 +61,11 @@ var ChartKit = (function () {
         d.style.left = u.valToPos(m.atS, "x") + "px";
         d.title = m.label;
         var label = el("span", "marker-label", m.label);
-        label.style.top = (14 + (i % 3) * 14) + "px";
-        if (u.valToPos(m.atS, "x") > width / 2) label.className += " marker-label-left"; /* keep the text inside the plot */
+        label.style.top = (14 + (i % 4) * 14) + "px";
         d.appendChild(label);
         u.over.appendChild(d);
+        /* keep the text inside the plot: to the left of the line only when it would not fit to the right */
+        if (u.valToPos(m.atS, "x") + label.offsetWidth + 4 > width) label.className += " marker-label-left";
       });
     }
   }
