@@ -20,8 +20,14 @@ export function k6ThresholdsJudgement(s: JudgedScenario): Judgement {
 
 export function checkJudgements(s: JudgedScenario): Judgement[] {
   return s.checks.map((c) => {
-    const findings = Array.isArray(c.details.findings) ? c.details.findings.length : null;
-    return { ...c, source: "check", scenario: s.name, measured: findings === null ? null : `${findings} finding(s)`, limit: findings === null ? null : "0 findings" };
+    if (Array.isArray(c.details.findings)) return { ...c, source: "check", scenario: s.name, measured: `${c.details.findings.length} finding(s)`, limit: "0 findings" };
+    // message checkers: how many messages they flagged of how many they looked at (ids in details)
+    if (typeof c.details.count === "number") {
+      const ids = Array.isArray(c.details.ids) ? (c.details.ids as { id?: unknown }[]).slice(0, 3).map((x) => String(x.id)) : [];
+      const checked = typeof c.details.checked === "number" ? ` of ${c.details.checked}` : "";
+      return { ...c, source: "check", scenario: s.name, measured: `${c.details.count}${checked} message(s) flagged${ids.length ? ` (${ids.join(", ")}${c.details.count > ids.length ? ", ..." : ""})` : ""}`, limit: "none flagged" };
+    }
+    return { ...c, source: "check", scenario: s.name, measured: null, limit: null };
   });
 }
 

@@ -132,6 +132,29 @@ describe("the exit code is the gate, from real runs", () => {
     expect(run.out).toContain(`FAIL    [steady] p50 under a microsecond [steady]: measured ${shown}, limit <= 0.001 ms`);
   }, 150_000);
 
+  it("exits 1 when the relay loses acknowledged messages, and names them", async (ctx) => {
+    await requireTool("k6", ctx);
+    const lossy = write("lossy.json", {
+      name: `lossy-${tag}`,
+      scenarios: [{ name: "steady", scenario: "steady", users: 20, rate: 10, warmup: "8s", duration: "12s", drain: "5s", relay: { RELAY_TEST_FAULTS: "1", RELAY_FAULT_MODE: "drop:15" } }],
+    });
+    const run = await chaos(["--suite", lossy, "--slo", write("lossy-slo.json", { allowUnknown: noProxyTraffic, objectives: [] })]);
+    expect(run.code).toBe(1);
+    const verdict = verdictOf(run);
+    const summary = JSON.parse(readFileSync(join(run.runDir, "summary.json"), "utf8")) as { scenarios: { figures: { messages: { lostAfterAck: number; acked: number } } }[] };
+    const { lostAfterAck, acked } = summary.scenarios[0].figures.messages;
+    expect(lostAfterAck).toBeGreaterThan(0);
+    expect(verdict.judgements.find((j) => j.name === "no acknowledged message lost")).toMatchObject({ status: "fail", measured: `${lostAfterAck} lost of ${acked} acknowledged` });
+    const lost = verdict.judgements.find((j) => j.name === "lost")!;
+    expect(lost.status).toBe("fail");
+    const ids = (lost.details.ids as { id: string }[]).map((x) => x.id);
+    expect(ids.length).toBe(lostAfterAck);
+    expect(lost.measured).toContain(`${ids.length} of `);
+    expect(lost.measured).toContain(ids[0]);
+    expect(run.out).toContain(`FAIL    [steady] lost: measured ${lost.measured}`);
+    expect(readFileSync(join(run.runDir, "junit.xml"), "utf8")).toContain(`&quot;id&quot;:&quot;${ids[0]}&quot;`);
+  }, 150_000);
+
   it("exits 1 when a volunteer proxy carried a plaintext canary, and says where it was found", async (ctx) => {
     await requireTool("k6", ctx);
     let leaked = "";

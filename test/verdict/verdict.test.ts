@@ -62,6 +62,9 @@ describe("one verdict from every source of judgement", () => {
     expect(lost.judgements.find((j) => j.source === "messages")).toMatchObject({ status: "fail", measured: "3 lost of 100 acknowledged", limit: "== 0" });
     expect(exitCodeForVerdict(lost)).toBe(1);
     expect(exitCodeForVerdict(verdictOf([scenario({ k6ExitCode: 99 })]))).toBe(1);
+    const checker = verdictOf([scenario({ checks: [{ name: "lost", status: "fail", details: { count: 4, checked: 100, ids: [{ id: "1.7", fault: "none" }, { id: "2.3", fault: "none" }, { id: "3.1", fault: "none" }, { id: "4.9", fault: "none" }] } }] })]);
+    expect(checker.judgements.find((j) => j.name === "lost")).toMatchObject({ source: "check", status: "fail", measured: "4 of 100 message(s) flagged (1.7, 2.3, 3.1, ...)", limit: "none flagged" });
+    expect(exitCodeForVerdict(checker)).toBe(1);
     const saturated = verdictOf([scenario({ generator: { measured: true, note: null, inMeasuredWindow: true, spans: [{ inMeasuredWindow: true, reason: "timer lag 340 ms", fromS: 12, toS: 31 }] } })]);
     expect(saturated.judgements.find((j) => j.source === "generator")).toMatchObject({ status: "fail", details: { spans: ["12s-31s: timer lag 340 ms"] } });
   });
