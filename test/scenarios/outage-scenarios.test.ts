@@ -65,6 +65,17 @@ describe.each(["local", "containers"] as const)("the outage scenarios, short, on
     expect(results["ip-block"].checks[0].status, "the proxies carried traffic, all of it ciphertext").toBe("pass");
   });
 
+  it("passes every message checker with the relay's fault modes off, and blames each redelivery on a fault", () => {
+    const MESSAGE_CHECKERS = ["lost", "never-acknowledged", "duplicated-to-user", "redelivered-on-wire", "out-of-order", "corrupted", "late"];
+    for (const r of Object.values(results)) {
+      const checks = r.checks.filter((c) => MESSAGE_CHECKERS.includes(c.name));
+      expect(checks.map((c) => c.name), r.name).toEqual(MESSAGE_CHECKERS);
+      for (const c of checks) expect(c.status, `${r.name} ${c.name}: ${JSON.stringify(c.details).slice(0, 400)}`).toBe("pass");
+    }
+    const redelivered = results.restart.checks.find((c) => c.name === "redelivered-on-wire")!.details.byFault as Record<string, number>;
+    expect(Object.keys(redelivered).every((fault) => /relay-(restart|crash)$/.test(fault)), JSON.stringify(redelivered)).toBe(true);
+  });
+
   it("restart: graceful restart and crash lose nothing acknowledged, and the relay comes back each time", () => {
     const r = results.restart;
     expect(r.relay.startups.length, "start, restart, start after the crash").toBe(3);
