@@ -11,7 +11,7 @@ import { describe, expect, it, type TestContext } from "vitest";
 import { CHART_SPECS } from "../../harness/report/html/chart-specs.ts";
 import type { SummaryInput } from "../../harness/report/html/report-input.ts";
 import { verdictRows, worst } from "../../harness/report/html/verdict-rows.ts";
-import { launchChromium } from "../support/require-chromium.ts";
+import { launchChromium, requireChromium } from "../support/require-chromium.ts";
 import { requireTool } from "../support/require-tool.ts";
 
 const cli = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "harness/cli/main.ts", ...args], { encoding: "utf8", timeout: 100_000 });
@@ -99,6 +99,7 @@ const drawnPixels = (page: Page) => page.$$eval(".chart", (charts) => charts.map
 
 describe("the HTML reports in a real browser", () => {
   it("a real run's page: no console error, every chart drawn, every fault shaded, the verdict as summary.json says", async (ctx) => {
+    requireChromium(ctx);
     await requireTool("k6", ctx);
     await requireTool("toxiproxy-server", ctx);
     const { reports, runId, older } = await realRuns();
@@ -132,6 +133,15 @@ describe("the HTML reports in a real browser", () => {
           expect(row("load generator not saturated")?.[2]).toBe(!g ? "unknown" : !g.measured ? "unknown" : g.inMeasuredWindow ? "fail" : "pass");
         }
         expect(await page.textContent("#command")).toContain("npm run chaos");
+        // the per-second series embedded in the page add up to the run's own figures
+        const model = JSON.parse((await page.textContent("#report-data")) ?? "{}") as { scenarios: { series: Record<string, (number | null)[]> }[] };
+        const total = (xs: (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
+        for (const [si, s] of scenarios.entries()) {
+          const series = model.scenarios[si].series;
+          expect(total(series.sent), `${id}: messages sent per second add up`).toBe(s.figures!.messages!.sent);
+          expect(total(series.delivered), `${id}: messages delivered per second add up`).toBe(s.figures!.messages!.delivered);
+          expect(Math.max(...series.connected.map((v) => v ?? 0)), `${id}: never more users connected than there are`).toBeLessThanOrEqual(s.load!.users!);
+        }
         await page.screenshot({ path: join(dir, "report.png"), fullPage: true });
         if (id === runId) {
           // dark: the page follows prefers-color-scheme; print: tables behind the charts hidden, charts kept
@@ -153,6 +163,7 @@ describe("the HTML reports in a real browser", () => {
   }, 150_000);
 
   it("the history page over three runs: newest first, every trend chart drawn, no console error", async (ctx) => {
+    requireChromium(ctx);
     await requireTool("k6", ctx);
     const { reports, runId, older } = await realRuns();
     const { page, errors, close } = await openPage(ctx, join(reports, "index.html"));
@@ -182,6 +193,7 @@ describe("the HTML reports in a real browser", () => {
   }, 150_000);
 
   it("an hour of per-second data: the page builds in seconds, stays small, and draws in the browser", async (ctx) => {
+    requireChromium(ctx);
     await requireTool("k6", ctx);
     const { reports, runId } = await realRuns();
     const hour = join(reports, "hour-html-report");
