@@ -100,7 +100,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
     : await privacyCheck({ runId: ctx.runId, population, captures: ctx.env.captures(), extraTexts: [{ name: "relay log", text: relayLogs }, { name: "relay /metrics", text: metricsText }] })];
   const messageChecks = await runMessageCheckers({
     records, windows: faultWindows(faults, plan.recovery.settleMs, sendingWindow.to), lateMs: plan.recovery.lateMs,
-    setupEnd: Math.max(sendingWindow.from, sessionsUpAt(records) ?? 0), cryptoMode: load.cryptoMode, atMostOnce: false,
+    setupEnd: Math.max(sendingWindow.from, sessionsUpAt(records) ?? 0), cryptoMode: load.cryptoMode, atMostOnce: plan.delivery === "at-most-once",
   }, join(plan.name, "checks.json"));
   checks.push(...messageChecks.results);
   writeFileSync(join(dir, "checks.json"), JSON.stringify(messageChecks.flagged));

@@ -8,7 +8,7 @@ import { DURATION_FORMAT, parseDurationMs } from "../timeline/duration.ts";
 import { validateTimeline } from "../timeline/validate-timeline.ts";
 import { DEFAULT_RECOVERY_BAND, type RecoveryBand } from "../analysis/recovery-band.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";
-import type { LoadShape, ScenarioPlan, SuitePlan } from "./scenario-plan.ts";
+import { DELIVERY_PROMISES, type DeliveryPromise, type LoadShape, type ScenarioPlan, type SuitePlan } from "./scenario-plan.ts";
 
 export const SUITES_DIR = "fixtures/suites";
 export const SCENARIOS_DIR = "scenarios";
@@ -16,7 +16,7 @@ export const SCENARIOS_DIR = "scenarios";
 export const TIMELINES_DIR = "fixtures/timelines";
 
 const SUITE_FIELDS = ["$schema", "name", "description", "slo", "scenarios"];
-const SCENARIO_FIELDS = new Set(["scenario", "name", "users", "rate", "warmup", "duration", "drain", "seed", "contacts", "backlog", "crypto", "relay", "k6Env", "timeline", "recovery"]);
+const SCENARIO_FIELDS = new Set(["scenario", "name", "users", "rate", "warmup", "duration", "drain", "seed", "contacts", "backlog", "crypto", "relay", "k6Env", "timeline", "recovery", "delivery"]);
 
 export function availableScenarios(): string[] {
   return [...SCENARIO_NAMES];
@@ -117,6 +117,9 @@ function scenarioPlan(raw: unknown, where: string): ScenarioPlan {
     load.cryptoMode = s.crypto as LoadShape["cryptoMode"];
   }
   Object.assign(load, k6Settings(s.k6Env, `${where}.k6Env`));
+  if (s.delivery !== undefined && !(DELIVERY_PROMISES as readonly unknown[]).includes(s.delivery)) {
+    throw new InputError(`${where}.delivery: ${JSON.stringify(s.delivery)} is not allowed; allowed: ${DELIVERY_PROMISES.join(", ")}`);
+  }
   return {
     name: typeof s.name === "string" ? s.name : scenario,
     scenario: scenario as ScenarioName,
@@ -125,6 +128,7 @@ function scenarioPlan(raw: unknown, where: string): ScenarioPlan {
     relayEnv: stringMap(s.relay, `${where}.relay`),
     timeline: timelineOf(s.timeline, where),
     recovery: recoveryBand(s.recovery, `${where}.recovery`),
+    delivery: (s.delivery as DeliveryPromise | undefined) ?? "at-least-once",
   };
 }
 

@@ -18,7 +18,12 @@ export interface ScenarioPlan {
   relayEnv: Record<string, string>;
   timeline: TimelineEntry[];
   recovery: RecoveryBand;
+  /** what the relay promises: "at-least-once" (default; a redelivery on the wire is reported) or "at-most-once" (it fails) */
+  delivery?: DeliveryPromise;
 }
+
+export const DELIVERY_PROMISES = ["at-least-once", "at-most-once"] as const;
+export type DeliveryPromise = (typeof DELIVERY_PROMISES)[number];
 
 export interface SuitePlan {
   name: string;

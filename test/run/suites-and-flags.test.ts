@@ -62,6 +62,13 @@ describe("the chaos command refuses bad input with exit code 2", () => {
     expect(err).toContain(`${file}: scenarios[0]: timeline[0].direction: fault 'relay-crash' does not use direction; allowed fields for it: at, for, target, fault`);
   });
 
+  it("names a delivery promise it does not know, with the allowed ones", () => {
+    const file = suiteFile({ scenarios: [{ scenario: "steady", delivery: "exactly-once" }] });
+    const { code, err } = chaos("--suite", file, "--env", "local");
+    expect(code).toBe(2);
+    expect(err).toContain(`${file}: scenarios[0].delivery: "exactly-once" is not allowed; allowed: at-least-once, at-most-once`);
+  });
+
   it("names an unknown scenario and lists the real ones", () => {
     const { code, err } = chaos("--suite", suiteFile({ scenarios: [{ scenario: "nope" }] }));
     expect(code).toBe(2);
