@@ -32,6 +32,7 @@ export async function runUsers(settings: ScenarioSettings & RunWiring, populatio
   const ctx: UserContext = {
     vu: vuState,
     directEndpoints: Number(settings.directEndpoints) || 1,
+    proxyEvery: settings.proxyEvery,
     runId: settings.runId, cryptoMode: settings.cryptoMode, paddingBytes: settings.paddingBytes, indexOf, userIds: population.userIds, onMessage: plugin.onMessage,
     link: {
       endpoints: parseEndpoints(settings.endpoints),

@@ -43,6 +43,8 @@ export const NUMBER_SETTINGS = {
   /** the connection is declared dead after this long without a frame */
   silenceTimeoutMs: "SILENCE_TIMEOUT_MS",
   paddingBytes: "PADDING_BYTES",
+  /** every N-th user starts at a volunteer proxy, as users where the service is blocked do (0: none) */
+  proxyEvery: "PROXY_EVERY",
   stormAtS: "STORM_AT_S",
   stormForS: "STORM_FOR_S",
   chainsPerS: "CHAINS_PER_S",
@@ -73,7 +75,7 @@ export type RunWiring = Record<keyof typeof RUN_VARIABLES, string>;
 
 export const BASE_SETTINGS: ScenarioSettings = {
   users: 100, vus: 0, rate: 40, warmupS: 5, durationS: 60, drainS: 10, seed: 1, contacts: 5, backlog: 0,
-  backoffBaseMs: 500, backoffCapMs: 10_000, connectTimeoutMs: 3000, pingIntervalMs: 1000, silenceTimeoutMs: 4000, paddingBytes: 64,
+  backoffBaseMs: 500, backoffCapMs: 10_000, connectTimeoutMs: 3000, pingIntervalMs: 1000, silenceTimeoutMs: 4000, paddingBytes: 64, proxyEvery: 20,
   stormAtS: 15, stormForS: 10, chainsPerS: 0.5, forwardProbability: 0.5, fanout: 8, maxHops: 4,
   cryptoMode: "full", backoff: "jitter",
 };
@@ -83,7 +85,8 @@ export const SCENARIO_DEFAULTS: Record<ScenarioName, Partial<ScenarioSettings>> 
   // no silent-drop fault: pings only keep idle connections honest
   steady: { users: 100, rate: 40, durationS: 60, drainS: 10, pingIntervalMs: 10_000, silenceTimeoutMs: 30_000 },
   flood: { users: 200, rate: 20, durationS: 50, drainS: 20, contacts: 8 },
-  "ip-block": { users: 100, rate: 30, durationS: 80, drainS: 15, connectTimeoutMs: 3000, silenceTimeoutMs: 4000 },
+  // every user starts on a direct address, so the block moves them all to the proxies
+  "ip-block": { users: 100, rate: 30, durationS: 80, drainS: 15, connectTimeoutMs: 3000, silenceTimeoutMs: 4000, proxyEvery: 0 },
   outage: { users: 300, rate: 30, durationS: 55, drainS: 20, backoffBaseMs: 500, backoffCapMs: 8000 },
   restart: { users: 100, rate: 30, durationS: 50, drainS: 15 },
   degraded: { users: 60, rate: 20, durationS: 75, drainS: 20, silenceTimeoutMs: 8000 },

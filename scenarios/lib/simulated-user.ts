@@ -57,6 +57,8 @@ export interface UserContext {
   link: LinkOptions;
   /** how many of link.endpoints are the service's own addresses */
   directEndpoints: number;
+  /** every N-th user starts at a volunteer proxy (0: none) */
+  proxyEvery: number;
   /** userId -> population index, to name senders in records */
   indexOf: Map<string, number>;
   /** population index -> userId */
@@ -98,7 +100,7 @@ export class SimulatedUser {
   private constructor(readonly member: UserInfo, private readonly ctx: UserContext, private readonly identity: Identity, private readonly ring: PrekeyRing | null) {
     this.pad = "x".repeat(ctx.paddingBytes);
     this.sessions = ring && ctx.cryptoMode !== "opaque" ? new SessionManager(identity, ring, (userId) => this.fetchBundle(userId), ctx.cryptoMode) : null;
-    this.link = new RelayLink({ ...ctx.link, endpoints: endpointsForUser(ctx.link.endpoints, ctx.directEndpoints, member.index) }, {
+    this.link = new RelayLink({ ...ctx.link, endpoints: endpointsForUser(ctx.link.endpoints, ctx.directEndpoints, member.index, ctx.proxyEvery) }, {
       authFrame: async (nonce) => encodeFrame({ type: "auth", v: 1, signingKey: toBase64(identity.signingPublic), signature: toBase64(await sign(identity.signingKey, authChallengeBytes(nonce))) }),
       onReady: (endpoint) => this.onReady(endpoint),
       onFrame: (frame) => this.onFrame(frame),
