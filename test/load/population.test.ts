@@ -3,15 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generatePopulation, POPULATION_FORMAT, populationCacheFile, type PopulationOptions } from "../../harness/load/population.ts";
-import { fromUtf8, toBase64, utf8 } from "../../harness/protocol/bytes.ts";
+import { fromUtf8, utf8 } from "../../harness/protocol/bytes.ts";
 import { decodeEnvelope } from "../../harness/protocol/envelope.ts";
-import type { PrekeyBundle } from "../../harness/protocol/frames.ts";
-import { createIdentity, exportIdentity, importIdentity, type Identity } from "../../harness/protocol/identity.ts";
-import { createPrekeyRing, exportPrekeyRing, importPrekeyRing, publishFields, type PrekeyRing } from "../../harness/protocol/prekeys.ts";
+import { createIdentity, exportIdentity, importIdentity } from "../../harness/protocol/identity.ts";
+import { createPrekeyRing, exportPrekeyRing, importPrekeyRing } from "../../harness/protocol/prekeys.ts";
 import { SessionManager } from "../../harness/protocol/session.ts";
 import { verify } from "../../harness/protocol/signatures.ts";
 import { verifyBundle } from "../../harness/protocol/x3dh.ts";
 import type { Population, PopulationMember } from "../../scenarios/lib/population.ts";
+import { prekeyDirectory } from "../support/prekey-directory.ts";
 
 const cacheRoot = mkdtempSync(join(tmpdir(), "population-test-"));
 let cacheDirs = 0;
@@ -22,23 +22,6 @@ afterAll(() => rmSync(cacheRoot, { recursive: true, force: true }));
 
 const small = (extra: Partial<PopulationOptions> = {}): PopulationOptions => ({ users: 6, seed: 11, contactsPerUser: 3, oneTimePrekeys: 4, cache: false, ...extra });
 
-/** A prekey directory with the relay's semantics (as test/protocol/session.test.ts): each one-time prekey is handed out once. */
-function directory() {
-  const published = new Map<string, PrekeyBundle & { stock: { id: number; key: string }[] }>();
-  return {
-    publish(identity: Identity, ring: PrekeyRing) {
-      const f = publishFields(identity, ring);
-      published.set(identity.userId, { userId: identity.userId, signingKey: toBase64(identity.signingPublic), dhKey: f.dhKey, dhKeySig: f.dhKeySig, signedPrekey: f.signedPrekey, stock: f.oneTimePrekeys, oneTimeRemaining: 0 });
-    },
-    async fetch(userId: string): Promise<PrekeyBundle> {
-      const entry = published.get(userId);
-      if (!entry) throw new Error(`no prekeys for ${userId}`);
-      const { stock, ...bundle } = entry;
-      const oneTimePrekey = stock.shift();
-      return { ...bundle, ...(oneTimePrekey ? { oneTimePrekey } : {}), oneTimeRemaining: stock.length };
-    },
-  };
-}
 
 async function load(member: PopulationMember) {
   const identity = await importIdentity(JSON.parse(JSON.stringify(member.identity)));
@@ -79,7 +62,7 @@ describe("generated users work with the WebCrypto protocol code", () => {
       expect(await verify(identity.signingPublic, identity.dhPublicSig, identity.dhPublic)).toBe(true);
       expect(await verify(identity.signingPublic, ring.signed.sig, ring.signed.publicKey)).toBe(true);
       expect(await verify(identity.signingPublic, identity.dhPublicSig, ring.signed.publicKey)).toBe(false);
-      const dir = directory();
+      const dir = prekeyDirectory();
       dir.publish(identity, ring);
       await expect(verifyBundle(await dir.fetch(identity.userId), identity.userId)).resolves.toBeUndefined();
     }
@@ -88,7 +71,7 @@ describe("generated users work with the WebCrypto protocol code", () => {
   });
 
   it("lets two generated users set up a session (X3DH with a one-time prekey) and talk both ways", async () => {
-    const dir = directory();
+    const dir = prekeyDirectory();
     const [alice, bob] = await Promise.all((await generatePopulation(small({ users: 2 }))).members.map(load));
     dir.publish(alice.identity, alice.ring);
     dir.publish(bob.identity, bob.ring);
@@ -107,7 +90,7 @@ describe("generated users work with the WebCrypto protocol code", () => {
   });
 
   it("lets a generated user and a WebCrypto-made user talk", async () => {
-    const dir = directory();
+    const dir = prekeyDirectory();
     const [generated] = await Promise.all((await generatePopulation(small({ users: 1, contactsPerUser: 0 }))).members.map(load));
     const identity = await createIdentity();
     const ring = await createPrekeyRing(identity, 2);

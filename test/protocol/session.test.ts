@@ -1,30 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { fromBase64, fromUtf8, toBase64, utf8 } from "../../harness/protocol/bytes.ts";
 import { decodeEnvelope, encodeEnvelope } from "../../harness/protocol/envelope.ts";
-import type { PrekeyBundle } from "../../harness/protocol/frames.ts";
-import { createIdentity, exportIdentity, importIdentity, type Identity } from "../../harness/protocol/identity.ts";
-import { createPrekeyRing, exportPrekeyRing, importPrekeyRing, publishFields, type PrekeyRing } from "../../harness/protocol/prekeys.ts";
+import { createIdentity, exportIdentity, importIdentity } from "../../harness/protocol/identity.ts";
+import { createPrekeyRing, exportPrekeyRing, importPrekeyRing } from "../../harness/protocol/prekeys.ts";
 import { DecryptError, SessionManager } from "../../harness/protocol/session.ts";
+import { prekeyDirectory } from "../support/prekey-directory.ts";
 
-/** A prekey directory with the relay's semantics: each one-time prekey is handed out once. */
-function directory() {
-  const published = new Map<string, PrekeyBundle & { stock: { id: number; key: string }[] }>();
-  return {
-    publish(identity: Identity, ring: PrekeyRing) {
-      const f = publishFields(identity, ring);
-      published.set(identity.userId, { userId: identity.userId, signingKey: toBase64(identity.signingPublic), dhKey: f.dhKey, dhKeySig: f.dhKeySig, signedPrekey: f.signedPrekey, stock: f.oneTimePrekeys, oneTimeRemaining: 0 });
-    },
-    async fetch(userId: string): Promise<PrekeyBundle> {
-      const entry = published.get(userId);
-      if (!entry) throw new Error(`no prekeys for ${userId}`);
-      const { stock, ...bundle } = entry;
-      const oneTimePrekey = stock.shift();
-      return { ...bundle, ...(oneTimePrekey ? { oneTimePrekey } : {}), oneTimeRemaining: stock.length };
-    },
-  };
-}
-
-async function user(dir: ReturnType<typeof directory>, oneTime = 5) {
+async function user(dir: ReturnType<typeof prekeyDirectory>, oneTime = 5) {
   const identity = await createIdentity();
   const ring = await createPrekeyRing(identity, oneTime);
   dir.publish(identity, ring);
@@ -35,7 +17,7 @@ const text = (s: string) => utf8(s);
 
 describe("end-to-end sessions (X3DH over P-256 + symmetric ratchet)", () => {
   it("lets two users exchange messages in both directions after one prekey fetch", async () => {
-    const dir = directory();
+    const dir = prekeyDirectory();
     const alice = await user(dir), bob = await user(dir);
     for (let i = 0; i < 5; i++) {
       const body = await alice.sessions.encrypt(bob.identity.userId, `a${i}`, text(`hi bob ${i}`));
@@ -46,7 +28,7 @@ describe("end-to-end sessions (X3DH over P-256 + symmetric ratchet)", () => {
   });
 
   it("gives every message its own key: the same plaintext never repeats a ciphertext", async () => {
-    const dir = directory();
+    const dir = prekeyDirectory();
     const alice = await user(dir), bob = await user(dir);
     const bodies = new Set<string>();
     for (let i = 0; i < 20; i++) bodies.add(decodeEnvelope(await alice.sessions.encrypt(bob.identity.userId, `m${i}`, text("same")))!.ct);
@@ -54,7 +36,7 @@ describe("end-to-end sessions (X3DH over P-256 + symmetric ratchet)", () => {
   });
 
   it("carries the init header until the responder answers, then drops it", async () => {
-    const dir = directory();
+    const dir = prekeyDirectory();
     const alice = await user(dir), bob = await user(dir);
     const first = await alice.sessions.encrypt(bob.identity.userId, "1", text("one"));
     const second = await alice.sessions.encrypt(bob.identity.userId, "2", text("two"));
@@ -66,7 +48,7 @@ describe("end-to-end sessions (X3DH over P-256 + symmetric ratchet)", () => {
   });
 
   it("decrypts messages that arrive out of order, each exactly once", async () => {
-    const dir = directory();
+    const dir = prekeyDirectory();
     const alice = await user(dir), bob = await user(dir);
     const sent = [];
     for (let i = 0; i < 10; i++) sent.push({ id: `m${i}`, body: await alice.sessions.encrypt(bob.identity.userId, `m${i}`, text(`msg ${i}`)) });
@@ -76,7 +58,7 @@ describe("end-to-end sessions (X3DH over P-256 + symmetric ratchet)", () => {
   });
 
   it("rejects a replayed ciphertext", async () => {
-    const dir = directory();
+    const dir = prekeyDirectory();
     const alice = await user(dir), bob = await user(dir);
     const body = await alice.sessions.encrypt(bob.identity.userId, "x", text("once"));
     await bob.sessions.decrypt(alice.identity.userId, "x", body);
@@ -84,7 +66,7 @@ describe("end-to-end sessions (X3DH over P-256 + symmetric ratchet)", () => {
   });
 
   it("rejects an altered ciphertext and still decrypts the genuine one afterwards", async () => {
-    const dir = directory();
+    const dir = prekeyDirectory();
     const alice = await user(dir), bob = await user(dir);
     const body = await alice.sessions.encrypt(bob.identity.userId, "x", text("genuine"));
     const envelope = decodeEnvelope(body)!;
@@ -96,7 +78,7 @@ describe("end-to-end sessions (X3DH over P-256 + symmetric ratchet)", () => {
   });
 
   it("binds sender, recipient and message id: a ciphertext moved to another id or sender fails", async () => {
-    const dir = directory();
+    const dir = prekeyDirectory();
     const alice = await user(dir), bob = await user(dir), carol = await user(dir);
     const body = await alice.sessions.encrypt(bob.identity.userId, "id-1", text("for bob"));
     await expect(bob.sessions.decrypt(alice.identity.userId, "id-2", body)).rejects.toThrow(DecryptError);
@@ -106,7 +88,7 @@ describe("end-to-end sessions (X3DH over P-256 + symmetric ratchet)", () => {
   });
 
   it("consumes a one-time prekey once and still agrees on a session when they run out", async () => {
-    const dir = directory();
+    const dir = prekeyDirectory();
     const bob = await user(dir, 1);
     const a1 = await user(dir), a2 = await user(dir);
     const b1 = await a1.sessions.encrypt(bob.identity.userId, "1", text("with one-time prekey"));
@@ -119,7 +101,7 @@ describe("end-to-end sessions (X3DH over P-256 + symmetric ratchet)", () => {
   });
 
   it("refuses a bundle whose keys are not signed by the identity it names", async () => {
-    const dir = directory();
+    const dir = prekeyDirectory();
     const alice = await user(dir), bob = await user(dir), mallory = await user(dir);
     const forged = { ...(await dir.fetch(bob.identity.userId)), signedPrekey: (await dir.fetch(mallory.identity.userId)).signedPrekey };
     const victim = new SessionManager(alice.identity, alice.ring, async () => forged);
@@ -127,7 +109,7 @@ describe("end-to-end sessions (X3DH over P-256 + symmetric ratchet)", () => {
   });
 
   it("survives export and import of identity and prekeys (the JSON handed to k6)", async () => {
-    const dir = directory();
+    const dir = prekeyDirectory();
     const alice = await user(dir), bob = await user(dir);
     const body = await alice.sessions.encrypt(bob.identity.userId, "1", text("portable"));
     const identity = await importIdentity(JSON.parse(JSON.stringify(await exportIdentity(bob.identity))));
