@@ -12,7 +12,13 @@ import { writeHistory, writeRunReport } from "../../report/html/write-reports.ts
 export const command: Command = {
   summary: "rebuild a run's HTML page (report RUN_ID) or the history of all runs (report [--all])",
   async main(args) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { reports: { type: "string" }, all: { type: "boolean" } } });
+    let parsed;
+    try {
+      parsed = parseArgs({ args, allowPositionals: true, options: { reports: { type: "string" }, all: { type: "boolean" } } });
+    } catch (e) {
+      throw new InputError(`report: ${(e as Error).message}; usage: npm run chaos -- report [RUN_ID|PATH] [--all] [--reports DIR]`);
+    }
+    const { values, positionals } = parsed;
     let reportsDir = resolve(values.reports ?? "reports");
     const runs: string[] = [];
     if (positionals[0]) {

@@ -1,4 +1,5 @@
 // reports/index.html: every run, newest first, and trend lines of each objective's measured value.
+import { pageHead } from "./page-head.ts";
 import { embedJson, escapeHtml as h } from "./html-escape.ts";
 import type { HistoryModel, HistoryRow } from "./history-model.ts";
 import { pageAssets } from "./page-assets.ts";
@@ -27,16 +28,7 @@ export function historyPage(model: HistoryModel): string {
   const rows = model.rows.map((r) => `<tr data-run="${h(r.runId)}">
 <td>${r.hasPage ? `<a href="${h(encodeURIComponent(r.runId))}/index.html">${h(r.runId)}</a>` : h(r.runId)}</td><td>${h(r.startedAt.replace("T", " ").replace(/\.\d+Z$/, "Z"))}</td><td>${h(r.suite)}</td>
 <td class="status status-${r.verdict}">${h(r.verdict)}</td><td>${h(r.status)}</td>${cell(r.scenarios)}${cell(r.sent)}${cell(r.deliveredPercent, 2)}${cell(r.lostAfterAck)}${cell(r.p95Ms)}${cell(r.worstTtrS, 1)}${cell(r.notRecovered)}${cell(r.k6PeakCpuCores, 2)}</tr>`);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>Chaos runs: history</title>
-<style>${style}</style>
-</head>
-<body>
+  return `${pageHead("Chaos runs: history", style)}
 <h1>Chaos runs (${model.rows.length})</h1>
 <p class="legend-note">Written ${h(model.generatedAt)} from every run folder here. Rebuild: <code>npm run chaos -- report</code>.</p>
 <main>

@@ -1,5 +1,6 @@
 // A run's page as one self-contained HTML string: the verdict, environment and parameters are
 // written as HTML; the charts are drawn by the inlined client script from the embedded model.
+import { pageHead } from "./page-head.ts";
 import { FINDINGS_SHOWN } from "./findings.ts";
 import { embedJson, escapeHtml as h } from "./html-escape.ts";
 import { pageAssets } from "./page-assets.ts";
@@ -8,16 +9,7 @@ import type { Status } from "./report-input.ts";
 
 export function runPage(model: RunModel): string {
   const { script, style } = pageAssets("run-page");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>${h(model.runId)}: ${h(model.overall.toUpperCase())}</title>
-<style>${style}</style>
-</head>
-<body>
+  return `${pageHead(`${h(model.runId)}: ${h(model.overall.toUpperCase())}`, style)}
 <a class="skip" href="#scenarios">Skip to the charts</a>
 <header>
 <p class="no-print"><a href="../index.html">All runs</a></p>
