@@ -65,6 +65,23 @@ export function blameAt(windows: FaultWindow[], t: number): string {
 }
 
 /**
+ * The fault a redelivery at `t` is blamed on: the window it falls in, else the last fault that
+ * began before it. A relay delivers again only after a client reconnected, and reconnects come
+ * from faults; after a slow restart (a container, a large backlog) the reconnect can come after
+ * the window's settle time. "none" only when no fault began before it.
+ */
+export function blameRedeliveryAt(windows: FaultWindow[], t: number): string {
+  const at = windowAt(windows, t);
+  if (at) return at.label;
+  let last: FaultWindow | null = null;
+  for (const w of windows) {
+    if (w.from > t) break;
+    last = w;
+  }
+  return last?.label ?? NO_FAULT;
+}
+
+/**
  * The fault an effect that lasted from `from` to `to` is blamed on (a message that was late): the
  * window it was sent in, else the first window the interval reached (the first fault that found it
  * still in flight), or "none".

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MESSAGE_CHECKERS, runMessageCheckers } from "../../harness/analysis/checkers/all-checkers.ts";
 import type { CheckerInput, MessageChecker } from "../../harness/analysis/checkers/message-checker.ts";
-import { blameAt, faultWindows, windowAt } from "../../harness/analysis/fault-windows.ts";
+import { blameAt, blameRedeliveryAt, faultWindows, windowAt } from "../../harness/analysis/fault-windows.ts";
 import { faultRecovery } from "../../harness/analysis/fault-recovery.ts";
 import { DEFAULT_RECOVERY_BAND } from "../../harness/analysis/recovery-band.ts";
 import { combine } from "../../harness/checks/check-result.ts";
@@ -48,6 +48,11 @@ describe("fault windows", () => {
       ["timeline[0] latency", 20_004, 35_003, "heal"], ["timeline[1] relay-crash", 40_020, 48_400, "inject"],
     ]);
     expect([blameAt(windows, T0 + 20_003), blameAt(windows, T0 + 20_004), blameAt(windows, T0 + 35_002), blameAt(windows, T0 + 35_003)]).toEqual(["none", "timeline[0] latency", "timeline[0] latency", "none"]);
+  });
+
+  it("blame a redelivery that comes after a window's settle time on the last fault before it (a slow restart), and none before any fault", () => {
+    expect([blameRedeliveryAt(windows, T0 + 10_000), blameRedeliveryAt(windows, T0 + 36_000), blameRedeliveryAt(windows, T0 + 41_000), blameRedeliveryAt(windows, T0 + 55_000)])
+      .toEqual(["none", "timeline[0] latency", "timeline[1] relay-crash", "timeline[1] relay-crash"]);
   });
 
   it("give an overlap to the fault injected last", () => {

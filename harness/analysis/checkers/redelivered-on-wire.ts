@@ -3,7 +3,7 @@
 // scenario promises at most once. Blamed on the window in which the first extra copy arrived
 // (a redelivery after a restart is the restart's, whenever the message was sent).
 import { isDelivered, wireRedeliveries } from "../../record/message-predicates.ts";
-import { blameAt } from "../fault-windows.ts";
+import { blameRedeliveryAt } from "../fault-windows.ts";
 import type { Flagged, MessageChecker } from "./message-checker.ts";
 
 export const redeliveredOnWireChecker: MessageChecker = {
@@ -18,7 +18,7 @@ export const redeliveredOnWireChecker: MessageChecker = {
       const extra = wireRedeliveries(r);
       if (extra === 0) continue;
       copies += extra;
-      flagged.push({ id: r.id, fault: blameAt(windows, r.redeliveredAt[0]) });
+      flagged.push({ id: r.id, fault: blameRedeliveryAt(windows, r.redeliveredAt[0]) });
     }
     const status = checked === 0 ? "unknown" : atMostOnce && flagged.length ? "fail" : "pass";
     return {
