@@ -73,7 +73,10 @@ describe.each(["local", "containers"] as const)("the outage scenarios, short, on
       for (const c of checks) expect(c.status, `${r.name} ${c.name}: ${JSON.stringify(c.details).slice(0, 400)}`).toBe("pass");
     }
     const redelivered = results.restart.checks.find((c) => c.name === "redelivered-on-wire")!.details.byFault as Record<string, number>;
-    expect(Object.keys(redelivered).every((fault) => /relay-(restart|crash)$/.test(fault)), JSON.stringify(redelivered)).toBe(true);
+    // blamed on the restart or the crash, never on another fault; "none" only for a redelivery before
+    // the first fault (a reconnect during start-up, seen on containers)
+    expect(Object.keys(redelivered).every((fault) => /relay-(restart|crash)$/.test(fault) || fault === "none"), JSON.stringify(redelivered)).toBe(true);
+    expect(Object.keys(redelivered).some((fault) => /relay-(restart|crash)$/.test(fault)), JSON.stringify(redelivered)).toBe(true);
   });
 
   it("restart: graceful restart and crash lose nothing acknowledged, and the relay comes back each time", () => {
