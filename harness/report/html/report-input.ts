@@ -43,10 +43,15 @@ export interface SummaryInput {
 }
 
 export function readSummary(runDir: string): SummaryInput | null {
-  const file = join(runDir, "summary.json");
+  return readRunJson<SummaryInput>(runDir, "summary.json");
+}
+
+/** A JSON file of a run folder, or null when it is missing or unreadable (an old or interrupted run). */
+function readRunJson<T>(runDir: string, name: string): T | null {
+  const file = join(runDir, name);
   if (!existsSync(file)) return null;
   try {
-    return JSON.parse(readFileSync(file, "utf8")) as SummaryInput;
+    return JSON.parse(readFileSync(file, "utf8")) as T;
   } catch {
     return null;
   }
@@ -59,11 +64,5 @@ export interface VerdictFile {
 }
 
 export function readVerdictFile(runDir: string): VerdictFile | null {
-  const file = join(runDir, "verdict.json");
-  if (!existsSync(file)) return null;
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as VerdictFile;
-  } catch {
-    return null;
-  }
+  return readRunJson<VerdictFile>(runDir, "verdict.json");
 }
