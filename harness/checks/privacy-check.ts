@@ -185,9 +185,10 @@ function buildPatterns(runId: string, population: Pick<Population, "members">): 
   for (const member of population.members) {
     const keys: [string, JsonWebKey][] = [["identity-signing", member.identity.signing], ["identity-dh", member.identity.dh], ["signed-prekey", member.prekeys.signed.jwk]];
     for (const p of member.prekeys.oneTime) keys.push([`one-time-prekey ${p.id}`, p.jwk]);
-    for (const [key, jwk] of keys) {
-      if (!jwk.d) continue;
-      const secret = fromBase64(jwk.d);
+    const secrets: [string, string][] = keys.filter(([, jwk]) => jwk.d).map(([key, jwk]) => [key, jwk.d!]);
+    for (const s of member.sessions) if (s.initiator) secrets.push([`earlier-session secret with ${s.peer}`, s.secret]);
+    for (const [key, encoded] of secrets) {
+      const secret = fromBase64(encoded);
       const what = (form: Extract<What, { found: "private key" }>["form"]): What => ({ found: "private key", owner: member.index, key, form });
       add(utf8(toBase64Url(secret)), what("base64url"));
       add(utf8(toBase64(secret).replace(/=+$/, "")), what("base64"));
@@ -200,7 +201,7 @@ function buildPatterns(runId: string, population: Pick<Population, "members">): 
 }
 
 function countKeys(population: Pick<Population, "members">): number {
-  return population.members.reduce((n, m) => n + 3 + m.prekeys.oneTime.length, 0);
+  return population.members.reduce((n, m) => n + 3 + m.prekeys.oneTime.length + m.sessions.filter((s) => s.initiator).length, 0);
 }
 
 /** The base64 text `bytes` turns into wherever it sits in a longer encoded string (3 alignments). */

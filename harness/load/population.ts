@@ -8,13 +8,14 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { newEarlierSession } from "../protocol/earlier-session.ts";
 import type { Population, PopulationMember } from "../../scenarios/lib/population.ts";
 import { seededRandom, type Random } from "../../scenarios/lib/seeded-random.ts";
 import { generateUser, type GeneratedUser } from "./node-keys.ts";
 import type { WorkerMessage, WorkerTask } from "./population-worker.ts";
 
 /** Bump when the member JSON, the key generation or socialGraph changes: old cache files are then ignored. */
-export const POPULATION_FORMAT = 1;
+export const POPULATION_FORMAT = 2;
 
 /** The repo's .cache/populations (git-ignored). */
 export const DEFAULT_POPULATION_CACHE = fileURLToPath(new URL("../../.cache/populations", import.meta.url));
@@ -91,8 +92,24 @@ async function buildPopulation(options: PopulationOptions): Promise<Population> 
   const threads = Math.min(options.threads ?? Math.min(availableParallelism(), 8), Math.floor(options.users / MIN_USERS_PER_THREAD));
   const left = threads > 1 ? await generateInWorkers(options.users, options.oneTimePrekeys, threads, store) : [{ from: 0, to: options.users }];
   for (const range of left) await generateHere(range, options.oneTimePrekeys, store);
-  const members = users.map((user, index): PopulationMember => ({ index, userId: user.userId, identity: user.identity, prekeys: user.prekeys, contacts: graph[index] }));
+  const members = users.map((user, index): PopulationMember => ({ index, userId: user.userId, identity: user.identity, prekeys: user.prekeys, contacts: graph[index], sessions: [] }));
+  addEarlierSessions(members);
   return { seed: options.seed, members };
+}
+
+/** One earlier session per pair of members where either writes to the other (the lower index initiated it). */
+function addEarlierSessions(members: PopulationMember[]): void {
+  const paired = new Set<string>();
+  for (const member of members) {
+    for (const contact of member.contacts) {
+      const [a, b] = member.index < contact ? [member.index, contact] : [contact, member.index];
+      if (paired.has(`${a}.${b}`)) continue;
+      paired.add(`${a}.${b}`);
+      const [forA, forB] = newEarlierSession(a, b);
+      members[a].sessions.push(forA);
+      members[b].sessions.push(forB);
+    }
+  }
 }
 
 type Store = (from: number, batch: GeneratedUser[]) => void;

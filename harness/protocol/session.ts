@@ -8,6 +8,7 @@ import type { PrekeyBundle } from "./frames.ts";
 import type { Identity } from "./identity.ts";
 import type { PrekeyRing } from "./prekeys.ts";
 import { nextSendingKey, receivingKey, staticSessionKey, type ReceivingChain, type SendingChain } from "./ratchet.ts";
+import { earlierSessionChains, type EarlierSessionJson } from "./earlier-session.ts";
 import { initiate, respond, type InitHeader } from "./x3dh.ts";
 
 export class DecryptError extends Error {}
@@ -52,6 +53,19 @@ export class SessionManager {
 
   hasSessionWith(peer: string): boolean {
     return this.outgoing.has(peer);
+  }
+
+  /** Takes up a session agreed before the run with `peer` (no key agreement through the relay). */
+  resume(peer: string, earlier: EarlierSessionJson): void {
+    const [initiator, responder] = earlier.initiator ? [this.me.userId, peer] : [peer, this.me.userId];
+    const chains = earlierSessionChains(earlier.secret, initiator, responder);
+    const session = earlier.initiator
+      ? newSession(earlier.sid, peer, chains.chainToResponder, chains.chainToInitiator)
+      : newSession(earlier.sid, peer, chains.chainToInitiator, chains.chainToResponder);
+    this.sessions.set(session.sid, Promise.resolve(session));
+    this.bySid.set(session.sid, session);
+    this.outgoing.set(peer, Promise.resolve(session));
+    this.established.set(peer, session);
   }
 
   /** Sets up the session with `peer` (bundle fetch and key agreement) without sending anything. */

@@ -94,7 +94,9 @@ export class SimulatedUser {
   static async create(member: PopulationMember, ctx: UserContext): Promise<SimulatedUser> {
     const identity = await importIdentity(member.identity);
     const ring = ctx.cryptoMode === "opaque" ? null : await importPrekeyRing(member.prekeys);
-    return new SimulatedUser({ index: member.index, userId: member.userId, contacts: member.contacts }, ctx, identity, ring);
+    const user = new SimulatedUser({ index: member.index, userId: member.userId, contacts: member.contacts }, ctx, identity, ring);
+    for (const earlier of member.sessions) user.sessions?.resume(ctx.userIds[earlier.peer], earlier);
+    return user;
   }
 
   private constructor(readonly member: UserInfo, private readonly ctx: UserContext, private readonly identity: Identity, private readonly ring: PrekeyRing | null) {
@@ -180,14 +182,18 @@ export class SimulatedUser {
   }
 
   /**
-   * Key agreement with every contact during warm-up rather than with the first measured message:
-   * the session is opened now, and a first message (tag "hello") sets it up on the contact's side.
+   * Key agreement during warm-up, rather than with the first measured message, with every contact
+   * that has no earlier session (none in a generated population): the session is opened now, and a
+   * first message (tag "hello") sets it up on the contact's side.
    */
   private greetContacts(): void {
     this.greeted = true;
     const sessions = this.sessions;
     if (!sessions) return;
-    for (const contact of this.member.contacts) sessions.open(this.ctx.userIds[contact]).then(() => this.compose(contact, { tag: "hello" }), () => undefined);
+    for (const contact of this.member.contacts) {
+      const peer = this.ctx.userIds[contact];
+      if (!sessions.hasSessionWith(peer)) sessions.open(peer).then(() => this.compose(contact, { tag: "hello" }), () => undefined);
+    }
   }
 
   private onFrame(frame: RelayFrame): void {

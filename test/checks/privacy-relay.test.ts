@@ -41,7 +41,7 @@ async function user(index: number, url: string): Promise<User> {
   const identity = await createIdentity();
   const ring = await createPrekeyRing(identity, 5);
   // exported before any session consumes a one-time prekey: the check looks for all of them
-  const member: PopulationMember = { index, userId: identity.userId, identity: await exportIdentity(identity), prekeys: await exportPrekeyRing(ring), contacts: [] };
+  const member: PopulationMember = { index, userId: identity.userId, identity: await exportIdentity(identity), prekeys: await exportPrekeyRing(ring), contacts: [], sessions: [] };
   const publicKey = await crypto.subtle.importKey("raw", identity.signingPublic.slice().buffer as ArrayBuffer, { name: "ECDSA", namedCurve: "P-256" }, true, ["verify"]);
   const testIdentity: TestIdentity = { signing: { privateKey: identity.signingKey, publicKey }, signingKey: toBase64(identity.signingPublic), userId: identity.userId };
   const client = await RelayTestClient.connect(url, { identity: testIdentity });

@@ -51,7 +51,7 @@ describe("generated users work with the WebCrypto protocol code", () => {
     const [member] = (await generatePopulation(small({ users: 1, contactsPerUser: 0 }))).members;
     const identity = await createIdentity();
     const ring = await createPrekeyRing(identity, 4);
-    const webCrypto: PopulationMember = { index: 0, userId: identity.userId, identity: await exportIdentity(identity), prekeys: await exportPrekeyRing(ring), contacts: [] };
+    const webCrypto: PopulationMember = { index: 0, userId: identity.userId, identity: await exportIdentity(identity), prekeys: await exportPrekeyRing(ring), contacts: [], sessions: [] };
     expect(shape(member)).toBe(shape(webCrypto));
   });
 
@@ -86,6 +86,38 @@ describe("generated users work with the WebCrypto protocol code", () => {
       expect(fromUtf8(await aliceSessions.decrypt(bob.identity.userId, `b${i}`, reply))).toBe(`hi alice ${i}`);
       const next = await aliceSessions.encrypt(bob.identity.userId, `a${i}`, utf8(`hi bob ${i}`));
       expect(fromUtf8(await bobSessions.decrypt(alice.identity.userId, `a${i}`, next))).toBe(`hi bob ${i}`);
+    }
+  });
+
+  it("gives each pair of contacts one earlier session, which both sides resume and talk over without key agreement", async () => {
+    const population = await generatePopulation(small());
+    const pairs = new Set(population.members.flatMap((m) => m.contacts.map((c) => [Math.min(m.index, c), Math.max(m.index, c)].join("-"))));
+    const sessions = population.members.flatMap((m) => m.sessions.map((s) => ({ ...s, self: m.index })));
+    expect(sessions.filter((s) => s.initiator).map((s) => `${s.self}-${s.peer}`).sort()).toEqual([...pairs].sort());
+    for (const s of sessions) expect(sessions.filter((o) => o.sid === s.sid).map((o) => [o.self, o.peer, o.initiator, o.secret])).toEqual(expect.arrayContaining([[s.peer, s.self, !s.initiator, s.secret]]));
+    expect(new Set(sessions.map((s) => s.secret)).size).toBe(pairs.size);
+
+    const noBundles = () => Promise.reject(new Error("an earlier session needs no prekey bundle"));
+    for (const mode of ["full", "session"] as const) {
+      const [a, b] = population.members.filter((m) => m.sessions.length > 0).slice(0, 1).flatMap((m) => [m, population.members[m.sessions[0].peer]]);
+      const [alice, bob] = await Promise.all([a, b].map(load));
+      const aliceSessions = new SessionManager(alice.identity, alice.ring, noBundles, mode);
+      const bobSessions = new SessionManager(bob.identity, bob.ring, noBundles, mode);
+      aliceSessions.resume(b.userId, a.sessions.find((s) => s.peer === b.index)!);
+      bobSessions.resume(a.userId, b.sessions.find((s) => s.peer === a.index)!);
+      for (let i = 0; i < 3; i++) {
+        const there = await aliceSessions.encrypt(b.userId, `a${i}`, utf8(`to bob ${i}`));
+        expect(decodeEnvelope(there)!.init).toBeUndefined();
+        expect(fromUtf8(await bobSessions.decrypt(a.userId, `a${i}`, there))).toBe(`to bob ${i}`);
+        const back = await bobSessions.encrypt(a.userId, `b${i}`, utf8(`to alice ${i}`));
+        expect(fromUtf8(await aliceSessions.decrypt(b.userId, `b${i}`, back))).toBe(`to alice ${i}`);
+      }
+      // a third member holding another pair's secret cannot read it: the keys are bound to both user ids
+      const carol = population.members.find((m) => m.index !== a.index && m.index !== b.index)!;
+      const carolSessions = new SessionManager((await load(carol)).identity, (await load(carol)).ring, noBundles, mode);
+      carolSessions.resume(a.userId, { ...b.sessions.find((s) => s.peer === a.index)! });
+      const secret = await aliceSessions.encrypt(b.userId, "a9", utf8("only bob"));
+      await expect(carolSessions.decrypt(a.userId, "a9", secret)).rejects.toThrow(/authentication failed/);
     }
   });
 
