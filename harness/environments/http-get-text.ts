@@ -18,9 +18,17 @@ export function httpGetText(url: string, options: { ca?: string; timeoutMs?: num
   });
 }
 
-/** The body of a 200 answer; any other status is an error naming the URL and the status. */
+/** The server answered, but not with 200 (it is up; what was asked for is not there or failed). */
+export class HttpStatusError extends Error {
+  override readonly name = "HttpStatusError";
+  constructor(readonly url: string, readonly status: number) {
+    super(`${url} answered HTTP ${status}`);
+  }
+}
+
+/** The body of a 200 answer; any other status is an HttpStatusError naming the URL and the status. */
 export async function httpGetBody(url: string, options: { ca?: string; timeoutMs?: number } = {}): Promise<string> {
   const { status, body } = await httpGetText(url, options);
-  if (status !== 200) throw new Error(`${url} answered HTTP ${status}`);
+  if (status !== 200) throw new HttpStatusError(url, status);
   return body;
 }

@@ -1,11 +1,17 @@
 // Samples the relay's /metrics once a second during a scenario: connections, queue depth,
 // memory, CPU, messages in. A relay that does not answer (down, frozen) is a sample with up: false.
+// A relay under test need not offer /metrics, nor every metric: one that answers /metrics with
+// another status is up with metrics: false, and a metric it does not export stays absent, so the
+// figures made from it are null (not available), never 0.
+import { HttpStatusError } from "../environments/http-get-text.ts";
 import type { RelayControl } from "../environments/environment.ts";
 import { prometheusValues } from "./prometheus-text.ts";
 
 export interface RelaySample {
   t: number;
   up: boolean;
+  /** false: the relay answered, but /metrics gave no Prometheus text (e.g. 404) */
+  metrics?: false;
   connections?: number;
   queueDepth?: number;
   rssBytes?: number;
@@ -16,7 +22,10 @@ export interface RelaySample {
 
 export interface RelayPeaks {
   samples: number;
+  /** samples in which the relay did not answer at all */
   samplesDown: number;
+  /** samples in which the relay answered, but not with metrics (its peaks are then null) */
+  samplesWithoutMetrics: number;
   peakConnections: number | null;
   peakQueueDepth: number | null;
   peakRssBytes: number | null;
@@ -49,8 +58,8 @@ export class RelayMetricsSampler {
         t, up: true, connections: v.get("relay_connections"), queueDepth: v.get("relay_queue_depth"), rssBytes: v.get("process_resident_memory_bytes"),
         cpuSeconds: v.get("process_cpu_seconds_total"), messagesIn: v.get("relay_messages_in_total"), framesRejected: v.get("relay_frames_rejected_total"),
       });
-    } catch {
-      this.samples.push({ t, up: false });
+    } catch (error) {
+      this.samples.push(error instanceof HttpStatusError ? { t, up: true, metrics: false } : { t, up: false });
     }
   }
 }
@@ -68,5 +77,7 @@ export function relayPeaks(samples: RelaySample[]): RelayPeaks {
     const percent = ((b.cpuSeconds - a.cpuSeconds) / ((b.t - a.t) / 1000)) * 100;
     peakCpu = Math.max(peakCpu ?? 0, Math.round(percent));
   }
-  return { samples: samples.length, samplesDown: samples.length - up.length, peakConnections: peak((s) => s.connections), peakQueueDepth: peak((s) => s.queueDepth), peakRssBytes: peak((s) => s.rssBytes), peakCpuPercent: peakCpu };
+  return {
+    samples: samples.length, samplesDown: samples.length - up.length, samplesWithoutMetrics: up.filter((s) => s.metrics === false).length, peakConnections: peak((s) => s.connections), peakQueueDepth: peak((s) => s.queueDepth), peakRssBytes: peak((s) => s.rssBytes), peakCpuPercent: peakCpu,
+  };
 }
