@@ -1,4 +1,5 @@
 // What every environment is started with.
+import type { RelayUnderTest } from "./relay-under-test.ts";
 import type { RunCertificate } from "./run-certificate.ts";
 
 export interface EnvironmentOptions {
@@ -10,4 +11,6 @@ export interface EnvironmentOptions {
   /** with a certificate the relay serves wss (https for /healthz and /metrics) */
   certificate: RunCertificate | null;
   log: (line: string) => void;
+  /** the user's own relay in place of the reference relay (a command for local, an image for containers) */
+  relay?: RelayUnderTest | null;
 }

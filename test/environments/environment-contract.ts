@@ -25,8 +25,8 @@ function fault(env: Environment, kind: string, paths: string[], params: Record<s
   return { inject: () => k.inject(ctx), heal: () => k.heal(ctx) };
 }
 
-export function describeEnvironment(kind: string, start: (logDir: string) => Promise<Environment>): void {
-  describe(`the ${kind} environment`, () => {
+export function describeEnvironment(kind: string, start: (logDir: string) => Promise<Environment>, title = `the ${kind} environment`): void {
+  describe(title, () => {
     let env: Environment;
     const url = (name: string) => env.paths.find((p) => p.name === name)!.url;
 

@@ -1,6 +1,6 @@
-// The embedded default where no container engine answers: the relay and the real
-// toxiproxy-server (two of them, one per relay listener) as child processes, with the same four
-// network paths.
+// The embedded default where no container engine answers: the relay (the reference relay, or the
+// user's --relay-command) and the real toxiproxy-server (two of them, one per relay listener) as
+// child processes, with the same four network paths.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,14 +10,16 @@ import { ensureToolPath } from "../../toolchain/ensure-tool.ts";
 import type { Environment } from "../environment.ts";
 import { PATH_PLAN } from "../network-paths.ts";
 import type { EnvironmentOptions } from "../environment-options.ts";
+import { checkRelayEnvironment, describeRelayUnderTest } from "../relay-under-test.ts";
 import { waitForHttp } from "../wait-for-http.ts";
 import { freePort } from "./free-port.ts";
-import { LocalRelay } from "./local-relay.ts";
+import { LocalRelay, type RelayLaunch } from "./local-relay.ts";
 import { startProcess, type ManagedProcess } from "./managed-process.ts";
 
 const TOXIPROXY_READY_TIMEOUT_MS = 30_000;
 
 export async function startLocalEnvironment(options: EnvironmentOptions): Promise<Environment> {
+  checkRelayEnvironment(options.relay ?? null, "local", "--env");
   const dataDir = mkdtempSync(join(tmpdir(), "e2ee-chaos-relay-"));
   const toxiproxyProcesses: ManagedProcess[] = [];
   let relay: LocalRelay | null = null;
@@ -41,8 +43,10 @@ export async function startLocalEnvironment(options: EnvironmentOptions): Promis
     }
 
     const relayPorts: [number, number] = [await freePort(), await freePort()];
-    options.log(`starting relay on 127.0.0.1:${relayPorts.join(", 127.0.0.1:")}`);
-    relay = new LocalRelay({ bundle: await buildRelayBundle(), ports: relayPorts, dataDir, logDir: options.logDir, env: options.relayEnv, tls: options.certificate });
+    const underTest = options.relay?.kind === "command" ? options.relay : null;
+    options.log(`starting ${underTest ? `relay under test (${describeRelayUnderTest(underTest)})` : "relay"} on 127.0.0.1:${relayPorts.join(", 127.0.0.1:")}`);
+    const launch: RelayLaunch = underTest ? { kind: "command", command: underTest.command, source: underTest.source } : { kind: "bundle", bundle: await buildRelayBundle() };
+    relay = new LocalRelay({ launch, ports: relayPorts, dataDir, logDir: options.logDir, env: options.relayEnv, tls: options.certificate });
     await relay.start();
 
     const scheme = options.certificate ? "wss" : "ws";
@@ -57,7 +61,7 @@ export async function startLocalEnvironment(options: EnvironmentOptions): Promis
     const runningRelay = relay;
     return {
       kind: "local",
-      versions: { node: process.version, toxiproxy: await servers[0].getVersion(), relay: "local bundle (dist/relay.mjs)" },
+      versions: { node: process.version, toxiproxy: await servers[0].getVersion(), relay: underTest ? describeRelayUnderTest(underTest) : "local bundle (dist/relay.mjs)" },
       paths,
       toxiproxyFor: (path) => {
         const server = serverOf.get(path);
