@@ -1,6 +1,8 @@
-// The reference relay as a Testcontainers module: defaults in the constructor, typed actions on the started container.
-import { AbstractStartedContainer, GenericContainer, Wait, type StartedNetwork, type StartedTestContainer } from "testcontainers";
+// The relay as a Testcontainers module (the reference relay's image, or a relay under test's:
+// the same variables, ports and readiness): defaults in the constructor, typed actions on the started container.
+import { AbstractStartedContainer, GenericContainer, Wait, type StartedNetwork, type StartedTestContainer, type WaitStrategy } from "testcontainers";
 import { EnvironmentError } from "../../errors.ts";
+import { relayContractEnv } from "../relay-contract-env.ts";
 import { joinNetworkOnly } from "./join-network.ts";
 import { killContainer, pauseContainer, unpauseContainer } from "./engine-container.ts";
 
@@ -10,18 +12,20 @@ export const RELAY_PORTS = [7001, 7002] as const;
 export const RELAY_NETWORK_ALIAS = "relay";
 export const RELAY_STARTUP_TIMEOUT_MS = 30_000;
 
+/** GET /healthz answers 200 on every listener (each network path leads to one of them). */
+function everyListenerHealthy(tls: boolean): WaitStrategy {
+  return Wait.forAll(RELAY_PORTS.map((port) => (tls ? Wait.forHttp("/healthz", port).usingTls().allowInsecure() : Wait.forHttp("/healthz", port)).forStatusCode(200)));
+}
+
 export class RelayContainer extends GenericContainer {
   private startupTimeout = RELAY_STARTUP_TIMEOUT_MS;
 
-  /** `image` comes from ensureRelayImage() / ensureImages() (harness/toolchain). */
+  /** `image` comes from ensureRelayImage() / ensureImages() (harness/toolchain), or is a relay under test (--relay-image). */
   constructor(private readonly image: string) {
     super(image);
     this.withExposedPorts(...RELAY_PORTS)
-      .withEnvironment({
-        RELAY_LISTEN: RELAY_PORTS.map((p) => `0.0.0.0:${p}`).join(","),
-        RELAY_DATA_DIR: "/data",
-      })
-      .withWaitStrategy(Wait.forHttp("/healthz", RELAY_PORTS[0]).forStatusCode(200))
+      .withEnvironment(relayContractEnv(RELAY_PORTS.map((port) => ({ host: "0.0.0.0", port })), "/data", null))
+      .withWaitStrategy(everyListenerHealthy(false))
       .withStartupTimeout(RELAY_STARTUP_TIMEOUT_MS);
   }
 
@@ -40,7 +44,7 @@ export class RelayContainer extends GenericContainer {
 
   /** The relay serves https/wss (give RELAY_TLS_CERT/KEY files): readiness is checked over TLS. */
   withTls(): this {
-    return this.withWaitStrategy(Wait.forHttp("/healthz", RELAY_PORTS[0]).usingTls().allowInsecure().forStatusCode(200));
+    return this.withWaitStrategy(everyListenerHealthy(true));
   }
 
   /** Largest recipient count a forwarded message may carry (RELAY_FORWARD_CAP; 0 = off). */
@@ -58,7 +62,7 @@ export class RelayContainer extends GenericContainer {
       return new StartedRelayContainer(await super.start());
     } catch (error) {
       throw new EnvironmentError(
-        `relay container (${this.image}) not ready within ${this.startupTimeout} ms (GET /healthz on container port ${RELAY_PORTS[0]}): ${(error as Error).message}`,
+        `relay container (${this.image}) not started, or not ready within ${this.startupTimeout} ms (GET /healthz on container ports ${RELAY_PORTS.join(" and ")}): ${(error as Error).message}`,
         "npm run doctor",
       );
     }
