@@ -2,6 +2,7 @@
 // is an InputError naming the flag and what is allowed.
 import { parseArgs } from "node:util";
 import { InputError } from "../errors.ts";
+import { checkRelayEnvironment, relayUnderTestFrom, type RelayUnderTest } from "../environments/relay-under-test.ts";
 import { CRYPTO_MODES, type CryptoMode } from "../../scenarios/lib/scenario-settings.ts";
 import type { LoadShape } from "../suites/scenario-plan.ts";
 import { DURATION_FORMAT, parseDurationMs } from "../timeline/duration.ts";
@@ -18,6 +19,8 @@ export interface RunFlags {
   /** earlier run for relative objectives: a run id under reportsDir, a run folder or its summary.json */
   baseline?: string;
   load: Partial<LoadShape>;
+  /** the user's own relay (--relay-command / --relay-image, or their variables); null: the reference relay */
+  relay: RelayUnderTest | null;
   help: boolean;
 }
 
@@ -40,6 +43,11 @@ flags:
                        session, or random bytes of the same size (pure relay load)
   --vus N              k6 VUs (default: one per ~1,250 users, at least 2)
   --tls                the relay serves wss with a certificate made for the run
+  --relay-command CMD  test your own relay: the local environment starts CMD through /bin/sh
+                       instead of the reference relay (--env local; also CHAOS_RELAY_COMMAND)
+  --relay-image IMAGE  test your own relay image in place of the reference relay's
+                       (--env containers; also CHAOS_RELAY_IMAGE); what a relay must do:
+                       fixtures/relay/PROTOCOL.md, "What a relay under test must implement"
   --k6-raw-metrics     also write k6's raw metric points (k6 --out json) to the scenario folder
   --reports DIR        where run folders go (default: reports)
   --slo FILE           SLO file: objectives the run is judged on (default: the suite's "slo");
@@ -62,7 +70,8 @@ export function parseRunFlags(argv: string[]): RunFlags {
       options: {
         suite: { type: "string" }, scenario: { type: "string" }, env: { type: "string" }, users: { type: "string" },
         rate: { type: "string" }, duration: { type: "string" }, seed: { type: "string" }, crypto: { type: "string" }, vus: { type: "string" }, tls: { type: "boolean" }, "k6-raw-metrics": { type: "boolean" },
-        reports: { type: "string" }, slo: { type: "string" }, baseline: { type: "string" }, help: { type: "boolean", short: "h" },
+        reports: { type: "string" }, slo: { type: "string" }, baseline: { type: "string" },
+        "relay-command": { type: "string" }, "relay-image": { type: "string" }, help: { type: "boolean", short: "h" },
       },
     }));
   } catch (e) {
@@ -92,5 +101,8 @@ export function parseRunFlags(argv: string[]): RunFlags {
     if (durationMs === null || durationMs <= 0) throw new InputError(`--duration=${values.duration}: allowed: ${DURATION_FORMAT}, above zero`);
     load.durationS = durationMs / 1000;
   }
-  return { suite: values.suite ?? "default", scenario: values.scenario, env: values.env, tls: values.tls ?? false, k6RawMetrics: values["k6-raw-metrics"] ?? false, reportsDir: values.reports ?? "reports", slo: values.slo, baseline: values.baseline, load, help: values.help ?? false };
+  // --help answers even where the variables would be refused
+  const relay = values.help ? null : relayUnderTestFrom({ relayCommand: values["relay-command"], relayImage: values["relay-image"] });
+  checkRelayEnvironment(relay, values.env ?? (process.env.CHAOS_ENV || undefined), values.env !== undefined ? "--env" : "CHAOS_ENV");
+  return { suite: values.suite ?? "default", scenario: values.scenario, env: values.env, tls: values.tls ?? false, k6RawMetrics: values["k6-raw-metrics"] ?? false, reportsDir: values.reports ?? "reports", slo: values.slo, baseline: values.baseline, load, relay, help: values.help ?? false };
 }

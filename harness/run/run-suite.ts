@@ -42,7 +42,7 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
   const runDir = resolve(flags.reportsDir, runId);
   mkdirSync(runDir, { recursive: true });
   pointLatestAt(flags.reportsDir, runId);
-  const selection = await selectEnvironment(flags.env, log);
+  const selection = await selectEnvironment(flags.env, log, flags.relay);
   log(`run ${runId}: suite '${suite.name}', ${plans.length} scenario(s), environment ${selection.kind} (${selection.reason})`);
   const certificate = flags.tls ? makeRunCertificate(runDir) : null;
 
@@ -59,7 +59,7 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
       try {
         const logDir = join(runDir, plan.name);
         mkdirSync(logDir, { recursive: true });
-        const started = await startEnvironment(selection.kind, { runId, logDir, relayEnv: plan.relayEnv, certificate, log });
+        const started = await startEnvironment(selection.kind, { runId, logDir, relayEnv: plan.relayEnv, certificate, log, relay: flags.relay });
         env = await tapPaths(started, (p) => p.kind === "proxy", join(runDir, plan.name, "captures")).catch(async (e) => {
           await started.stop();
           throw e;
