@@ -3,8 +3,8 @@
 // each derives the two chain keys from it. The ratchet and the envelope are the same as after
 // X3DH; only the key agreement is left out of the run (users reconnecting after an outage do not
 // agree new keys with every contact either). A pair without one still runs X3DH through the relay.
-import { concatBytes, fromBase64, randomBytes, toBase64, toBase64Url, utf8 } from "./bytes.ts";
-import { hkdf } from "./hkdf.ts";
+import { fromBase64, randomBytes, toBase64, toBase64Url, utf8 } from "./bytes.ts";
+import { hkdfExpand } from "./hkdf.ts";
 
 const EARLIER_SESSION_INFO = "e2ee-chaos earlier session v1";
 
@@ -26,8 +26,11 @@ export function newEarlierSession(initiator: number, responder: number): [Earlie
   return [{ peer: responder, sid, secret, initiator: true }, { peer: initiator, sid, secret, initiator: false }];
 }
 
-/** The chain keys of an earlier session, bound to both user ids (initiator's first). */
+/**
+ * The chain keys of an earlier session, bound to both user ids (initiator's first): HKDF-Expand
+ * of the secret, which is already uniformly random (so HKDF's extract step adds nothing).
+ */
 export function earlierSessionChains(secret: string, initiatorUserId: string, responderUserId: string): { chainToResponder: Uint8Array; chainToInitiator: Uint8Array } {
-  const okm = hkdf(fromBase64(secret), new Uint8Array(32), concatBytes(utf8(EARLIER_SESSION_INFO), utf8(initiatorUserId), utf8(responderUserId)), 64);
+  const okm = hkdfExpand(fromBase64(secret), utf8(`${EARLIER_SESSION_INFO} ${initiatorUserId} ${responderUserId}`), 64);
   return { chainToResponder: okm.slice(0, 32), chainToInitiator: okm.slice(32, 64) };
 }

@@ -1,13 +1,14 @@
 // A user's long-term identity: an ECDSA signing key (names the user) and an ECDH key it signs.
 import { fromBase64, toBase64 } from "./bytes.ts";
-import { generateDhKeyPair, importDhPrivateKey } from "./key-agreement.ts";
+import { generateDhKeyPair, importDhPrivateKey, lazyKey, type PrivateKeyRef } from "./key-agreement.ts";
 import { exportRawPublicKey, generateSigningKeyPair, sign, userIdFor } from "./signatures.ts";
 
 export interface Identity {
   userId: string;
   signingKey: CryptoKey;
   signingPublic: Uint8Array;
-  dhKey: CryptoKey;
+  /** imported on first use (lazyKey) when the identity was imported */
+  dhKey: PrivateKeyRef;
   dhPublic: Uint8Array;
   /** ECDSA signature of dhPublic by the signing key. */
   dhPublicSig: Uint8Array;
@@ -38,14 +39,14 @@ export async function createIdentity(): Promise<Identity> {
 export async function exportIdentity(identity: Identity): Promise<IdentityJson> {
   return {
     signing: await crypto.subtle.exportKey("jwk", identity.signingKey),
-    dh: await crypto.subtle.exportKey("jwk", identity.dhKey),
+    dh: await crypto.subtle.exportKey("jwk", await identity.dhKey),
     dhPublicSig: toBase64(identity.dhPublicSig),
   };
 }
 
 export async function importIdentity(json: IdentityJson): Promise<Identity> {
   const signingKey = await crypto.subtle.importKey("jwk", json.signing, { name: "ECDSA", namedCurve: "P-256" }, true, ["sign"]);
-  const dhKey = await importDhPrivateKey(json.dh);
+  const dhKey = lazyKey(() => importDhPrivateKey(json.dh));
   const signingPublic = rawFromJwk(json.signing);
   return {
     userId: await userIdFor(signingPublic),

@@ -3,10 +3,11 @@ import { fromBase64, toBase64 } from "./bytes.ts";
 import type { OneTimePrekey, SignedPrekey } from "./frames.ts";
 import type { Identity } from "./identity.ts";
 import { rawFromJwk } from "./identity.ts";
-import { generateDhKeyPair, importDhPrivateKey } from "./key-agreement.ts";
+import { generateDhKeyPair, importDhPrivateKey, lazyKey, type PrivateKeyRef } from "./key-agreement.ts";
 import { exportRawPublicKey, sign } from "./signatures.ts";
 
-export interface PrivatePrekey { id: number; privateKey: CryptoKey; publicKey: Uint8Array }
+/** An imported signed prekey's private key is imported on first use (lazyKey). */
+export interface PrivatePrekey { id: number; privateKey: PrivateKeyRef; publicKey: Uint8Array }
 
 /** A one-time prekey; an imported one keeps its JWK and is imported only when a peer uses it. */
 export interface OneTimePrivatePrekey { id: number; publicKey: Uint8Array; privateKey: CryptoKey | null; jwk: JsonWebKey | null }
@@ -24,7 +25,7 @@ export interface PrekeyRingJson {
   nextOneTimeId: number;
 }
 
-async function newPrekey(id: number): Promise<PrivatePrekey> {
+async function newPrekey(id: number): Promise<PrivatePrekey & { privateKey: CryptoKey }> {
   const pair = await generateDhKeyPair();
   return { id, privateKey: pair.privateKey, publicKey: await exportRawPublicKey(pair.publicKey) };
 }
@@ -63,17 +64,17 @@ export async function exportPrekeyRing(ring: PrekeyRing): Promise<PrekeyRingJson
   const oneTime = [];
   for (const p of ring.oneTime.values()) oneTime.push({ id: p.id, jwk: p.jwk ?? (await crypto.subtle.exportKey("jwk", p.privateKey!)) });
   return {
-    signed: { id: ring.signed.id, jwk: await crypto.subtle.exportKey("jwk", ring.signed.privateKey), sig: toBase64(ring.signed.sig) },
+    signed: { id: ring.signed.id, jwk: await crypto.subtle.exportKey("jwk", await ring.signed.privateKey), sig: toBase64(ring.signed.sig) },
     oneTime,
     nextOneTimeId: ring.nextOneTimeId,
   };
 }
 
 export async function importPrekeyRing(json: PrekeyRingJson): Promise<PrekeyRing> {
-  const load = async (id: number, jwk: JsonWebKey): Promise<PrivatePrekey> => ({ id, privateKey: await importDhPrivateKey(jwk), publicKey: rawFromJwk(jwk) });
   const oneTime = new Map<number, OneTimePrivatePrekey>();
   for (const p of json.oneTime) oneTime.set(p.id, { id: p.id, publicKey: rawFromJwk(p.jwk), privateKey: null, jwk: p.jwk });
-  return { signed: { ...(await load(json.signed.id, json.signed.jwk)), sig: fromBase64(json.signed.sig) }, oneTime, nextOneTimeId: json.nextOneTimeId };
+  const { id, jwk, sig } = json.signed;
+  return { signed: { id, privateKey: lazyKey(() => importDhPrivateKey(jwk)), publicKey: rawFromJwk(jwk), sig: fromBase64(sig) }, oneTime, nextOneTimeId: json.nextOneTimeId };
 }
 
 /** The private key of a one-time prekey, imported on first use. */

@@ -43,6 +43,9 @@ export class SessionManager {
   /** sessions already set up, by peer and by session id, reachable without waiting on a promise */
   private readonly established = new Map<string, Session>();
   private readonly bySid = new Map<string, Session>();
+  /** sessions agreed before the run and not used yet, by peer and by session id */
+  private readonly earlierByPeer = new Map<string, { peer: string; earlier: EarlierSessionJson }>();
+  private readonly earlierBySid = new Map<string, { peer: string; earlier: EarlierSessionJson }>();
 
   constructor(
     readonly me: Identity,
@@ -52,11 +55,23 @@ export class SessionManager {
   ) {}
 
   hasSessionWith(peer: string): boolean {
-    return this.outgoing.has(peer);
+    return this.outgoing.has(peer) || this.earlierByPeer.has(peer);
   }
 
-  /** Takes up a session agreed before the run with `peer` (no key agreement through the relay). */
+  /**
+   * Holds a session agreed before the run with `peer` (no key agreement through the relay); its
+   * chain keys are derived when it is first used, so signing in costs no key derivation.
+   */
   resume(peer: string, earlier: EarlierSessionJson): void {
+    const taken = { peer, earlier };
+    this.earlierByPeer.set(peer, taken);
+    this.earlierBySid.set(earlier.sid, taken);
+  }
+
+  private takeUpEarlier(taken: { peer: string; earlier: EarlierSessionJson }): Session {
+    const { peer, earlier } = taken;
+    this.earlierByPeer.delete(peer);
+    this.earlierBySid.delete(earlier.sid);
     const [initiator, responder] = earlier.initiator ? [this.me.userId, peer] : [peer, this.me.userId];
     const chains = earlierSessionChains(earlier.secret, initiator, responder);
     const session = earlier.initiator
@@ -66,6 +81,7 @@ export class SessionManager {
     this.bySid.set(session.sid, session);
     this.outgoing.set(peer, Promise.resolve(session));
     this.established.set(peer, session);
+    return session;
   }
 
   /** Sets up the session with `peer` (bundle fetch and key agreement) without sending anything. */
@@ -78,7 +94,8 @@ export class SessionManager {
 
   /** Encrypts `plaintext` for `peer` as message `messageId`; returns the relay `body`. */
   encrypt(peer: string, messageId: string, plaintext: Uint8Array): Promise<string> {
-    const session = this.established.get(peer);
+    const earlier = this.earlierByPeer.get(peer);
+    const session = earlier ? this.takeUpEarlier(earlier) : this.established.get(peer);
     if (session) return this.sealFor(session, messageId, plaintext);
     return this.outgoingSession(peer).then((s) => this.sealFor(s, messageId, plaintext));
   }
@@ -87,7 +104,8 @@ export class SessionManager {
   decrypt(from: string, messageId: string, body: string): Promise<Uint8Array> {
     const envelope = decodeEnvelope(body);
     if (!envelope) return Promise.reject(new DecryptError(`message ${messageId} from ${from}: malformed envelope`));
-    const session = this.bySid.get(envelope.sid);
+    const earlier = this.earlierBySid.get(envelope.sid);
+    const session = earlier ? this.takeUpEarlier(earlier) : this.bySid.get(envelope.sid);
     if (session) return this.openFrom(session, from, messageId, envelope);
     return this.incomingSession(from, envelope).then((s) => this.openFrom(s, from, messageId, envelope));
   }

@@ -25,7 +25,8 @@ import type { TimelineEntry } from "../timeline/timeline-entry.ts";
 import { driveLoad } from "./drive-load.ts";
 import { toK6Env } from "../../scenarios/lib/scenario-settings.ts";
 
-const ONE_TIME_PREKEYS = 20;
+/** one-time prekeys each user publishes: only a pair without an earlier session uses one (X3DH) */
+const ONE_TIME_PREKEYS = 5;
 
 export interface ScenarioResult {
   name: string;
