@@ -7,7 +7,7 @@ import { flushRecords, recordEvent } from "./client-events.ts";
 import { flushCounts } from "./client-metrics.ts";
 import type { PopulationView } from "./conversation-scenario.ts";
 import { parseEndpoints } from "./endpoints.ts";
-import { vuCount, type RunWiring, type ScenarioSettings } from "./scenario-settings.ts";
+import { signInBeforeClockS, signInS, vuCount, type RunWiring, type ScenarioSettings } from "./scenario-settings.ts";
 import { pick, seededRandom, type Random } from "./seeded-random.ts";
 import { SimulatedUser, type UserContext, type VuState } from "./simulated-user.ts";
 import { TickLag } from "./tick-lag.ts";
@@ -41,19 +41,28 @@ export async function runUsers(settings: ScenarioSettings & RunWiring, populatio
       random,
     },
   };
+  const mine: number[] = [];
+  for (let index = vu; index < population.size; index += vus) mine.push(index);
   const users: SimulatedUser[] = [];
-  for (let index = vu; index < population.size; index += vus) users.push(await SimulatedUser.create(population.member(index), ctx));
+  let stopped = false;
 
-  const startedAt = exec.scenario.startTime;
-  if (vu === 0) recordEvent({ ev: "start", t: startedAt, vus });
-  // users come online over the first half of the warm-up, not in one burst of logins
-  const rampMs = (settings.warmupS * 1000) / 2;
-  users.forEach((user, i) => setTimeout(() => user.start(), (rampMs * i) / users.length));
+  // users sign in one after another, not in one burst: each imports its keys and connects at its
+  // turn, over the first half of the warm-up; a population too big for that signs in at
+  // SIGN_IN_PER_S, and the scenario's clock starts once the rest fits in the warm-up's first half
+  const startedAt = exec.scenario.startTime + signInBeforeClockS(settings) * 1000;
+  if (vu === 0) setTimeout(() => recordEvent({ ev: "start", t: startedAt, vus }), startedAt - Date.now());
+  const rampMs = signInS(settings) * 1000;
+  mine.forEach((index, i) => setTimeout(() => {
+    SimulatedUser.create(population.member(index), ctx).then((user) => {
+      users.push(user);
+      if (!stopped) user.start();
+    }, (e) => recordEvent({ ev: "conn", user: index, kind: "failed", ep: "", t: Date.now(), reason: `keys did not import: ${String(e)}` }));
+  }, (rampMs * i) / mine.length));
 
   const sendFrom = startedAt + settings.warmupS * 1000;
   const sendUntil = sendFrom + settings.durationS * 1000;
   const drainUntil = sendUntil + settings.drainS * 1000;
-  const ratePerVu = (settings.rate * users.length) / Math.max(1, population.size);
+  const ratePerVu = (settings.rate * mine.length) / Math.max(1, population.size);
   const lag = new TickLag(vu);
   let budget = 0;
   let previousTickAt = sendFrom;
@@ -87,6 +96,7 @@ export async function runUsers(settings: ScenarioSettings & RunWiring, populatio
       const settled = now >= sendUntil + 2000 && now - lastChangeAt > 2000 && users.every((u) => u.outbox.size === 0);
       const done = now >= drainUntil || settled;
       if (done) {
+        stopped = true;
         clearInterval(timer);
         flushAcks(vuState);
         report(vu, users);

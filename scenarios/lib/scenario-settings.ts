@@ -96,6 +96,22 @@ export function scenarioSettings(scenario: ScenarioName, ...overrides: Partial<S
   return Object.assign({}, BASE_SETTINGS, SCENARIO_DEFAULTS[scenario], ...overrides);
 }
 
+/** Users sign in at most this many per second, all VUs together: each imports its keys and logs in (k6 CPU). */
+export const SIGN_IN_PER_S = 200;
+
+/** How long the users take to sign in: the first half of the warm-up, or longer for a population too big for that. */
+export function signInS(settings: Pick<ScenarioSettings, "users" | "warmupS">): number {
+  return Math.max(settings.warmupS / 2, settings.users / SIGN_IN_PER_S);
+}
+
+/**
+ * Sign-in time beyond the first half of the warm-up: the scenario's clock (its start record, and
+ * with it the warm-up, the fault timeline and the phases) starts that much after k6's.
+ */
+export function signInBeforeClockS(settings: Pick<ScenarioSettings, "users" | "warmupS">): number {
+  return signInS(settings) - settings.warmupS / 2;
+}
+
 /** k6 VUs for a run: as given, or one per ~1,250 users and at least two (never more than users). */
 export function vuCount(settings: Pick<ScenarioSettings, "users" | "vus">): number {
   const wanted = settings.vus > 0 ? settings.vus : Math.max(2, Math.ceil(settings.users / 1250));
@@ -104,7 +120,7 @@ export function vuCount(settings: Pick<ScenarioSettings, "users" | "vus">): numb
 
 /** The longest a VU may run: warm-up, sending, drain, and slack for connecting. */
 export function maxDurationS(settings: ScenarioSettings): number {
-  return settings.warmupS + settings.durationS + settings.drainS + 30;
+  return signInBeforeClockS(settings) + settings.warmupS + settings.durationS + settings.drainS + 30;
 }
 
 /** The k6 environment for a run: every setting, always. */
