@@ -25,7 +25,6 @@ export function installInterrupts(options: { write: (line: string) => void; emer
   let abortedAt = 0;
   let crash: Error | null = null;
   let watchdog: NodeJS.Timeout | undefined;
-  let disposed = false;
   const say = (line: string) => {
     try {
       options.write(line);
@@ -43,7 +42,6 @@ export function installInterrupts(options: { write: (line: string) => void; emer
     watchdog.unref();
   };
   const onSignal = (signal: NodeJS.Signals) => {
-    if (disposed) return; // the run is over and the process about to exit: a late duplicate changes nothing
     if (!controller.signal.aborted) {
       begin(signal, `\n${signal}: healing faults, stopping containers and processes, writing the partial record (Ctrl-C again after ${FORCE_AFTER_MS / 1000} s skips this)`);
       return;
@@ -61,11 +59,8 @@ export function installInterrupts(options: { write: (line: string) => void; emer
     crash = err;
     begin(err, "healing faults, stopping containers and processes, writing the partial record");
   };
-  // after SIGHUP the terminal is gone: a failed write must not become a second crash
-  const ignore = () => undefined;
-  process.stdout.on("error", ignore);
-  process.stderr.on("error", ignore);
-  for (const s of SIGNALS) process.on(s, onSignal);
+  listenOnce();
+  currentSignalHandler = onSignal;
   process.on("uncaughtException", onCrash);
   process.on("unhandledRejection", onCrash);
   return {
@@ -73,9 +68,25 @@ export function installInterrupts(options: { write: (line: string) => void; emer
     crash: () => crash,
     dispose() {
       clearTimeout(watchdog);
-      disposed = true;
+      // the run is over and the process about to exit: a late duplicate signal changes nothing
+      if (currentSignalHandler === onSignal) currentSignalHandler = null;
       process.off("uncaughtException", onCrash);
       process.off("unhandledRejection", onCrash);
     },
   };
+}
+
+/** The run's signal handler; null between runs (signals are then ignored). */
+let currentSignalHandler: ((signal: NodeJS.Signals) => void) | null = null;
+let listening = false;
+
+/** The process-wide listeners, installed once however many runs one process makes (tests run main() many times). */
+function listenOnce(): void {
+  if (listening) return;
+  listening = true;
+  // after SIGHUP the terminal is gone: a failed write must not become a second crash
+  const ignore = () => undefined;
+  process.stdout.on("error", ignore);
+  process.stderr.on("error", ignore);
+  for (const s of SIGNALS) process.on(s, (signal: NodeJS.Signals) => currentSignalHandler?.(signal));
 }
