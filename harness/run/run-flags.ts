@@ -50,8 +50,8 @@ flags:
                        fixtures/relay/PROTOCOL.md, "What a relay under test must implement"
   --k6-raw-metrics     also write k6's raw metric points (k6 --out json) to the scenario folder
   --reports DIR        where run folders go (default: reports)
-  --slo FILE           SLO file: objectives the run is judged on (default: the suite's "slo");
-                       (npm run chaos -- slo --list lists the figures)
+  --slo FILE           SLO file (JSON, or YAML named .yaml/.yml): objectives the run is judged
+                       on (default: the suite's "slo"; npm run chaos -- slo --list lists the figures)
   --baseline RUN       an earlier run (id under --reports, folder or summary.json) for
                        objectives relative to it ("maxRegression")
   -h, --help           this text

@@ -43,7 +43,7 @@ export function loadSuite(nameOrPath: string): SuitePlan {
     if (!SUITE_FIELDS.includes(field)) throw new InputError(`${source}: ${field}: unknown field; allowed: ${SUITE_FIELDS.join(", ")}`);
   }
   if (suite.slo !== undefined && (typeof suite.slo !== "string" || !existsSync(suite.slo))) {
-    throw new InputError(`${source}: slo: ${JSON.stringify(suite.slo)} is not an SLO file; allowed: a path to an existing .json file, from the project folder`);
+    throw new InputError(`${source}: slo: ${JSON.stringify(suite.slo)} is not an SLO file; allowed: a path to an existing .json, .yaml or .yml file, from the project folder`);
   }
   const scenarios = suite.scenarios.map((s, i) => scenarioPlan(s, `${source}: scenarios[${i}]`));
   const names = new Set<string>();

@@ -8,12 +8,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exitCodeFor } from "../../harness/cli/exit-codes.ts";
 import { main } from "../../harness/cli/main.ts";
+import { stringify as toYaml } from "yaml";
+import { loadSlo } from "../../harness/verdict/load-slo.ts";
 import { sloJsonSchema } from "../../harness/verdict/slo-schema.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "slo-bad-"));
 let n = 0;
-function file(content: unknown, raw = false): string {
-  const f = join(dir, `case-${n++}.json`);
+function file(content: unknown, raw = false, ext = "json"): string {
+  const f = join(dir, `case-${n++}.${ext}`);
   writeFileSync(f, raw ? String(content) : JSON.stringify(content));
   return f;
 }
@@ -59,6 +61,9 @@ const cases: Case[] = (() => {
   const policy = slo(p99, { unknown: "maybe" });
   const valueText = slo({ ...p99, value: "500" });
   const op = slo({ ...p99, op: "=<" });
+  const notYaml = file("objectives:\n  - figure: latency.p99\n    op: [<=\n", true, "yaml");
+  const yamlDuplicate = file("objectives: []\nobjectives: []\n", true, "yml");
+  const yamlFigure = file("objectives:\n  - figure: latency.p98\n    op: \"<=\"\n    value: 500\n    unit: ms\n", true, "yaml");
   const suiteSlo = suiteFile({ slo: join(dir, "missing-slo.json") });
   const suiteField = suiteFile({ gate: "strict" });
   return [
@@ -81,8 +86,11 @@ const cases: Case[] = (() => {
     { what: "an unknown-policy other than fail or pass", args: ["--slo", policy], expect: [`${policy}: unknown:`, `"fail"|"pass"`] },
     { what: "a number written as text", args: ["--slo", valueText], expect: [`${valueText}: objectives[0].value:`, "expected number"] },
     { what: "an unknown comparison", args: ["--slo", op], expect: [`${op}: objectives[0].op:`, `"<="|"<"|">="|">"|"=="`] },
+    { what: "a YAML file that is not YAML, naming the line", args: ["--slo", notYaml], expect: [`${notYaml}: line 4, column 1: not valid YAML`] },
+    { what: "a YAML file with a key given twice", args: ["--slo", yamlDuplicate], expect: [`${yamlDuplicate}: line 2, column 1: not valid YAML`, "unique"] },
+    { what: "an unknown figure in a YAML file", args: ["--slo", yamlFigure], expect: [`${yamlFigure}: objectives[0].figure:`, `"latency.p99"`] },
     { what: "an SLO file that does not exist", args: ["--slo", join(dir, "nope.json")], expect: [`SLO file ${join(dir, "nope.json")} not found`] },
-    { what: "a suite naming an SLO file that does not exist", args: ["--suite", suiteSlo], expect: [`${suiteSlo}: slo:`, "allowed: a path to an existing .json file"] },
+    { what: "a suite naming an SLO file that does not exist", args: ["--suite", suiteSlo], expect: [`${suiteSlo}: slo:`, "allowed: a path to an existing .json, .yaml or .yml file"] },
     { what: "a suite with an unknown top-level field", args: ["--suite", suiteField], expect: [`${suiteField}: gate: unknown field; allowed: $schema, name, description, slo, scenarios`] },
     { what: "a baseline run that does not exist", args: ["--baseline", "no-such-run", "--reports", dir], expect: ["--baseline=no-such-run: no such run; allowed: a run id under"] },
   ];
@@ -100,7 +108,7 @@ describe("SLO and suite files are checked before anything starts (exit code 2)",
     // nothing started: no run folder was made
     expect(existsSync(join(dir, "reports"))).toBe(false);
     // the same through real processes: the exit code and the message on stderr
-    for (const c of [cases[0], cases[7], cases[20]]) {
+    for (const c of [cases[0], cases[7], cases[20], cases[21]]) {
       const r = await chaos(...withSuite(c), "--env", "local");
       expect({ what: c.what, code: r.code }).toEqual({ what: c.what, code: 2 });
       for (const fragment of c.expect) expect(r.err, c.what).toContain(fragment);
@@ -117,5 +125,11 @@ describe("SLO and suite files are checked before anything starts (exit code 2)",
     expect(JSON.stringify(sloJsonSchema())).toContain('"enum":["whole","steady","storm"]');
     const check = await chaos("slo", "--check", "fixtures/slo/ci.json", "--suite", "ci");
     expect(check).toMatchObject({ code: 0, out: expect.stringContaining("fixtures/slo/ci.json: 7 objective(s), valid") });
+    // the same objectives written as YAML are the same SLO
+    const yaml = join(dir, "ci.yaml");
+    writeFileSync(yaml, toYaml(JSON.parse(readFileSync("fixtures/slo/ci.json", "utf8"))));
+    expect(loadSlo(yaml, ["steady", "ip-block", "relay-crash", "outage"])).toEqual({ ...loadSlo("fixtures/slo/ci.json", ["steady", "ip-block", "relay-crash", "outage"]), source: yaml });
+    const yamlCheck = await chaos("slo", "--check", yaml, "--suite", "ci");
+    expect(yamlCheck).toMatchObject({ code: 0, out: expect.stringContaining(`${yaml}: 7 objective(s), valid`) });
   }, 60_000);
 });
