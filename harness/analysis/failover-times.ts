@@ -1,7 +1,7 @@
 // For a fault that blocks some paths: how long each user who was on a blocked path took to be
 // logged in again through a path that was not blocked.
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
-import { percentiles, type Percentiles } from "../report/percentiles.ts";
+import { percentiles, type Percentiles } from "./percentiles.ts";
 
 type ConnEvent = Extract<ClientEvent, { ev: "conn" }>;
 

@@ -3,7 +3,7 @@
 // and how fast. This is how collateral damage shows: ordinary chats slowed by a chain-letter storm.
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
 import type { MessageRecord } from "../record/message-records.ts";
-import { percentiles, type Percentiles } from "../report/percentiles.ts";
+import { percentiles, type Percentiles } from "./percentiles.ts";
 
 export interface KindFigures {
   sent: number;

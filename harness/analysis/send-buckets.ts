@@ -1,6 +1,6 @@
 // Messages grouped by the time slice (bucket) they were sent in: how many, how many arrived, p95.
 import type { MessageRecord } from "../record/message-records.ts";
-import { percentile } from "../report/percentiles.ts";
+import { percentile } from "./percentiles.ts";
 
 export interface SendBucket {
   from: number;

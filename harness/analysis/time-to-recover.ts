@@ -4,7 +4,7 @@
 // hold time. A run that never gets there says so, with how far it got: never a made-up number.
 import type { MessageRecord } from "../record/message-records.ts";
 import type { RecoveryBand } from "./recovery-band.ts";
-import { percentile } from "../report/percentiles.ts";
+import { percentile } from "./percentiles.ts";
 import { sendBuckets, type SendBucket } from "./send-buckets.ts";
 
 export interface Baseline {

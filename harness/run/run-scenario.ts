@@ -18,7 +18,7 @@ import { sessionsUpAt } from "../record/message-predicates.ts";
 import { buildMessageRecords } from "../record/message-records.ts";
 import { relayPeaks, type RelayPeaks } from "../record/relay-metrics-sampler.ts";
 import { relayStartups, type RelayStartup } from "../record/relay-startups.ts";
-import { scenarioFigures, type ScenarioFigures } from "../report/scenario-figures.ts";
+import { scenarioFigures, type ScenarioFigures } from "../analysis/scenario-figures.ts";
 import type { LoadShape, ScenarioPlan } from "../suites/scenario-plan.ts";
 import type { FaultRecord } from "../timeline/fault-timeline.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";

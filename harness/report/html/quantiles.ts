@@ -1,4 +1,4 @@
-// Nearest-rank percentiles of one second's latencies (the same rule as harness/report/percentiles.ts).
+// Nearest-rank percentiles of one second's latencies (the same rule as harness/analysis/percentiles.ts).
 export function quantiles(values: number[], ps: number[]): (number | null)[] {
   if (values.length === 0) return ps.map(() => null);
   const sorted = Float64Array.from(values).sort();

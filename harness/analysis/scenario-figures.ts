@@ -1,12 +1,12 @@
 // Headline figures of one scenario run, computed from the recorded data only.
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
-import { connEvents, pathShare, type PathShareSample } from "../analysis/connection-timeline.ts";
-import { failoverTimes, type FailoverTimes } from "../analysis/failover-times.ts";
-import { faultRecovery, type FaultRecovery } from "../analysis/fault-recovery.ts";
-import { byTag, phaseFigures, type KindFigures, type PhaseFigures } from "../analysis/message-kinds.ts";
-import type { RecoveryBand } from "../analysis/recovery-band.ts";
-import type { Baseline } from "../analysis/time-to-recover.ts";
-import { faultWindows, firstFaultAt, windowAt } from "../analysis/fault-windows.ts";
+import { connEvents, pathShare, type PathShareSample } from "./connection-timeline.ts";
+import { failoverTimes, type FailoverTimes } from "./failover-times.ts";
+import { faultRecovery, type FaultRecovery } from "./fault-recovery.ts";
+import { byTag, phaseFigures, type KindFigures, type PhaseFigures } from "./message-kinds.ts";
+import type { RecoveryBand } from "./recovery-band.ts";
+import type { Baseline } from "./time-to-recover.ts";
+import { faultWindows, firstFaultAt, windowAt } from "./fault-windows.ts";
 import { extraDeliveries, isAcked, isCorrupted, isDelivered, isHello, isLostAfterAck, isNeverAcked, sessionsUpAt, wireRedeliveries } from "../record/message-predicates.ts";
 import type { MessageRecord } from "../record/message-records.ts";
 import type { FaultRecord } from "../timeline/fault-timeline.ts";
