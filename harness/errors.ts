@@ -1,4 +1,4 @@
-// Named errors at the edges of the harness; the CLI maps each to an exit code (cli/exit-codes.ts).
+// Named errors at the edges of the harness; the CLI maps each to an exit code (exit-codes.ts).
 
 /** Something the machine lacks: a tool, a container engine, an image. `fix` is the command that repairs it. */
 export class EnvironmentError extends Error {

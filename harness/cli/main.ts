@@ -1,7 +1,7 @@
 // `npm run chaos -- <command>`: a small dispatcher. Each command lives in its own module under commands/.
 // A first argument that is not a known command (or none at all) goes to `run`, the main job.
 import { pathToFileURL } from "node:url";
-import { EXIT, exitCodeFor } from "./exit-codes.ts";
+import { EXIT, exitCodeFor } from "../exit-codes.ts";
 import { RUN_HELP } from "../run/run-flags.ts";
 import { EnvironmentError, InputError, InterruptedError } from "../errors.ts";
 

@@ -6,7 +6,7 @@
 // second Ctrl-C after that skips the rest: child processes are killed at once, containers are left
 // to the next run or `npm run chaos -- clean` (they are labelled with the run and its owner).
 import { killAllProcessesNow } from "../environments/local/managed-process.ts";
-import { EXIT } from "../cli/exit-codes.ts";
+import { EXIT } from "../exit-codes.ts";
 
 export const FORCE_AFTER_MS = 1000;
 /** If cleanup has not finished this long after the interrupt, the harness cleans up and exits on its own. */

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { exitCodeFor } from "../../harness/cli/exit-codes.ts";
+import { exitCodeFor } from "../../harness/exit-codes.ts";
 import { main } from "../../harness/cli/main.ts";
 import { stringify as toYaml } from "yaml";
 import { loadSlo } from "../../harness/verdict/load-slo.ts";

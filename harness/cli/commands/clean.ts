@@ -2,7 +2,7 @@
 // killed harness): those labelled e2ee-chaos.run whose harness process no longer runs; with --all,
 // every run's containers and networks, also those of runs still going.
 import type { Command } from "../main.ts";
-import { EXIT } from "../exit-codes.ts";
+import { EXIT } from "../../exit-codes.ts";
 import { detectContainerEngine, useEngine } from "../../toolchain/container-engine.ts";
 import { describeRemoved, removeLeftovers } from "../../environments/containers/run-labels.ts";
 

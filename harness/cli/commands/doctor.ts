@@ -1,6 +1,6 @@
 // `npm run chaos -- doctor`: print every component with its version or its fix; exit 3 if any is missing.
 import type { Command } from "../main.ts";
-import { EXIT } from "../exit-codes.ts";
+import { EXIT } from "../../exit-codes.ts";
 import { formatDoctorReport, runDoctor } from "../../toolchain/doctor.ts";
 
 export const command: Command = {

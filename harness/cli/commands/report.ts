@@ -5,7 +5,7 @@ import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Command } from "../main.ts";
-import { EXIT } from "../exit-codes.ts";
+import { EXIT } from "../../exit-codes.ts";
 import { InputError } from "../../errors.ts";
 import { writeHistory, writeRunReport } from "../../report/html/write-reports.ts";
 

@@ -1,7 +1,7 @@
 // `npm run chaos [-- flags]`: the main job. Ctrl-C (SIGINT), SIGTERM or SIGHUP heals every fault,
 // stops every container and process, writes the partial record and exits 130; an uncaught error does
 // the same and exits 1. Only a second Ctrl-C more than a second later skips the rest (run/interrupts.ts).
-import { EXIT } from "../exit-codes.ts";
+import { EXIT } from "../../exit-codes.ts";
 import { exitCodeForVerdict } from "../verdict-exit-code.ts";
 import type { Command } from "../main.ts";
 import { parseRunFlags, RUN_HELP } from "../../run/run-flags.ts";

@@ -7,7 +7,7 @@ import { availableScenarios, loadSuite } from "../../suites/load-suite.ts";
 import { figureList } from "../../verdict/figure-catalog.ts";
 import { loadSlo } from "../../verdict/load-slo.ts";
 import { sloJsonSchema } from "../../verdict/slo-schema.ts";
-import { EXIT } from "../exit-codes.ts";
+import { EXIT } from "../../exit-codes.ts";
 import type { Command } from "../main.ts";
 
 const USAGE = "usage: npm run chaos -- slo --list | --schema | --check FILE [--suite NAME|FILE]";

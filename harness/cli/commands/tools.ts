@@ -1,6 +1,6 @@
 // `npm run tools`: build the pinned k6 and Toxiproxy into .tools/bin (reused when present), then the images.
 import type { Command } from "../main.ts";
-import { EXIT } from "../exit-codes.ts";
+import { EXIT } from "../../exit-codes.ts";
 import { installTools } from "../../toolchain/install-tools.ts";
 import { ensureContainerEngine } from "../../toolchain/container-engine.ts";
 import { ensureImages } from "../../toolchain/images.ts";

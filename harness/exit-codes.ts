@@ -1,5 +1,5 @@
 // Exit codes of `npm run chaos`, and the mapping from the named errors in harness/errors.ts.
-import { EnvironmentError, InputError, InterruptedError, SloFailedError } from "../errors.ts";
+import { EnvironmentError, InputError, InterruptedError, SloFailedError } from "./errors.ts";
 
 export const EXIT = {
   ok: 0,
