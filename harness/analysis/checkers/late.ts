@@ -4,25 +4,21 @@
 // "set-up"); one blamed on nothing fails the check.
 import { isShown } from "../../record/message-predicates.ts";
 import { blameSpan, NO_FAULT } from "../fault-windows.ts";
-import type { Flagged, MessageChecker } from "./message-checker.ts";
+import { scan, type MessageChecker } from "./message-checker.ts";
 
 export const SET_UP = "set-up";
 
 export const lateChecker: MessageChecker = {
   name: "late",
   check({ records, windows, lateMs, setupEnd }) {
-    const flagged: Flagged[] = [];
-    let checked = 0;
     let unexplained = 0;
-    for (const r of records) {
-      if (!isShown(r)) continue;
-      checked++;
-      if (r.shownAt[0] - r.sentAt <= lateMs) continue;
+    const { checked, flagged } = scan(records, isShown, (r) => {
+      if (r.shownAt[0] - r.sentAt <= lateMs) return null;
       const blamed = blameSpan(windows, r.sentAt, r.shownAt[0]);
       const fault = blamed === NO_FAULT && r.sentAt < setupEnd ? SET_UP : blamed;
       if (fault === NO_FAULT) unexplained++;
-      flagged.push({ id: r.id, fault });
-    }
+      return fault;
+    });
     const status = checked === 0 ? "unknown" : unexplained ? "fail" : "pass";
     return { status, checked, flagged, details: { means: `shown more than ${lateMs} ms after it was sent; a failure only when no fault explains it`, boundMs: lateMs, unexplained } };
   },

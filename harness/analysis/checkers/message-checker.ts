@@ -56,6 +56,19 @@ export function toCheckResult(name: string, outcome: CheckerOutcome, idsFile: st
   };
 }
 
+/** One pass over the records: counts those the checker `applies` to, and flags each one `blame` names a fault for. */
+export function scan(records: MessageRecord[], applies: (r: MessageRecord) => boolean, blame: (r: MessageRecord) => string | null): { checked: number; flagged: Flagged[] } {
+  const flagged: Flagged[] = [];
+  let checked = 0;
+  for (const r of records) {
+    if (!applies(r)) continue;
+    checked++;
+    const fault = blame(r);
+    if (fault !== null) flagged.push({ id: r.id, fault });
+  }
+  return { checked, flagged };
+}
+
 /** fail when anything was flagged, pass otherwise; unknown when there was nothing to check */
 export function failWhenFlagged(checked: number, flagged: Flagged[], details: Record<string, unknown>): CheckerOutcome {
   return { status: checked === 0 ? "unknown" : flagged.length ? "fail" : "pass", checked, flagged, details: checked === 0 ? { ...details, unknown: "no messages to check" } : details };

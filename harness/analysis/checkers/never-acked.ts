@@ -3,17 +3,12 @@
 // counted: they were answered. Blamed on the window the message was sent in.
 import { isNeverAcked } from "../../record/message-predicates.ts";
 import { blameAt } from "../fault-windows.ts";
-import { failWhenFlagged, type Flagged, type MessageChecker } from "./message-checker.ts";
+import { failWhenFlagged, scan, type MessageChecker } from "./message-checker.ts";
 
 export const neverAckedChecker: MessageChecker = {
   name: "never-acknowledged",
   check({ records, windows }) {
-    const flagged: Flagged[] = [];
-    let refused = 0;
-    for (const r of records) {
-      if (r.rejected !== null) refused++;
-      else if (isNeverAcked(r)) flagged.push({ id: r.id, fault: blameAt(windows, r.sentAt) });
-    }
-    return failWhenFlagged(records.length - refused, flagged, { means: "sent and retried, never acknowledged by the end of the drain", refusedWithError: refused });
+    const { checked, flagged } = scan(records, (r) => r.rejected === null, (r) => (isNeverAcked(r) ? blameAt(windows, r.sentAt) : null));
+    return failWhenFlagged(checked, flagged, { means: "sent and retried, never acknowledged by the end of the drain", refusedWithError: records.length - checked });
   },
 };

@@ -4,22 +4,17 @@
 // (a redelivery after a restart is the restart's, whenever the message was sent).
 import { isDelivered, wireRedeliveries } from "../../record/message-predicates.ts";
 import { blameRedeliveryAt } from "../fault-windows.ts";
-import type { Flagged, MessageChecker } from "./message-checker.ts";
+import { scan, type MessageChecker } from "./message-checker.ts";
 
 export const redeliveredOnWireChecker: MessageChecker = {
   name: "redelivered-on-wire",
   check({ records, windows, atMostOnce }) {
-    const flagged: Flagged[] = [];
-    let checked = 0;
     let copies = 0;
-    for (const r of records) {
-      if (!isDelivered(r)) continue;
-      checked++;
+    const { checked, flagged } = scan(records, isDelivered, (r) => {
       const extra = wireRedeliveries(r);
-      if (extra === 0) continue;
       copies += extra;
-      flagged.push({ id: r.id, fault: blameRedeliveryAt(windows, r.redeliveredAt[0]) });
-    }
+      return extra === 0 ? null : blameRedeliveryAt(windows, r.redeliveredAt[0]);
+    });
     const status = checked === 0 ? "unknown" : atMostOnce && flagged.length ? "fail" : "pass";
     return {
       status, checked, flagged,
