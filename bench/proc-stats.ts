@@ -51,14 +51,19 @@ export function processTree(pid: number): number[] {
   return out;
 }
 
-/** CPU seconds of a process and its live descendants (children already gone are not counted). */
-export function treeCpuSeconds(pid: number): number {
+/** A reading summed over a process and its live descendants (those already gone are not counted). */
+function sumOverTree(pid: number, read: (pid: number) => number): number {
   let sum = 0;
   for (const p of processTree(pid)) {
-    const s = cpuSeconds(p);
-    if (Number.isFinite(s)) sum += s;
+    const v = read(p);
+    if (Number.isFinite(v)) sum += v;
   }
   return sum;
+}
+
+/** CPU seconds of a process and its live descendants. */
+export function treeCpuSeconds(pid: number): number {
+  return sumOverTree(pid, cpuSeconds);
 }
 
 /** VmRSS in MB (1024 * 1024 bytes); NaN when it cannot be read. */
@@ -73,12 +78,7 @@ export function rssMb(pid: number): number {
 
 /** Sum of VmRSS over a process tree, MB. */
 export function treeRssMb(pid: number): number {
-  let sum = 0;
-  for (const p of processTree(pid)) {
-    const r = rssMb(p);
-    if (Number.isFinite(r)) sum += r;
-  }
-  return sum;
+  return sumOverTree(pid, rssMb);
 }
 
 /** Filesystem type of the mount holding `path` (longest mount-point prefix in /proc/mounts). */
