@@ -14,11 +14,11 @@ export interface NetworkPath {
 
 /** Control over the relay process or container. */
 export interface RelayControl {
-  /** graceful: SIGTERM, wait for exit, start again */
-  restart(): Promise<void>;
+  /** graceful: SIGTERM, wait for the exit (SIGKILL after 10 s); the relay stays down until start() */
+  terminate(): Promise<void>;
   /** SIGKILL; the relay stays down until start() */
   kill(): Promise<void>;
-  /** start after a kill (no-op when running) */
+  /** start after a kill or terminate (no-op when running) */
   start(): Promise<void>;
   /** freeze (SIGSTOP / container pause) and thaw; no-op when not frozen */
   pause(): Promise<void>;

@@ -1,14 +1,16 @@
-// relay-restart: graceful restart under load (SIGTERM: stop accepting, flush, going-away; then start).
+// relay-restart: graceful restart under load. The inject stops the relay (SIGTERM: stop accepting,
+// flush, going-away; wait for the exit); the heal starts it on the same store, after the entry's
+// `for` (0 s: at once). The fault's window is then exactly the time the relay was down.
 import type { FaultKind } from "./fault-kind.ts";
 
 export const relayRestart: FaultKind = {
   kind: "relay-restart",
-  summary: "restart the relay gracefully (SIGTERM, wait for exit, start)",
+  summary: "stop the relay gracefully (SIGTERM, wait for its exit); heal starts it again on the same store",
   targets: "relay",
   envelope: [],
   blocksPaths: false,
   recoveryFrom: "heal",
   params: {},
-  inject: (ctx) => ctx.env.relay.restart(),
+  inject: (ctx) => ctx.env.relay.terminate(),
   heal: (ctx) => ctx.env.relay.start(),
 };

@@ -110,10 +110,13 @@ export function describeEnvironment(kind: string, start: (logDir: string) => Pro
       client.ws.terminate();
     });
 
-    it("relay-restart restarts the relay gracefully and it serves again", async () => {
+    it("relay-restart stops the relay gracefully (going away), and after the heal it serves again", async () => {
       const client = await RelayTestClient.connect(url("direct-a"));
-      await fault(env, "relay-restart", []).inject();
+      const restart = fault(env, "relay-restart", []);
+      await restart.inject();
       expect((await client.closed).code).toBe(1001);
+      expect(await loginWithin(url("direct-a"), 1_000)).not.toBe("ok");
+      await restart.heal();
       expect(await loginWithin(url("direct-a"), 10_000)).toBe("ok");
     });
   });

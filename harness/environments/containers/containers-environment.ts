@@ -37,11 +37,10 @@ class ContainerRelay implements RelayControl {
     return containerLogs(this.container.getId());
   }
 
-  async restart(): Promise<void> {
+  async terminate(): Promise<void> {
     await this.resume();
-    await this.container.restart({ timeout: 10_000 });
-    this.down = false;
-    await this.ready();
+    await this.container.terminate();
+    this.down = true;
   }
 
   async kill(): Promise<void> {

@@ -19,6 +19,11 @@ export async function killContainer(id: string, timeoutMs = 15_000): Promise<voi
   throw new Error(`container ${id.slice(0, 12)} still running ${timeoutMs} ms after SIGKILL`);
 }
 
+/** SIGTERM, SIGKILL after `graceS`; returns once the engine reports the container as stopped (it is not removed). */
+export async function stopContainer(id: string, graceS: number): Promise<void> {
+  await (await engineContainer(id)).stop({ t: graceS });
+}
+
 export async function pauseContainer(id: string): Promise<void> {
   await (await engineContainer(id)).pause();
 }

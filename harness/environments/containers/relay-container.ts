@@ -4,7 +4,7 @@ import { AbstractStartedContainer, GenericContainer, Wait, type StartedNetwork, 
 import { EnvironmentError } from "../../errors.ts";
 import { relayContractEnv } from "../relay-contract-env.ts";
 import { joinNetworkOnly } from "./join-network.ts";
-import { killContainer, pauseContainer, unpauseContainer } from "./engine-container.ts";
+import { killContainer, pauseContainer, stopContainer, unpauseContainer } from "./engine-container.ts";
 
 /** Container ports of the relay's listeners; each can be cut on its own (through its own Toxiproxy proxy). */
 export const RELAY_PORTS = [7001, 7002] as const;
@@ -108,6 +108,11 @@ export class StartedRelayContainer extends AbstractStartedContainer {
   /** SIGKILL (kill -9): no flush, no goodbye. The container stays; `restart()` starts it again with its data. */
   async kill(): Promise<void> {
     await killContainer(this.getId());
+  }
+
+  /** SIGTERM, and SIGKILL after 10 s: the relay flushes and says goodbye. The container stays, as after kill(). */
+  async terminate(): Promise<void> {
+    await stopContainer(this.getId(), 10);
   }
 
   /** Freezes every process of the relay (it stops answering without closing sockets); `unpause()` resumes. */

@@ -95,10 +95,9 @@ export class LocalRelay implements RelayControl {
       : new EnvironmentError(message);
   }
 
-  async restart(): Promise<void> {
+  async terminate(): Promise<void> {
     await this.resume();
     await this.process?.stop("SIGTERM");
-    await this.start();
   }
 
   async kill(): Promise<void> {
