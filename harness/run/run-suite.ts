@@ -76,8 +76,10 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
   } catch (error) {
     summary.status = "failed";
     summary.error = (error as Error).message;
-    // pipelines still get a verdict (and junit.xml) that names the error
+    // pipelines still get a verdict (and junit.xml) that names the error, and people a page
+    save();
     writeVerdict(runDir, runVerdict({ runId, scenarios: summary.scenarios, interrupted: interrupt.aborted, runError: summary.error, slo, baseline }));
+    await writeReportsAfterRun(runDir, log).catch((e) => log(`html report not written: ${(e as Error).message}`));
     throw error;
   } finally {
     if (interrupt.aborted) {

@@ -2,7 +2,7 @@
 // and relay, about 20 s of k6 per run): the reference relay started through an explicit command
 // gets the same verdict as the default run; a command that does not start a relay fails the run
 // with exit code 3, naming the command, its exit code and what it printed.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -45,5 +45,9 @@ describe("--relay-command", () => {
     expect(run.err).toContain('relay command "no-such-relay --port $RELAY_PORT" (CHAOS_RELAY_COMMAND) exited (exit code 127) before GET http://127.0.0.1:');
     expect(run.err).toMatch(/no-such-relay: not found/);
     expect(run.err).toContain("fix: a relay under test gets RELAY_LISTEN");
+    // the failed run still has its record, its verdict and its page, naming the error
+    const failed = JSON.parse(readFileSync(join(reports, "latest", "summary.json"), "utf8")) as RunSummary;
+    expect(failed).toMatchObject({ status: "failed", error: expect.stringContaining("no-such-relay") });
+    expect(readFileSync(join(reports, "latest", "index.html"), "utf8")).toContain("no-such-relay");
   });
 });
