@@ -35,6 +35,9 @@ interface Session {
   queue: Promise<unknown>;
 }
 
+/** An earlier session not used yet, with the peer's user id. */
+interface HeldEarlierSession { peer: string; earlier: EarlierSessionJson }
+
 export type BundleFetcher = (userId: string) => Promise<PrekeyBundle>;
 
 export class SessionManager {
@@ -44,8 +47,8 @@ export class SessionManager {
   private readonly established = new Map<string, Session>();
   private readonly bySid = new Map<string, Session>();
   /** sessions agreed before the run and not used yet, by peer and by session id */
-  private readonly earlierByPeer = new Map<string, { peer: string; earlier: EarlierSessionJson }>();
-  private readonly earlierBySid = new Map<string, { peer: string; earlier: EarlierSessionJson }>();
+  private readonly earlierByPeer = new Map<string, HeldEarlierSession>();
+  private readonly earlierBySid = new Map<string, HeldEarlierSession>();
 
   constructor(
     readonly me: Identity,
@@ -68,7 +71,7 @@ export class SessionManager {
     this.earlierBySid.set(earlier.sid, taken);
   }
 
-  private takeUpEarlier(taken: { peer: string; earlier: EarlierSessionJson }): Session {
+  private takeUpEarlier(taken: HeldEarlierSession): Session {
     const { peer, earlier } = taken;
     this.earlierByPeer.delete(peer);
     this.earlierBySid.delete(earlier.sid);
