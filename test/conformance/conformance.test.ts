@@ -37,6 +37,17 @@ function conformance(args: string[]): Promise<{ code: number | null; out: string
   });
 }
 
+/** pids of live processes whose command line contains `text` */
+function processesRunning(text: string): string[] {
+  return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(text) && !readFileSync(`/proc/${p}/stat`, "utf8").includes(") Z ");
+    } catch {
+      return false;
+    }
+  });
+}
+
 const statuses = (report: ConformanceReport | null) => Object.fromEntries((report?.checks ?? []).map((c) => [c.name, c.status]));
 
 describe("conformance command", () => {
@@ -78,5 +89,23 @@ describe("conformance command", () => {
     const noRelay = await conformance(["--env", "local", "--relay-command", "exit 7"]);
     expect(noRelay.code, `${noRelay.out}\n${noRelay.err}`).toBe(3);
     expect(noRelay.err).toContain('relay command "exit 7" (--relay-command) exited (exit code 7)');
+  }, 60_000);
+
+  it("Ctrl-C during the checks stops them, the relay and Toxiproxy, and exits 130", async (ctx) => {
+    await requireTool("toxiproxy-server", ctx);
+    const reports = mkdtempSync(join(tmpdir(), "conformance-int-"));
+    const toxiproxiesBefore = processesRunning("toxiproxy-server").length;
+    const child = spawn(process.execPath, ["--import", "tsx", "harness/cli/main.ts", "conformance", "--env", "local", "--relay-command", "node test/fixtures/relay-without-sent.mjs", "--reports", reports], { env: { ...process.env, ...NO_VARIABLES }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d));
+    child.stderr.on("data", (d: Buffer) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    // the checks are under way once the first result line is printed (the broken relay's take about 10 s)
+    while (!/^ {2}(PASS|FAIL) /m.test(out) && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    child.kill("SIGINT");
+    expect(await exited, out).toBe(130);
+    expect(out).toContain("SIGINT:");
+    expect(processesRunning("relay-without-sent.mjs"), "the relay under test still running").toEqual([]);
+    expect(processesRunning("toxiproxy-server").length, "a Toxiproxy of the interrupted check still running").toBe(toxiproxiesBefore);
   }, 60_000);
 });

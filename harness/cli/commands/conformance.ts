@@ -13,6 +13,8 @@ import { checkRelayEnvironment, relayUnderTestFrom } from "../../environments/re
 import { selectEnvironment } from "../../environments/select-environment.ts";
 import { startEnvironment } from "../../environments/start-environment.ts";
 import { InputError } from "../../errors.ts";
+import { removeLeftovers } from "../../environments/containers/run-labels.ts";
+import { installInterrupts } from "../../run/interrupts.ts";
 import { EXIT } from "../../exit-codes.ts";
 import type { Command } from "../main.ts";
 
@@ -44,17 +46,25 @@ export const command: Command = {
     mkdirSync(dir, { recursive: true });
     log(`conformance ${runId}: environment ${selection.kind} (${selection.reason}), folder ${dir}`);
     let env: Environment | null = null;
+    // Ctrl-C, SIGTERM or SIGHUP: stop the checks, stop the relay and Toxiproxy, exit 130
+    const interrupts = installInterrupts({ write: (line) => process.stderr.write(`${line}\n`), emergencyCleanup: () => removeLeftovers({ mine: true }).catch(() => undefined) });
+    const interrupted = new Promise<never>((_, reject) => interrupts.signal.addEventListener("abort", () => reject(interrupts.signal.reason), { once: true }));
+    interrupted.catch(() => undefined);
     try {
       env = await startEnvironment(selection.kind, { runId, logDir: dir, relayEnv: {}, certificate: null, log, relay });
-      const report = await runConformance(env, undefined, (r) => log(`  ${r.status.padEnd(4)} ${r.name}`));
+      const report = await Promise.race([runConformance(env, undefined, (r) => log(`  ${r.status.padEnd(4)} ${r.name}`)), interrupted]);
       const file = writeConformanceReport(dir, report);
       log("");
       log(formatTable(report.checks));
       log("");
       log(`${report.counts.pass} passed, ${report.counts.fail} failed, ${report.counts.notAvailable} not available; ${file}`);
       return report.passed ? EXIT.ok : EXIT.sloFailed;
+    } catch (error) {
+      if (!interrupts.signal.aborted || interrupts.crash()) throw error;
+      return EXIT.interrupted;
     } finally {
       await env?.stop();
+      interrupts.dispose();
     }
   },
 };
