@@ -32,8 +32,14 @@ export class FaultTimeline {
 
   start(t0: number): void {
     for (const entry of this.entries) {
-      this.at(t0 + entry.atMs, () => this.apply(entry, "inject"));
-      if (entry.forMs !== null) this.at(t0 + entry.atMs + entry.forMs, () => this.apply(entry, "heal"));
+      this.at(t0 + entry.atMs, () => {
+        const injected = this.apply(entry, "inject");
+        // the heal's timer is made once the inject is under way: made together, a heal of the same
+        // moment (a 0 s restart) could fire first (Node orders timers by their delay, which the two
+        // Date.now() reads can make 1 ms shorter), and a heal before its inject does nothing
+        if (entry.forMs !== null) this.at(t0 + entry.atMs + entry.forMs, () => this.apply(entry, "heal"));
+        return injected;
+      });
     }
   }
 
