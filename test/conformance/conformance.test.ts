@@ -11,30 +11,23 @@ import { describe, expect, it } from "vitest";
 import type { ConformanceReport } from "../../harness/conformance/run-conformance.ts";
 import { CONFORMANCE_CHECKS } from "../../harness/conformance/checks.ts";
 import { requireTool } from "../support/require-tool.ts";
+import { runChaos } from "../support/run-chaos.ts";
 
 const NO_VARIABLES = { CHAOS_ENV: undefined, CHAOS_RELAY_COMMAND: undefined, CHAOS_RELAY_IMAGE: undefined };
 
-function conformance(args: string[]): Promise<{ code: number | null; out: string; err: string; report: ConformanceReport | null }> {
+/** The conformance command as a real process (runChaos), with the conformance.json it wrote (null: none or unreadable). */
+async function conformance(args: string[]): Promise<{ code: number | null; out: string; err: string; report: ConformanceReport | null }> {
   const reports = mkdtempSync(join(tmpdir(), "conformance-"));
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "harness/cli/main.ts", "conformance", ...args, "--reports", reports], { env: { ...process.env, ...NO_VARIABLES }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d));
-    child.stderr.on("data", (d: Buffer) => (err += d));
-    child.on("error", fail);
-    child.on("close", (code) => {
-      const folders = readdirSync(reports);
-      const file = folders.length === 1 ? join(reports, folders[0], "conformance.json") : null;
-      let report: ConformanceReport | null = null;
-      try {
-        report = file ? (JSON.parse(readFileSync(file, "utf8")) as ConformanceReport) : null;
-      } catch {
-        report = null;
-      }
-      done({ code, out, err, report });
-    });
-  });
+  const { code, out, err } = await runChaos(["conformance", ...args, "--reports", reports], NO_VARIABLES);
+  const folders = readdirSync(reports);
+  const file = folders.length === 1 ? join(reports, folders[0], "conformance.json") : null;
+  let report: ConformanceReport | null = null;
+  try {
+    report = file ? (JSON.parse(readFileSync(file, "utf8")) as ConformanceReport) : null;
+  } catch {
+    report = null;
+  }
+  return { code, out, err, report };
 }
 
 /** pids of live processes whose command line contains `text` */
