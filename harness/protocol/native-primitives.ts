@@ -14,10 +14,11 @@ export interface NativePrimitives {
   randomBytes(length: number): Uint8Array;
 }
 
-/** Standard or url-safe alphabet (not both), optional padding, no impossible length. */
-export function checkBase64(text: string): void {
+/** Standard or url-safe alphabet (not both), padding only to a multiple of 4, no impossible length (what Go's decoders in k6 accept). */
+function checkBase64(text: string): void {
   const body = text.endsWith("==") ? text.slice(0, -2) : text.endsWith("=") ? text.slice(0, -1) : text;
-  if (body.length % 4 === 1 || !/^(?:[A-Za-z0-9+/]*|[A-Za-z0-9_-]*)$/.test(body)) throw new Error("invalid base64 text");
+  const badPadding = body.length < text.length && text.length % 4 !== 0;
+  if (badPadding || body.length % 4 === 1 || !/^(?:[A-Za-z0-9+/]*|[A-Za-z0-9_-]*)$/.test(body)) throw new Error("invalid base64 text");
 }
 
 let installed: NativePrimitives | null = null;

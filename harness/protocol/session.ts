@@ -16,8 +16,9 @@ export class DecryptError extends Error {}
 /** How messages are sealed once a session exists; a receiver opens either, whatever its own mode. */
 export type E2eMode = "full" | "session";
 
+/** Mode `session`'s key of one direction, derived from the chain's first key when first used. */
 interface DirectionKey {
-  raw: Uint8Array;
+  chainKey: Uint8Array;
   imported: CryptoKey | null;
 }
 
@@ -215,14 +216,14 @@ export class SessionManager {
 function newSession(sid: string, peer: string, sendKey: Uint8Array, recvKey: Uint8Array, init?: InitHeader): Session {
   return {
     sid, peer, send: { key: sendKey, n: 0 }, recv: { key: recvKey, n: 0, skipped: new Map() },
-    sendKey: { raw: staticSessionKey(sendKey), imported: null }, recvKey: { raw: staticSessionKey(recvKey), imported: null }, sent: 0,
+    sendKey: { chainKey: sendKey, imported: null }, recvKey: { chainKey: recvKey, imported: null }, sent: 0,
     queue: Promise.resolve(), ...(init ? { init } : {}),
   };
 }
 
 function withKey(key: DirectionKey): Promise<CryptoKey> {
   if (key.imported) return Promise.resolve(key.imported);
-  return importAesKey(key.raw).then((imported) => (key.imported = imported));
+  return importAesKey(staticSessionKey(key.chainKey)).then((imported) => (key.imported = imported));
 }
 
 /** Runs `task` after every earlier task of the same session, so chain state never races. */

@@ -2,15 +2,31 @@
 // the plain-JS versions cost 50-100x more in k6's interpreter. Import it before the protocol.
 import encoding from "k6/encoding";
 import { hmac, randomBytes } from "k6/crypto";
-import { checkBase64, installPrimitives } from "../../harness/protocol/native-primitives.ts";
+import { installPrimitives } from "../../harness/protocol/native-primitives.ts";
+
+const { b64decode, b64encode } = encoding;
+
+/**
+ * k6's decoder for the text's alphabet and padding. Go's decoders refuse any character outside
+ * their alphabet and any impossible length, but skip line breaks, which are refused here. (A
+ * regular expression checking the text first cost 22 us of the 27 us a 600-character body took.)
+ */
+function decoderFor(text: string): "std" | "rawstd" | "url" | "rawurl" {
+  if (text.includes("\n") || text.includes("\r")) throw new Error("line break");
+  const urlSafe = text.includes("-") || text.includes("_");
+  const padded = text.endsWith("=");
+  return urlSafe ? (padded ? "url" : "rawurl") : padded ? "std" : "rawstd";
+}
 
 installPrimitives({
   runtime: "k6",
-  toBase64: (bytes) => encoding.b64encode(bytes as unknown as ArrayBuffer, "std"),
+  toBase64: (bytes) => b64encode(bytes as unknown as ArrayBuffer, "std"),
   fromBase64: (text) => {
-    checkBase64(text);
-    const urlSafe = text.includes("-") || text.includes("_");
-    return new Uint8Array(encoding.b64decode(text.replace(/=+$/, ""), urlSafe ? "rawurl" : "rawstd") as ArrayBuffer);
+    try {
+      return new Uint8Array(b64decode(text, decoderFor(text)) as ArrayBuffer);
+    } catch (e) {
+      throw new Error(`invalid base64 text: ${String(e).slice(0, 120)}`);
+    }
   },
   hmacSha256: (key, data) => new Uint8Array(hmac("sha256", key as unknown as ArrayBuffer, data as unknown as ArrayBuffer, "binary") as ArrayBuffer),
   randomBytes: (length) => new Uint8Array(randomBytes(length)),

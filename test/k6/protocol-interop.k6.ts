@@ -2,7 +2,7 @@
 // encrypted, and encrypts for Node. Input: INTEROP_INPUT (JSON written by
 // test/protocol/k6-interop.test.ts). Output: one JSON log line.
 import "../../scenarios/lib/k6-primitives.ts";
-import { fromUtf8, utf8 } from "../../harness/protocol/bytes.ts";
+import { fromBase64, fromUtf8, utf8 } from "../../harness/protocol/bytes.ts";
 import { decodeEnvelope, encodeEnvelope } from "../../harness/protocol/envelope.ts";
 import type { PrekeyBundle } from "../../harness/protocol/frames.ts";
 import { createIdentity, importIdentity } from "../../harness/protocol/identity.ts";
@@ -41,5 +41,12 @@ export default async function (): Promise<void> {
     const fromCarol = await carol.encrypt(input.aliceUserId, "k6-carol-1", utf8("hello from k6"));
     results[mode] = { received, replayRejected, tamperRejected, reply, carolUserId: carolIdentity.userId, fromCarol };
   }
-  console.log(JSON.stringify({ interop: results }));
+  const base64 = (input.base64Texts as string[]).map((text) => {
+    try {
+      return Array.from(fromBase64(text));
+    } catch {
+      return "invalid";
+    }
+  });
+  console.log(JSON.stringify({ interop: results, base64 }));
 }

@@ -45,12 +45,24 @@ describe("the same protocol code in Node and in real k6", () => {
 
     const dir = mkdtempSync(join(tmpdir(), "k6-interop-"));
     const inputFile = join(dir, "input.json"), consoleFile = join(dir, "console.log");
-    writeFileSync(inputFile, JSON.stringify({ aliceUserId: alice.userId, bundles, modes }));
+    // base64 as each runtime's native decoder reads it, valid and not: both must agree
+    const base64Texts = ["YWJj", "YQ==", "YQ", "_-8", "+/8=", "", toBase64(new Uint8Array(300).map((_, i) => i)), "ab$d", "abcde", "ab\ncd", "ab+d-f", "a===", "abcd=", "ab="];
+    writeFileSync(inputFile, JSON.stringify({ aliceUserId: alice.userId, bundles, modes, base64Texts }));
     await promisify(execFile)(k6.path, ["run", "--quiet", "--no-usage-report", "--log-format=json", `--console-output=${consoleFile}`, "-e", `INTEROP_INPUT=${inputFile}`, "test/k6/protocol-interop.k6.ts"], { timeout: 60_000 });
 
     const line = readFileSync(consoleFile, "utf8").split("\n").find((l) => l.includes("interop"));
     expect(line, `k6 printed no result line; console output:\n${readFileSync(consoleFile, "utf8")}`).toBeDefined();
-    const results = JSON.parse(JSON.parse(line!).msg).interop;
+    const printed = JSON.parse(JSON.parse(line!).msg);
+    const results = printed.interop;
+    const inNode = base64Texts.map((text) => {
+      try {
+        return Array.from(fromBase64(text));
+      } catch {
+        return "invalid";
+      }
+    });
+    expect(printed.base64).toEqual(inNode);
+    expect(inNode.filter((r) => r === "invalid")).toHaveLength(7);
     for (const mode of MODES) {
       const result = results[mode];
       expect(result.received).toBe(`hello from node (${mode})`);
