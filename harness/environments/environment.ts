@@ -27,6 +27,8 @@ export interface RelayControl {
   metrics(): Promise<string>;
   /** everything the relay has printed (all its runs in this environment) */
   logs(): Promise<string>;
+  /** the relay's message journal (GET /journal, JSON lines); rejects with HttpStatusError where it keeps none */
+  journal(): Promise<string>;
 }
 
 export interface Environment {

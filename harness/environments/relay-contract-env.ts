@@ -13,6 +13,8 @@ export function relayContractEnv(listen: readonly ListenAddress[], dataDir: stri
     ...Object.fromEntries(listen.map((a, i) => [i === 0 ? "RELAY_PORT" : `RELAY_PORT_${i + 1}`, String(a.port)])),
     // kept across restarts and crashes within a scenario; a fresh empty folder per scenario
     RELAY_DATA_DIR: dataDir,
+    // optional for a relay under test: a journal of what it did with each message, at GET /journal
+    RELAY_JOURNAL: "1",
     ...(tls ? { RELAY_TLS_CERT: tls.certFile, RELAY_TLS_KEY: tls.keyFile } : {}),
   };
 }

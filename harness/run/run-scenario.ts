@@ -16,6 +16,7 @@ import { k6Files } from "../load/run-k6.ts";
 import { writeJsonLines } from "../record/json-lines.ts";
 import { sessionsUpAt } from "../record/message-predicates.ts";
 import { buildMessageRecords } from "../record/message-records.ts";
+import { readRelayRecord, relaySays } from "../record/relay-journal.ts";
 import { relayPeaks, type RelayPeaks } from "../record/relay-metrics-sampler.ts";
 import { relayStartups, type RelayStartup } from "../record/relay-startups.ts";
 import { scenarioFigures, type ScenarioFigures } from "../analysis/scenario-figures.ts";
@@ -94,6 +95,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
     measuredWindow: { from: sendingWindow.from, to: sendingWindow.to + load.drainS * 1000 }, delivered: figures.messages.delivered,
   });
   const relayLogs = await ctx.env.relay.logs();
+  const relayRecord = await readRelayRecord(ctx.env.relay);
   const metricsText = await ctx.env.relay.metrics().catch(() => "");
   await ctx.env.flushCaptures();
   const checks = [load.cryptoMode === "opaque"
@@ -102,6 +104,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   const messageChecks = await runMessageCheckers({
     records, windows: faultWindows(faults, plan.recovery.settleMs, sendingWindow.to), lateMs: plan.recovery.lateMs,
     setupEnd: Math.max(sendingWindow.from, sessionsUpAt(records) ?? 0), cryptoMode: load.cryptoMode, atMostOnce: plan.delivery === "at-most-once",
+    relaySays: (r) => relaySays(relayRecord, population.members[r.from]?.userId ?? "", r.id), relayRecordMissing: relayRecord.available ? null : relayRecord.why,
   }, join(plan.name, "checks.json"));
   checks.push(...messageChecks.results);
   writeFileSync(join(dir, "checks.json"), JSON.stringify(messageChecks.flagged));

@@ -6,6 +6,7 @@ import { faultRecovery } from "../../harness/analysis/fault-recovery.ts";
 import { DEFAULT_RECOVERY_BAND } from "../../harness/analysis/recovery-band.ts";
 import { combine } from "../../harness/checks/check-result.ts";
 import { buildMessageRecords } from "../../harness/record/message-records.ts";
+import { parseRelayJournal, relaySays } from "../../harness/record/relay-journal.ts";
 import type { FaultRecord } from "../../harness/timeline/fault-timeline.ts";
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
 
@@ -33,7 +34,7 @@ function log(count: number, edit: (i: number, events: ClientEvent[]) => ClientEv
   return out;
 }
 
-const input = (events: ClientEvent[], extra: Partial<CheckerInput> = {}): CheckerInput => ({ records: buildMessageRecords(events), windows, lateMs: 10_000, setupEnd: T0, cryptoMode: "full", atMostOnce: false, ...extra });
+const input = (events: ClientEvent[], extra: Partial<CheckerInput> = {}): CheckerInput => ({ records: buildMessageRecords(events), windows, lateMs: 10_000, setupEnd: T0, cryptoMode: "full", atMostOnce: false, relaySays: () => null, relayRecordMissing: "none in this test", ...extra });
 
 async function verdicts(events: ClientEvent[], extra: Partial<CheckerInput> = {}) {
   const { results, flagged } = await runMessageCheckers(input(events, extra), "steady/checks.json");
@@ -84,6 +85,33 @@ describe("message checkers", () => {
     expect(status).toEqual({ ...ALL_PASS, lost: "fail" });
     expect(flagged.lost).toEqual([{ id: "0.8", fault: "none" }, { id: "0.251", fault: "timeline[0] latency" }]);
     expect(results.find((r) => r.name === "lost")?.details).toMatchObject({ count: 2, byFault: { none: 1, "timeline[0] latency": 1 }, idsFile: "steady/checks.json" });
+  });
+
+  it("lost and never acknowledged: each flagged id says what the relay's own journal says of it", async () => {
+    const line = (e: string, id: string) => JSON.stringify({ e, from: "u0", id, to: "u1", t: T0 });
+    const journal = parseRelayJournal([
+      line("stored", "0.8"), // stored, never delivered
+      line("stored", "0.9"), line("removed", "0.9"), // removed by an ack before any delivery (another sender's ack, say)
+      line("stored", "0.10"), line("delivered", "0.10"), line("delivered", "0.10"),
+      '{"e":"stored","from":"u0","id":"0.', // a torn last line of a killed relay
+    ].join("\n"));
+    const events = log(20, (i, e) => (i === 7 || i === 8 || i === 9 || i === 10 ? e.slice(0, 2) : i === 11 ? e.slice(0, 1) : e));
+    const { results, flagged } = await verdicts(events, { relaySays: (r) => relaySays(journal, `u${r.from}`, r.id), relayRecordMissing: null });
+    expect(flagged.lost).toEqual([
+      { id: "0.8", fault: "none", relay: "stored, never delivered" },
+      { id: "0.9", fault: "none", relay: "removed by an ack before any delivery" },
+      { id: "0.10", fault: "none", relay: "stored, delivered 2 times" },
+      { id: "0.11", fault: "none", relay: "never stored" },
+    ]);
+    expect(flagged["never-acknowledged"]).toEqual([{ id: "0.12", fault: "none", relay: "never stored" }]);
+    expect(results.find((r) => r.name === "lost")?.details.relaySays).toEqual({
+      "stored, never delivered": 1, "removed by an ack before any delivery": 1, "stored, delivered 2 times": 1, "never stored": 1,
+    });
+    // a journal that reached its size limit cannot say "never stored"; a relay without one says why
+    expect(relaySays(parseRelayJournal(`${line("stored", "0.1")}\n{"e":"full","maxBytes":1024}\n`), "u0", "0.2")).toMatch(/size limit/);
+    const without = await verdicts(log(20, (i, e) => (i === 7 ? e.slice(0, 2) : e)));
+    expect(without.flagged.lost).toEqual([{ id: "0.8", fault: "none" }]);
+    expect(without.results.find((r) => r.name === "lost")?.details.relaySays).toBe("not available: none in this test");
   });
 
   it("corrupted: a decrypt failure is corrupted, never lost", async () => {

@@ -57,10 +57,12 @@ describe("relay fault modes (the modes themselves)", () => {
 });
 
 const MODES = {
-  drop: { mode: "drop:15", action: "dropped", fails: "lost" },
+  // the relay's own journal says of each one: stored, never delivered
+  drop: { mode: "drop:15", action: "dropped", fails: "lost", relaySays: "stored, never delivered" },
   // the client's dedupe drops the second copy: only a scenario that promises at most once fails on it
   duplicate: { mode: "duplicate:15", action: "duplicated", fails: "redelivered-on-wire", delivery: "at-most-once" },
-  reorder: { mode: "reorder:15", action: "reordered", fails: "out-of-order" },
+  // one contact each: a conversation's next message comes soon enough to overtake the held one
+  reorder: { mode: "reorder:15", action: "reordered", fails: "out-of-order", contacts: 1 },
   corrupt: { mode: "corrupt:15", action: "corrupted", fails: "corrupted" },
 } as const;
 const CHECKERS = ["lost", "never-acknowledged", "duplicated-to-user", "redelivered-on-wire", "out-of-order", "corrupted", "late"];
@@ -77,7 +79,7 @@ describe("each relay fault mode fails exactly its checker, with exactly the inje
     writeFileSync(suite, JSON.stringify({
       name: "fault-modes",
       scenarios: Object.entries(MODES).map(([name, m]) => ({
-        name, scenario: "steady", users: 20, rate: 20, contacts: 3, warmup: "5s", duration: "12s", drain: "8s", crypto: "session",
+        name, scenario: "steady", users: 20, rate: 20, contacts: "contacts" in m ? m.contacts : 3, warmup: "5s", duration: "12s", drain: "8s", crypto: "session",
         relay: { RELAY_TEST_FAULTS: "1", RELAY_FAULT_MODE: m.mode, RELAY_FAULT_LOG: logOf(name) }, ...("delivery" in m ? { delivery: m.delivery } : {}),
       })),
     }));
@@ -100,6 +102,7 @@ describe("each relay fault mode fails exactly its checker, with exactly the inje
       const flagged = (JSON.parse(readFileSync(join(dir, "latest", name, "checks.json"), "utf8")) as Record<string, Flagged[]>)[checker];
       expect(flagged.map((f) => f.id).sort()).toEqual(injected);
       expect(flagged.every((f) => f.fault === "none")).toBe(true);
+      if ("relaySays" in m) expect(flagged.filter((f) => f.relay !== m.relaySays)).toEqual([]);
       expect(r.checks.find((c) => c.name === checker)?.details).toMatchObject({ count: injected.length });
     });
   }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { lostChecker } from "../../harness/analysis/checkers/lost.ts";
 import { buildMessageRecords } from "../../harness/record/message-records.ts";
+import { parseRelayJournal, relaySays, type RelayRecord } from "../../harness/record/relay-journal.ts";
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
 import { cleanUpRelays, makeTempDir, startRelayProcess } from "../support/relay-process.ts";
 import { RelayTestClient, createIdentity, randomBody } from "../support/relay-test-client.ts";
@@ -29,13 +30,15 @@ interface Round {
   /** ids the relay's fault log says it acknowledged before storing (null: no log file) */
   loggedEarly: Set<string> | null;
   queuedLoaded: number;
+  /** the relay's own journal, across the kill and the restart */
+  journal: RelayRecord;
 }
 
 async function crashRound(faultMode: boolean): Promise<Round> {
   const faultLog = join(makeTempDir("ack-before-store-log-"), "faults.jsonl");
   const env: Record<string, string> = {
     RELAY_RATE_PER_SEC: "1000000", RELAY_RATE_BURST: "1000000",
-    RELAY_TEST_FAULTS: "1", RELAY_FAULT_LOG: faultLog,
+    RELAY_TEST_FAULTS: "1", RELAY_FAULT_LOG: faultLog, RELAY_JOURNAL: "1",
     ...(faultMode ? { RELAY_FAULT_MODE: "ack-before-store" } : {}),
   };
   const relay = await startRelayProcess({ env });
@@ -87,7 +90,8 @@ async function crashRound(faultMode: boolean): Promise<Round> {
       .filter((e) => e.mode === "ack-before-store" && e.action === "acknowledged-before-store" && e.from === sender.userId).map((e) => e.id))
     : null;
   const lost = ids.filter((id) => acked.has(id) && !received.has(id));
-  return { sender: sender.userId, ids, sentAt, acked, ackedAtKill, received, lost, loggedEarly, queuedLoaded: queued };
+  const journal = parseRelayJournal(readFileSync(join(relay.dataDir, "journal.jsonl"), "utf8"));
+  return { sender: sender.userId, ids, sentAt, acked, ackedAtKill, received, lost, loggedEarly, queuedLoaded: queued, journal };
 }
 
 /** The client events a scenario would have recorded for what this round observed (sender 0, recipient 1). */
@@ -102,6 +106,13 @@ function eventsOf(round: Round): ClientEvent[] {
     if (shownAt !== undefined) events.push({ ev: "delivered", id, from: 0, to: 1, t: shownAt, sentAt: t, dup: false, ep: "direct-a" });
   });
   return events;
+}
+
+function checkerInput(r: Round) {
+  return {
+    records: buildMessageRecords(eventsOf(r)), windows: [], lateMs: 10_000, setupEnd: 0, cryptoMode: "opaque", atMostOnce: false,
+    relaySays: (m: { id: string }) => relaySays(r.journal, r.sender, m.id), relayRecordMissing: null,
+  };
 }
 
 function describeRound(label: string, r: Round): string {
@@ -129,10 +140,14 @@ describe("relay fault mode ack-before-store (real relay process, SIGKILL, restar
     const firstLost = r.ids.indexOf(r.lost[0]);
     expect(r.ids.slice(firstLost).filter((id) => r.received.has(id)), "nothing stored after the first lost message").toEqual([]);
 
-    const outcome = lostChecker.check({ records: buildMessageRecords(eventsOf(r)), windows: [], lateMs: 10_000, setupEnd: 0, cryptoMode: "opaque", atMostOnce: false });
+    const outcome = lostChecker.check(checkerInput(r));
     expect(outcome.status).toBe("fail");
     expect(outcome.checked).toBe(r.acked.size);
     expect(outcome.flagged.map((f) => f.id).sort()).toEqual([...r.lost].sort());
+    // the relay's own journal, written line by line across the kill, tells why: it never stored them
+    expect(outcome.flagged.filter((f) => f.relay !== "never stored"), "the journal says each lost message was never stored").toEqual([]);
+    expect(outcome.details.relaySays).toEqual({ "never stored": r.lost.length });
+    expect([...r.received.keys()].map((id) => relaySays(r.journal, r.sender, id)).filter((s) => s !== "stored, delivered once")).toEqual([]);
   }, 60_000);
 
   it("without the mode, the same crash loses no acknowledged message and the lost checker passes", async () => {
@@ -141,8 +156,9 @@ describe("relay fault mode ack-before-store (real relay process, SIGKILL, restar
     expect(r.loggedEarly, "no fault mode, no fault log").toBeNull();
     expect(r.lost).toEqual([]);
     expect(r.queuedLoaded).toBeGreaterThanOrEqual(r.acked.size);
-    const outcome = lostChecker.check({ records: buildMessageRecords(eventsOf(r)), windows: [], lateMs: 10_000, setupEnd: 0, cryptoMode: "opaque", atMostOnce: false });
+    const outcome = lostChecker.check(checkerInput(r));
     expect(outcome.status).toBe("pass");
     expect(outcome.checked).toBe(r.acked.size);
+    expect([...r.acked.keys()].filter((id) => relaySays(r.journal, r.sender, id) !== "stored, delivered once"), "the journal has every acknowledged message stored and delivered").toEqual([]);
   }, 30_000);
 });

@@ -45,7 +45,7 @@ describe("relay operations", () => {
 
   it("answers /healthz with 503 while loading or draining", async () => {
     let status: HealthStatus = "loading";
-    const server = createServer(createHttpHandler({ status: () => status, queued: () => 7, connections: () => 0, registry: new Registry() }));
+    const server = createServer(createHttpHandler({ status: () => status, queued: () => 7, connections: () => 0, registry: new Registry(), journalFile: null }));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`;
     try {

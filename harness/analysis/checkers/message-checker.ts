@@ -17,12 +17,18 @@ export interface CheckerInput {
   cryptoMode: string;
   /** the scenario promises at most one arrival per message: a redelivery on the wire is then a failure */
   atMostOnce: boolean;
+  /** what the relay's own record (its journal) says of a message; null: the relay keeps none */
+  relaySays: (r: MessageRecord) => string | null;
+  /** why the relay's record is not available, or null when it is */
+  relayRecordMissing: string | null;
 }
 
 export interface Flagged {
   id: string;
   /** the fault's label ("timeline[1] relay-crash") or "none" */
   fault: string;
+  /** what the relay's own record says of it (checkers of lost and unacknowledged messages), where it keeps one */
+  relay?: string;
 }
 
 export interface CheckerOutcome {
@@ -57,16 +63,26 @@ export function toCheckResult(name: string, outcome: CheckerOutcome, idsFile: st
 }
 
 /** One pass over the records: counts those the checker `applies` to, and flags each one `blame` names a fault for. */
-export function scan(records: MessageRecord[], applies: (r: MessageRecord) => boolean, blame: (r: MessageRecord) => string | null): { checked: number; flagged: Flagged[] } {
+export function scan(records: MessageRecord[], applies: (r: MessageRecord) => boolean, blame: (r: MessageRecord) => string | null, relaySays?: (r: MessageRecord) => string | null): { checked: number; flagged: Flagged[] } {
   const flagged: Flagged[] = [];
   let checked = 0;
   for (const r of records) {
     if (!applies(r)) continue;
     checked++;
     const fault = blame(r);
-    if (fault !== null) flagged.push({ id: r.id, fault });
+    if (fault === null) continue;
+    const relay = relaySays?.(r);
+    flagged.push(relay ? { id: r.id, fault, relay } : { id: r.id, fault });
   }
   return { checked, flagged };
+}
+
+/** The flagged messages counted by what the relay's record says of them, or why there is no such record. */
+export function byRelayStatement(flagged: Flagged[], input: CheckerInput): Record<string, number> | string {
+  if (input.relayRecordMissing !== null) return `not available: ${input.relayRecordMissing}`;
+  const counts: Record<string, number> = {};
+  for (const f of flagged) if (f.relay) counts[f.relay] = (counts[f.relay] ?? 0) + 1;
+  return counts;
 }
 
 /** fail when anything was flagged, pass otherwise; unknown when there was nothing to check */

@@ -37,6 +37,10 @@ class ContainerRelay implements RelayControl {
     return containerLogs(this.container.getId());
   }
 
+  journal(): Promise<string> {
+    return httpGetBody(this.url("/journal"), { ca: this.ca, timeoutMs: 10_000 });
+  }
+
   async terminate(): Promise<void> {
     await this.resume();
     await this.container.terminate();

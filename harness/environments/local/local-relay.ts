@@ -52,6 +52,10 @@ export class LocalRelay implements RelayControl {
     return readFile(this.logFile, "utf8").catch(() => "");
   }
 
+  journal(): Promise<string> {
+    return httpGetBody(`${this.httpUrl}/journal`, { ca: this.options.tls?.cert, timeoutMs: 10_000 });
+  }
+
   private get logFile(): string {
     return join(this.options.logDir, "relay.log");
   }
