@@ -186,7 +186,8 @@ function buildPatterns(runId: string, population: Pick<Population, "members">): 
     const keys: [string, JsonWebKey][] = [["identity-signing", member.identity.signing], ["identity-dh", member.identity.dh], ["signed-prekey", member.prekeys.signed.jwk]];
     for (const p of member.prekeys.oneTime) keys.push([`one-time-prekey ${p.id}`, p.jwk]);
     const secrets: [string, string][] = keys.filter(([, jwk]) => jwk.d).map(([key, jwk]) => [key, jwk.d!]);
-    for (const s of member.sessions) if (s.initiator) secrets.push([`earlier-session secret with ${s.peer}`, s.secret]);
+    // both chain keys of a pair, once (from the side with the lower index)
+    for (const s of member.sessions) if (member.index < s.peer) secrets.push([`earlier-session chain key to ${s.peer}`, s.send], [`earlier-session chain key from ${s.peer}`, s.recv]);
     for (const [key, encoded] of secrets) {
       const secret = fromBase64(encoded);
       const what = (form: Extract<What, { found: "private key" }>["form"]): What => ({ found: "private key", owner: member.index, key, form });
@@ -201,7 +202,7 @@ function buildPatterns(runId: string, population: Pick<Population, "members">): 
 }
 
 function countKeys(population: Pick<Population, "members">): number {
-  return population.members.reduce((n, m) => n + 3 + m.prekeys.oneTime.length + m.sessions.filter((s) => s.initiator).length, 0);
+  return population.members.reduce((n, m) => n + 3 + m.prekeys.oneTime.length + 2 * m.sessions.filter((s) => m.index < s.peer).length, 0);
 }
 
 /** The base64 text `bytes` turns into wherever it sits in a longer encoded string (3 alignments). */

@@ -15,7 +15,7 @@ import { generateUser, type GeneratedUser } from "./node-keys.ts";
 import type { WorkerMessage, WorkerTask } from "./population-worker.ts";
 
 /** Bump when the member JSON, the key generation or socialGraph changes: old cache files are then ignored. */
-export const POPULATION_FORMAT = 2;
+export const POPULATION_FORMAT = 3;
 
 /** The repo's .cache/populations (git-ignored). */
 export const DEFAULT_POPULATION_CACHE = fileURLToPath(new URL("../../.cache/populations", import.meta.url));
@@ -105,7 +105,7 @@ function addEarlierSessions(members: PopulationMember[]): void {
       const [a, b] = member.index < contact ? [member.index, contact] : [contact, member.index];
       if (paired.has(`${a}.${b}`)) continue;
       paired.add(`${a}.${b}`);
-      const [forA, forB] = newEarlierSession(a, b);
+      const [forA, forB] = newEarlierSession(members[a], members[b]);
       members[a].sessions.push(forA);
       members[b].sessions.push(forB);
     }

@@ -8,7 +8,7 @@ import type { PrekeyBundle } from "./frames.ts";
 import type { Identity } from "./identity.ts";
 import type { PrekeyRing } from "./prekeys.ts";
 import { nextSendingKey, receivingKey, staticSessionKey, type ReceivingChain, type SendingChain } from "./ratchet.ts";
-import { earlierSessionChains, type EarlierSessionJson } from "./earlier-session.ts";
+import type { EarlierSessionJson } from "./earlier-session.ts";
 import { initiate, respond, type InitHeader } from "./x3dh.ts";
 
 export class DecryptError extends Error {}
@@ -76,11 +76,7 @@ export class SessionManager {
     const { peer, earlier } = taken;
     this.earlierByPeer.delete(peer);
     this.earlierBySid.delete(earlier.sid);
-    const [initiator, responder] = earlier.initiator ? [this.me.userId, peer] : [peer, this.me.userId];
-    const chains = earlierSessionChains(earlier.secret, initiator, responder);
-    const session = earlier.initiator
-      ? newSession(earlier.sid, peer, chains.chainToResponder, chains.chainToInitiator)
-      : newSession(earlier.sid, peer, chains.chainToInitiator, chains.chainToResponder);
+    const session = newSession(earlier.sid, peer, fromBase64(earlier.send), fromBase64(earlier.recv));
     this.sessions.set(session.sid, Promise.resolve(session));
     this.bySid.set(session.sid, session);
     this.outgoing.set(peer, Promise.resolve(session));

@@ -130,9 +130,9 @@ describe("privacy check over WebSocket captures", () => {
     const oneTime = population.members[2].prekeys.oneTime[1];
     const hex = bytesToHex(fromBase64(oneTime.jwk.d!));
     const raw = Buffer.from(fromBase64(population.members[0].prekeys.signed.jwk.d!));
-    const earlier = population.members.flatMap((m) => m.sessions.filter((s) => s.initiator).map((s) => ({ owner: m.index, ...s })))[0];
+    const earlier = population.members.flatMap((m) => m.sessions.filter((s) => m.index < s.peer).map((s) => ({ owner: m.index, ...s })))[0];
     const file = await captureSession(async (ws) => {
-      await sendAndWait(ws, `shared:${bytesToHex(fromBase64(earlier.secret))}`);
+      await sendAndWait(ws, `shared:${bytesToHex(fromBase64(earlier.recv))}`);
       await sendAndWait(ws, JSON.stringify({ leak: hex }));
       await sendAndWait(ws, `say:${JSON.stringify({ jwk: { d: dhSecret } })}`);
       await sendAndWait(ws, Buffer.concat([Buffer.from([1, 2, 3]), raw]));
@@ -146,7 +146,7 @@ describe("privacy check over WebSocket captures", () => {
       [1, "identity-dh", "base64url", "client-to-server"],
       [1, "identity-dh", "base64url", "server-to-client"],
       [0, "signed-prekey", "raw", "client-to-server"],
-      [earlier.owner, `earlier-session secret with ${earlier.peer}`, "hex", "client-to-server"],
+      [earlier.owner, `earlier-session chain key from ${earlier.peer}`, "hex", "client-to-server"],
     ]));
     expect(findings).toHaveLength(5);
     const printed = JSON.stringify(result.details);

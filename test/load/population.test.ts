@@ -93,9 +93,10 @@ describe("generated users work with the WebCrypto protocol code", () => {
     const population = await generatePopulation(small());
     const pairs = new Set(population.members.flatMap((m) => m.contacts.map((c) => [Math.min(m.index, c), Math.max(m.index, c)].join("-"))));
     const sessions = population.members.flatMap((m) => m.sessions.map((s) => ({ ...s, self: m.index })));
-    expect(sessions.filter((s) => s.initiator).map((s) => `${s.self}-${s.peer}`).sort()).toEqual([...pairs].sort());
-    for (const s of sessions) expect(sessions.filter((o) => o.sid === s.sid).map((o) => [o.self, o.peer, o.initiator, o.secret])).toEqual(expect.arrayContaining([[s.peer, s.self, !s.initiator, s.secret]]));
-    expect(new Set(sessions.map((s) => s.secret)).size).toBe(pairs.size);
+    expect(sessions.filter((s) => s.self < s.peer).map((s) => `${s.self}-${s.peer}`).sort()).toEqual([...pairs].sort());
+    // each side sends on the chain the other receives on, and no two pairs share a key
+    for (const s of sessions) expect(sessions.filter((o) => o.sid === s.sid).map((o) => [o.self, o.peer, o.send, o.recv])).toEqual(expect.arrayContaining([[s.peer, s.self, s.recv, s.send]]));
+    expect(new Set(sessions.flatMap((s) => [s.send, s.recv])).size).toBe(pairs.size * 2);
 
     const noBundles = () => Promise.reject(new Error("an earlier session needs no prekey bundle"));
     for (const mode of ["full", "session"] as const) {
@@ -112,7 +113,7 @@ describe("generated users work with the WebCrypto protocol code", () => {
         const back = await bobSessions.encrypt(a.userId, `b${i}`, utf8(`to alice ${i}`));
         expect(fromUtf8(await aliceSessions.decrypt(b.userId, `b${i}`, back))).toBe(`to alice ${i}`);
       }
-      // a third member holding another pair's secret cannot read it: the keys are bound to both user ids
+      // a third member holding another pair's keys cannot read it: the associated data names the recipient
       const carol = population.members.find((m) => m.index !== a.index && m.index !== b.index)!;
       const carolSessions = new SessionManager((await load(carol)).identity, (await load(carol)).ring, noBundles, mode);
       carolSessions.resume(a.userId, { ...b.sessions.find((s) => s.peer === a.index)! });
