@@ -24,7 +24,7 @@ export function resultTable(results: ScenarioResult[]): string {
     const d = c.details as { count: number; checked: number; byFault: Record<string, number>; ids: { id: string }[]; relaySays?: Record<string, number> | string };
     const blame = Object.entries(d.byFault).map(([fault, n]) => `${n} ${fault}`).join(", ");
     const ids = d.ids.slice(0, 5).map((x) => x.id).join(" ");
-    const relay = d.count > 0 && typeof d.relaySays === "object" ? `; the relay's journal: ${Object.entries(d.relaySays).map(([says, n]) => `${n} ${says}`).join(", ")}` : "";
+    const relay = d.count > 0 && typeof d.relaySays === "object" ? `; the relay's journal says ${Object.entries(d.relaySays).map(([says, n]) => `${n} "${says}"`).join(", ")}` : "";
     return `  ${r.name} ${c.name}: ${c.status.toUpperCase()} ${d.count} of ${d.checked}${blame ? ` (${blame})` : ""}${relay}${ids ? `: ${ids}${d.count > 5 ? " ..." : ""}` : ""}`;
   }));
   const generator = results.flatMap((r) => (r.generator.measured ? saturationLines(r.name, r.generator) : [`  ${r.name}: load generator not measured (${r.generator.note}): whether k6 kept up is unknown`]));

@@ -152,6 +152,8 @@ describe("the exit code is the gate, from real runs", () => {
     expect(lost.measured).toContain(`${ids.length} of `);
     expect(lost.measured).toContain(ids[0]);
     expect(run.out).toContain(`FAIL    [steady] lost: measured ${lost.measured}`);
+    // the result table says what the relay's own journal says of them: the drop mode stored them and never delivered them
+    expect(run.out).toMatch(new RegExp(`steady lost: FAIL ${ids.length} of \\d+ \\(${ids.length} none\\); the relay's journal says ${ids.length} "stored, never delivered": ${ids[0]}`));
     expect(readFileSync(join(run.runDir, "junit.xml"), "utf8")).toContain(`&quot;id&quot;:&quot;${ids[0]}&quot;`);
   }, 150_000);
 
