@@ -15,10 +15,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { toBase64 } from "../harness/protocol/bytes.ts";
-import { exportRawPublicKey, generateSigningKeyPair, userIdFor } from "../harness/protocol/signatures.ts";
 import { startRelayProcess } from "../test/support/relay-process.ts";
-import { promValue, reapedChildrenCpuSeconds, round, treeCpuSeconds, treeRssMb } from "./proc-stats.ts";
+import { writePeerIdentities } from "./peer-identities.ts";
+import { cpuAt, promValue, reapedChildrenCpuSeconds, round, treeCpuSeconds, treeRssMb, type CpuSample } from "./proc-stats.ts";
 import { UNLIMITED_RATE_ENV } from "./relay-ceiling.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -151,19 +150,6 @@ export interface ArtilleryPeerResult {
 }
 
 interface UserTally { index: number; sent: number; acked: number; ackedInWindow: number; delivered: number; errors: number; startAt: number; endAt: number }
-interface CpuSample { t: number; cpu: number }
-
-function cpuAt(samples: CpuSample[], t: number): number {
-  if (samples.length === 0) return NaN;
-  if (t <= samples[0].t) return samples[0].cpu;
-  for (let i = 1; i < samples.length; i++) {
-    const a = samples[i - 1];
-    const b = samples[i];
-    if (t <= b.t) return a.cpu + ((b.cpu - a.cpu) * (t - a.t)) / Math.max(1, b.t - a.t);
-  }
-  return samples[samples.length - 1].cpu;
-}
-
 async function relayStored(relayUrl: string): Promise<number> {
   const base = relayUrl.replace(/^ws/, "http").replace(/\/ws\/?$/, "");
   try {
@@ -171,17 +157,6 @@ async function relayStored(relayUrl: string): Promise<number> {
   } catch {
     return NaN;
   }
-}
-
-async function writeIdentities(path: string, count: number): Promise<void> {
-  const ids = [];
-  for (let i = 0; i < count; i++) {
-    const pair = await generateSigningKeyPair();
-    const raw = await exportRawPublicKey(pair.publicKey);
-    const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", pair.privateKey));
-    ids.push({ signingKey: toBase64(raw), userId: await userIdFor(raw), pkcs8: toBase64(pkcs8) });
-  }
-  writeFileSync(path, JSON.stringify(ids));
 }
 
 /** Drives `rate` msgs/s of plaintext sends through Artillery's ws engine against relayUrl. */
@@ -202,7 +177,7 @@ export async function runArtilleryPeer(options: ArtilleryPeerOptions): Promise<A
     const resultsFile = join(work, "users.jsonl");
     const reportFile = join(work, "report.json");
     closeSync(openSync(resultsFile, "w"));
-    await writeIdentities(identitiesFile, users);
+    await writePeerIdentities(identitiesFile, users);
     const sendsPerUser = Math.max(1, Math.round((rate * seconds) / users));
     const intervalMs = (users * 1000) / rate;
     const drainMs = 3000;

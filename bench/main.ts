@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { CRYPTO_MODES, type CryptoMode } from "../scenarios/lib/scenario-settings.ts";
 import { runArtilleryPeer } from "./artillery-peer.ts";
 import { chaosRun, type WindowFigures } from "./chaos-run.ts";
+import { runK6Floor, type K6FloorResult } from "./k6-floor.ts";
 import { UNLIMITED_RATE_ENV, measureRelayCeiling, measureRelayMemoryPerConnection } from "./relay-ceiling.ts";
 import { steppedSearch, type SearchResult } from "./stepped-search.ts";
 import { startRelayProcess } from "../test/support/relay-process.ts";
@@ -68,16 +69,24 @@ async function main(): Promise<void> {
   add("memory per connected user in k6 (KB RSS)", fmt(k6PerUserKb), `relay ${relayMemory.rssKbPerSocket} KB`, ratio(k6PerUserKb, relayMemory.rssKbPerSocket));
   add("memory per connected user in the relay (KB RSS)", fmt(relayMemory.rssKbPerSocket), "-", "-");
 
-  log("peer: Artillery's WebSocket engine, plaintext, same relay build, 1,000 msgs/s");
+  log("peer: Artillery's WebSocket engine, plaintext, same relay build, 1,000 msgs/s; then the k6 floor: a bare k6 client, without and with AES-GCM");
   const relay = await startRelayProcess({ env: UNLIMITED_RATE_ENV });
   let artillery;
+  const floor: Record<"bare" | "sealed", K6FloorResult | undefined> = { bare: undefined, sealed: undefined };
   try {
     artillery = await runArtilleryPeer({ relayUrl: relay.wsUrls[0], rate: 1000, seconds: 10, users: 100, log });
+    floor.bare = await runK6Floor({ relayUrl: relay.wsUrls[0], rate: 1000, seconds: 10, users: 100, log });
+    floor.sealed = await runK6Floor({ relayUrl: relay.wsUrls[0], rate: 1000, seconds: 10, users: 100, seal: true, log });
   } finally {
     await relay.stop("SIGTERM");
   }
-  const k6AtPeer = searches.opaque.steps.find((s) => s.load.rate === 1000) ?? cpuOf("opaque");
+  const atRate = (crypto: CryptoMode) => searches[crypto].steps.find((s) => s.load.rate === 1000) ?? cpuOf(crypto);
+  const k6AtPeer = atRate("opaque");
   add("Artillery CPU per message, plaintext (us)", fmt(artillery.cpuUsPerMsg), `k6 opaque ${fmt(k6AtPeer?.k6CpuUsPerMsg)} us at ${fmt(k6AtPeer?.load.rate)}/s`, ratio(k6AtPeer?.k6CpuUsPerMsg, artillery.cpuUsPerMsg) + " (k6/Artillery)");
+  // what k6 itself costs per message, with no scenario code: a target below it cannot be met in k6
+  add("k6 floor, bare client (us per message at 1,000/s)", fmt(floor.bare.cpuUsPerMsg), `k6 opaque ${fmt(k6AtPeer?.k6CpuUsPerMsg)} us; target ${TARGETS.opaqueCpuUsPerMsg} us`, ratio(k6AtPeer?.k6CpuUsPerMsg, floor.bare.cpuUsPerMsg) + " (harness/floor)");
+  const fullAtRate = atRate("full");
+  add("k6 floor, sealing each body with AES-GCM (us per message at 1,000/s)", fmt(floor.sealed.cpuUsPerMsg), `k6 full ${fmt(fullAtRate?.k6CpuUsPerMsg)} us at ${fmt(fullAtRate?.load.rate)}/s; target ${TARGETS.fullCpuUsPerMsg} us`, ratio(fullAtRate?.k6CpuUsPerMsg, floor.sealed.cpuUsPerMsg) + " (harness/floor)");
 
   const machine = `${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const widths = ["figure", "value", "against", "ratio"].map((k) => Math.max(k.length, ...rows.map((r) => r[k as keyof Row].length)));

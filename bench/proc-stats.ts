@@ -113,3 +113,18 @@ export const round = (value: number, digits = 1): number => {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 };
+
+/** A CPU reading (seconds) at a time (epoch ms). */
+export interface CpuSample { t: number; cpu: number }
+
+/** CPU seconds at time t, interpolated between the samples around it. */
+export function cpuAt(samples: CpuSample[], t: number): number {
+  if (samples.length === 0) return NaN;
+  if (t <= samples[0].t) return samples[0].cpu;
+  for (let i = 1; i < samples.length; i++) {
+    const a = samples[i - 1];
+    const b = samples[i];
+    if (t <= b.t) return a.cpu + ((b.cpu - a.cpu) * (t - a.t)) / Math.max(1, b.t - a.t);
+  }
+  return samples[samples.length - 1].cpu;
+}
