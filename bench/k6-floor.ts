@@ -64,7 +64,7 @@ export async function runK6Floor(options: K6FloorOptions): Promise<K6FloorResult
       VUS: "2", SEAL: options.seal ? "1" : "0", BODY: randomBytes(options.bodyBytes ?? 450).toString("base64"),
     };
     log(`k6-floor: bare k6 client${options.seal ? " sealing with AES-GCM" : ""}, ${users} users, ${options.rate} msgs/s for ${seconds} s against ${options.relayUrl}`);
-    const args = ["run", "--quiet", "--no-usage-report", "--log-format=raw", `--console-output=${consoleFile}`, ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]), SCRIPT];
+    const args = ["run", ...(process.env.K6_PPROF_ADDRESS ? ["--profiling-enabled", "--address", process.env.K6_PPROF_ADDRESS] : []), "--quiet", "--no-usage-report", "--log-format=raw", `--console-output=${consoleFile}`, ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]), SCRIPT];
     // the same garbage-collector setting the harness gives k6 (harness/load/run-k6.ts)
     const child = spawn(k6, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, GOGC: process.env.GOGC ?? "400" } });
     let stderr = "";

@@ -51,7 +51,10 @@ export function randomBytes(length: number): Uint8Array {
   return primitives().randomBytes(length);
 }
 
-/** A copy backed by its own ArrayBuffer, the form every WebCrypto runtime accepts. */
+/**
+ * The bytes as an ArrayBuffer of their own, the form every WebCrypto runtime accepts (k6 reads a
+ * view's whole buffer): the view's buffer when it spans all of it, a copy otherwise.
+ */
 export function buf(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer as ArrayBuffer;
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
 }

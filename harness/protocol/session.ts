@@ -1,8 +1,8 @@
 // End-to-end sessions of one local user: X3DH set-up through the relay's prekey directory, then
 // per direction either a symmetric ratchet (crypto mode `full`: a new key for every message) or
 // one key with counter ivs (mode `session`). Plaintext never leaves this module unencrypted.
-import { counterIv, importAesKey, open, openWithKey, seal, sealWithKey } from "./aead.ts";
-import { fromBase64, toBase64 } from "./bytes.ts";
+import { counterIv, importAesKey, IV_LENGTH, open, openWithKey, seal, sealWithKey } from "./aead.ts";
+import { fromBase64, randomBytes, toBase64 } from "./bytes.ts";
 import { aadFor, decodeEnvelope, encodeEnvelope, type Envelope } from "./envelope.ts";
 import type { PrekeyBundle } from "./frames.ts";
 import type { Identity } from "./identity.ts";
@@ -33,7 +33,9 @@ interface Session {
   sent: number;
   /** present while we initiated and the peer has not answered yet */
   init?: InitHeader;
+  /** mode `full`'s receiving chain: the last decrypt queued, and how many have not settled */
   queue: Promise<unknown>;
+  pending: number;
 }
 
 /** An earlier session not used yet, with the peer's user id. */
@@ -111,25 +113,36 @@ export class SessionManager {
   }
 
   private sealFor(session: Session, messageId: string, plaintext: Uint8Array): Promise<string> {
-    const envelopeOf = (n: number, iv: Uint8Array, ct: Uint8Array, km?: "session") => {
-      const envelope: Envelope = { v: 1, sid: session.sid, n, iv: toBase64(iv), ct: toBase64(ct), ...(km ? { km } : {}) };
+    let n: number;
+    let iv: Uint8Array;
+    let sealed: Promise<ArrayBuffer>;
+    if (this.mode === "session") {
+      n = session.sent++;
+      iv = counterIv(n);
+      const aad = aadFor(this.me.userId, session.peer, messageId, session.sid, n);
+      const key = session.sendKey.imported;
+      sealed = key ? sealWithKey(key, iv, plaintext, aad) : withKey(session.sendKey).then((k) => sealWithKey(k, iv, plaintext, aad));
+    } else {
+      const next = nextSendingKey(session.send);
+      n = next.n;
+      iv = randomBytes(IV_LENGTH);
+      sealed = seal(next.messageKey, iv, plaintext, aadFor(this.me.userId, session.peer, messageId, session.sid, n));
+    }
+    const km = this.mode === "session";
+    return sealed.then((ct) => {
+      const envelope: Envelope = { v: 1, sid: session.sid, n, iv: toBase64(iv), ct: toBase64(new Uint8Array(ct)) };
+      if (km) envelope.km = "session";
       if (session.init) envelope.init = session.init;
       return encodeEnvelope(envelope);
-    };
-    if (this.mode === "session") {
-      const n = session.sent++;
-      const iv = counterIv(n);
-      const aad = aadFor(this.me.userId, session.peer, messageId, session.sid, n);
-      return withKey(session.sendKey).then((key) => sealWithKey(key, iv, plaintext, aad)).then((ct) => envelopeOf(n, iv, ct, "session"));
-    }
-    const { n, messageKey } = nextSendingKey(session.send);
-    const aad = aadFor(this.me.userId, session.peer, messageId, session.sid, n);
-    return seal(messageKey, plaintext, aad).then(({ iv, ciphertext }) => envelopeOf(n, iv, ciphertext));
+    });
   }
 
   private openFrom(session: Session, from: string, messageId: string, envelope: Envelope): Promise<Uint8Array> {
     if (session.peer !== from) return Promise.reject(new DecryptError(`session ${envelope.sid} does not belong to ${from}`));
     const failed = () => new DecryptError(`message ${messageId} from ${from}: authentication failed (altered, misaddressed or wrong key)`);
+    const refused = (): never => {
+      throw failed();
+    };
     let iv: Uint8Array;
     let ct: Uint8Array;
     try {
@@ -139,31 +152,29 @@ export class SessionManager {
       return Promise.reject(failed());
     }
     const aad = aadFor(from, this.me.userId, messageId, session.sid, envelope.n);
-    const opened = envelope.km === "session"
-      ? withKey(session.recvKey).then((key) => openWithKey(key, iv, ct, aad)).catch((): never => {
-        throw failed();
-      })
-      : serialize(session, () => {
-        let key: ReturnType<typeof receivingKey>;
-        try {
-          key = receivingKey(session.recv, envelope.n);
-        } catch (e) {
-          return Promise.reject(new DecryptError(`message ${messageId} from ${from}: ${(e as Error).message}`));
-        }
-        return open(key.messageKey, iv, ct, aad).then((plaintext) => {
-          key.commit();
-          return plaintext;
-        }, (): never => {
-          throw failed();
-        });
-      });
-    return opened.then((plaintext) => {
+    const opened = (plaintext: ArrayBuffer): Uint8Array => {
       delete session.init;
       if (!this.outgoing.has(from)) {
         this.outgoing.set(from, Promise.resolve(session));
         this.established.set(from, session);
       }
-      return plaintext;
+      return new Uint8Array(plaintext);
+    };
+    if (envelope.km === "session") {
+      const key = session.recvKey.imported;
+      return (key ? openWithKey(key, iv, ct, aad) : withKey(session.recvKey).then((k) => openWithKey(k, iv, ct, aad))).then(opened, refused);
+    }
+    return serialize(session, () => {
+      let key: ReturnType<typeof receivingKey>;
+      try {
+        key = receivingKey(session.recv, envelope.n);
+      } catch (e) {
+        return Promise.reject(new DecryptError(`message ${messageId} from ${from}: ${(e as Error).message}`));
+      }
+      return open(key.messageKey, iv, ct, aad).then((plaintext) => {
+        key.commit();
+        return opened(plaintext);
+      }, refused);
     });
   }
 
@@ -213,7 +224,7 @@ function newSession(sid: string, peer: string, sendKey: Uint8Array, recvKey: Uin
   return {
     sid, peer, send: { key: sendKey, n: 0 }, recv: { key: recvKey, n: 0, skipped: new Map() },
     sendKey: { chainKey: sendKey, imported: null }, recvKey: { chainKey: recvKey, imported: null }, sent: 0,
-    queue: Promise.resolve(), ...(init ? { init } : {}),
+    queue: Promise.resolve(), pending: 0, ...(init ? { init } : {}),
   };
 }
 
@@ -222,9 +233,13 @@ function withKey(key: DirectionKey): Promise<CryptoKey> {
   return importAesKey(staticSessionKey(key.chainKey)).then((imported) => (key.imported = imported));
 }
 
-/** Runs `task` after every earlier task of the same session, so chain state never races. */
+/** Runs `task` after every earlier task of the same session (at once when none is pending), so chain state never races. */
 function serialize<T>(session: Session, task: () => Promise<T>): Promise<T> {
-  const run = session.queue.then(task, task);
-  session.queue = run.catch(() => undefined);
+  const run = session.pending === 0 ? task() : session.queue.then(task, task);
+  session.pending++;
+  const settled = () => {
+    session.pending--;
+  };
+  session.queue = run.then(settled, settled);
   return run;
 }

@@ -11,6 +11,7 @@ import { sign } from "../../harness/protocol/signatures.ts";
 import { count, deliveryLatency } from "./client-metrics.ts";
 import { recordEvent } from "./client-events.ts";
 import { endpointsForUser, type Endpoint } from "./endpoints.ts";
+import { InArrivalOrder } from "./in-arrival-order.ts";
 import { opaqueBody, sentAtOfOpaqueBody } from "./opaque-body.ts";
 import type { PopulationMember } from "./population.ts";
 import { RelayLink, type LinkOptions } from "./relay-link.ts";
@@ -75,8 +76,8 @@ export class SimulatedUser {
   /** the relay's forward cap, once a forward was refused for exceeding it */
   forwardCap: number | null = null;
   private readonly seen = new Set<string>();
-  /** the last delivery being shown: the next one is shown after it */
-  private showing: Promise<void> = Promise.resolve();
+  /** deliveries being decrypted, shown in the order they arrived */
+  private readonly showing = new InArrivalOrder();
   /** deliveries handled since the last tick, acknowledged together in one frame */
   private acks: { from: string; id: string }[] = [];
   private readonly fetches = new Map<string, PendingFetch>();
@@ -253,8 +254,8 @@ export class SimulatedUser {
     };
     if (!this.sessions) return delivered(sentAtOfOpaqueBody(fromBase64(frame.body)), null);
     // decrypts run side by side, but messages are shown in the order they arrived (as an app does)
-    const decrypting = this.sessions.decrypt(frame.from, frame.id, frame.body);
-    const show = () => decrypting.then(
+    this.showing.add(
+      this.sessions.decrypt(frame.from, frame.id, frame.body),
       (plaintext) => {
         const content = JSON.parse(fromUtf8(plaintext)) as MessageContent;
         delivered(content.sentAt, content);
@@ -265,7 +266,6 @@ export class SimulatedUser {
         ack();
       },
     );
-    this.showing = this.showing.then(show, show);
   }
 
   private onError(frame: Extract<RelayFrame, { type: "error" }>): void {
