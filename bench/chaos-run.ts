@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { CryptoMode } from "../scenarios/lib/scenario-settings.ts";
+import { MachineShareSampler, type MachineShare } from "./machine-share.ts";
 
 export interface BenchLoad {
   users: number;
@@ -31,6 +32,8 @@ export interface WindowFigures {
   usersConnected: number;
   generatorSaturated: boolean;
   saturationReason: string | null;
+  /** cores each process of the run used in the window: k6, the relay, Toxiproxy, the harness */
+  machine: MachineShare | null;
 }
 
 const SETTLE_MS = 2000;
@@ -43,8 +46,9 @@ export async function chaosRun(load: BenchLoad, benchDir: string, log: (line: st
     scenarios: [{ scenario: "steady", users: load.users, rate: load.rate, crypto: load.crypto, warmup: `${load.warmupS}s`, duration: `${load.durationS}s`, drain: `${load.drainS ?? 5}s`, relay: { RELAY_RATE_PER_SEC: 100000, RELAY_RATE_BURST: 100000 } }],
   }));
   const reports = join(benchDir, "runs");
+  const child = spawn(process.execPath, ["--import", "tsx", "harness/cli/main.ts", "--suite", suiteFile, "--env", "local", "--reports", reports], { stdio: ["ignore", "pipe", "pipe"] });
+  const sampler = new MachineShareSampler(child.pid!);
   const exitCode = await new Promise<number | null>((done) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "harness/cli/main.ts", "--suite", suiteFile, "--env", "local", "--reports", reports], { stdio: ["ignore", "pipe", "pipe"] });
     let tail = "";
     const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-4000));
     child.stdout.on("data", keep);
@@ -54,10 +58,11 @@ export async function chaosRun(load: BenchLoad, benchDir: string, log: (line: st
       done(code);
     });
   });
-  return windowFigures(load, resolve(reports, "latest"), exitCode);
+  sampler.stop();
+  return windowFigures(load, resolve(reports, "latest"), exitCode, sampler);
 }
 
-export function windowFigures(load: BenchLoad, runDir: string, exitCode: number | null): WindowFigures {
+export function windowFigures(load: BenchLoad, runDir: string, exitCode: number | null, sampler: MachineShareSampler | null = null): WindowFigures {
   const summary = JSON.parse(readFileSync(join(runDir, "summary.json"), "utf8"));
   const scenario = summary.scenarios[0];
   const from = scenario.startedAt + load.warmupS * 1000 + SETTLE_MS;
@@ -81,6 +86,7 @@ export function windowFigures(load: BenchLoad, runDir: string, exitCode: number 
     usersConnected: connectedAtEnd(join(runDir, scenario.name, "events.jsonl")),
     generatorSaturated: Boolean(span),
     saturationReason: span ? span.reason : null,
+    machine: sampler ? sampler.share(from, to) : null,
   };
 }
 

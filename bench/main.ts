@@ -8,6 +8,7 @@ import { CRYPTO_MODES, type CryptoMode } from "../scenarios/lib/scenario-setting
 import { runArtilleryPeer } from "./artillery-peer.ts";
 import { chaosRun, type WindowFigures } from "./chaos-run.ts";
 import { runK6Floor, type K6FloorResult } from "./k6-floor.ts";
+import { ROLES } from "./machine-share.ts";
 import { UNLIMITED_RATE_ENV, measureRelayCeiling, measureRelayMemoryPerConnection } from "./relay-ceiling.ts";
 import { steppedSearch, type SearchResult } from "./stepped-search.ts";
 import { startRelayProcess } from "../test/support/relay-process.ts";
@@ -48,6 +49,14 @@ async function main(): Promise<void> {
     const target = crypto === "full" ? TARGETS.fullMsgsPerS : crypto === "session" ? TARGETS.sessionMsgsPerS : TARGETS.opaqueShareOfCeiling * ceiling.msgsPerS;
     add(`harness throughput, ${crypto} (delivered msgs/s)`, fmt(best?.deliveredPerS ?? 0), `relay ceiling ${fmt(ceiling.msgsPerS)}`, ratio(best?.deliveredPerS ?? 0, ceiling.msgsPerS));
     add(`  against its target`, fmt(best?.deliveredPerS ?? 0), `target ${fmt(target)}`, ratio(best?.deliveredPerS ?? 0, target));
+  }
+  // the lowest rate that missed: whether k6 ran out, or the machine it shares with the relay and Toxiproxy
+  for (const crypto of CRYPTO_MODES) {
+    const missed = searches[crypto].steps.filter((s) => !s.passed).sort((a, b) => a.load.rate - b.load.rate)[0];
+    const m = missed?.machine;
+    if (!missed || !m) continue;
+    const used = ROLES.reduce((n, r) => n + (m[r] ?? 0), 0);
+    add(`machine at the lowest missed rate, ${crypto} (${fmt(missed.load.rate)} msgs/s)`, ROLES.map((r) => `${r} ${m[r] ?? "-"}`).join(", "), `${availableParallelism()} cores`, `${(used / availableParallelism()).toFixed(2)} busy`);
   }
   const cpuOf = (crypto: CryptoMode): WindowFigures | undefined => searches[crypto].best ?? searches[crypto].steps[0];
   for (const crypto of CRYPTO_MODES) {
