@@ -145,12 +145,14 @@ export class RelayLink {
    * user: per-user intervals cost 0.4 cores for 3,000 idle users). A WebSocket ping goes out
    * once nothing has arrived for pingIntervalMs (the relay's WebSocket layer answers it; a busy
    * connection needs none); the connection is declared dead once nothing, not even a pong, has
-   * arrived for silenceTimeoutMs.
+   * arrived for silenceTimeoutMs and a ping went unanswered. A client whose own event loop fell
+   * behind (a saturated load generator) checks late and may find a long silence without having
+   * pinged: it pings then, rather than blame the relay for its own backlog.
    */
   keepAlive(now: number): void {
     if (!this.ready || !this.socket) return;
     const quietMs = now - this.lastFrameAt;
-    if (quietMs > this.options.silenceTimeoutMs) {
+    if (quietMs > this.options.silenceTimeoutMs && this.lastPingAt > this.lastFrameAt) {
       this.drop(`silent for more than ${this.options.silenceTimeoutMs} ms`);
       return;
     }
