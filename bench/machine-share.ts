@@ -58,3 +58,8 @@ export class MachineShareSampler {
     return out;
   }
 }
+
+/** "k6 0.9, relay 0.4, toxiproxy 0.5, harness 0.1" */
+export function formatShare(share: MachineShare): string {
+  return ROLES.map((r) => `${r} ${share[r] ?? "-"}`).join(", ");
+}

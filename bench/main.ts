@@ -7,8 +7,8 @@ import { join, resolve } from "node:path";
 import { CRYPTO_MODES, type CryptoMode } from "../scenarios/lib/scenario-settings.ts";
 import { runArtilleryPeer } from "./artillery-peer.ts";
 import { chaosRun, type WindowFigures } from "./chaos-run.ts";
-import { runK6Floor, type K6FloorResult } from "./k6-floor.ts";
-import { ROLES } from "./machine-share.ts";
+import { runK6Floor } from "./k6-floor.ts";
+import { formatShare, ROLES } from "./machine-share.ts";
 import { UNLIMITED_RATE_ENV, measureRelayCeiling, measureRelayMemoryPerConnection } from "./relay-ceiling.ts";
 import { steppedSearch, type SearchResult } from "./stepped-search.ts";
 import { startRelayProcess } from "../test/support/relay-process.ts";
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     const m = missed?.machine;
     if (!missed || !m) continue;
     const used = ROLES.reduce((n, r) => n + (m[r] ?? 0), 0);
-    add(`machine at the lowest missed rate, ${crypto} (${fmt(missed.load.rate)} msgs/s)`, ROLES.map((r) => `${r} ${m[r] ?? "-"}`).join(", "), `${availableParallelism()} cores`, `${(used / availableParallelism()).toFixed(2)} busy`);
+    add(`machine at the lowest missed rate, ${crypto} (${fmt(missed.load.rate)} msgs/s)`, formatShare(m), `${availableParallelism()} cores`, `${(used / availableParallelism()).toFixed(2)} busy`);
   }
   const cpuOf = (crypto: CryptoMode): WindowFigures | undefined => searches[crypto].best ?? searches[crypto].steps[0];
   for (const crypto of CRYPTO_MODES) {
@@ -80,12 +80,11 @@ async function main(): Promise<void> {
 
   log("peer: Artillery's WebSocket engine, plaintext, same relay build, 1,000 msgs/s; then the k6 floor: a bare k6 client, without and with AES-GCM");
   const relay = await startRelayProcess({ env: UNLIMITED_RATE_ENV });
-  let artillery;
-  const floor: Record<"bare" | "sealed", K6FloorResult | undefined> = { bare: undefined, sealed: undefined };
+  let artillery, floor, sealedFloor;
   try {
     artillery = await runArtilleryPeer({ relayUrl: relay.wsUrls[0], rate: 1000, seconds: 10, users: 100, log });
-    floor.bare = await runK6Floor({ relayUrl: relay.wsUrls[0], rate: 1000, seconds: 10, users: 100, log });
-    floor.sealed = await runK6Floor({ relayUrl: relay.wsUrls[0], rate: 1000, seconds: 10, users: 100, seal: true, log });
+    floor = await runK6Floor({ relayUrl: relay.wsUrls[0], rate: 1000, seconds: 10, users: 100, log });
+    sealedFloor = await runK6Floor({ relayUrl: relay.wsUrls[0], rate: 1000, seconds: 10, users: 100, seal: true, log });
   } finally {
     await relay.stop("SIGTERM");
   }
@@ -93,9 +92,9 @@ async function main(): Promise<void> {
   const k6AtPeer = atRate("opaque");
   add("Artillery CPU per message, plaintext (us)", fmt(artillery.cpuUsPerMsg), `k6 opaque ${fmt(k6AtPeer?.k6CpuUsPerMsg)} us at ${fmt(k6AtPeer?.load.rate)}/s`, ratio(k6AtPeer?.k6CpuUsPerMsg, artillery.cpuUsPerMsg) + " (k6/Artillery)");
   // what k6 itself costs per message, with no scenario code: a target below it cannot be met in k6
-  add("k6 floor, bare client (us per message at 1,000/s)", fmt(floor.bare.cpuUsPerMsg), `k6 opaque ${fmt(k6AtPeer?.k6CpuUsPerMsg)} us; target ${TARGETS.opaqueCpuUsPerMsg} us`, ratio(k6AtPeer?.k6CpuUsPerMsg, floor.bare.cpuUsPerMsg) + " (harness/floor)");
+  add("k6 floor, bare client (us per message at 1,000/s)", fmt(floor.cpuUsPerMsg), `k6 opaque ${fmt(k6AtPeer?.k6CpuUsPerMsg)} us; target ${TARGETS.opaqueCpuUsPerMsg} us`, ratio(k6AtPeer?.k6CpuUsPerMsg, floor.cpuUsPerMsg) + " (harness/floor)");
   const fullAtRate = atRate("full");
-  add("k6 floor, sealing each body with AES-GCM (us per message at 1,000/s)", fmt(floor.sealed.cpuUsPerMsg), `k6 full ${fmt(fullAtRate?.k6CpuUsPerMsg)} us at ${fmt(fullAtRate?.load.rate)}/s; target ${TARGETS.fullCpuUsPerMsg} us`, ratio(fullAtRate?.k6CpuUsPerMsg, floor.sealed.cpuUsPerMsg) + " (harness/floor)");
+  add("k6 floor, sealing each body with AES-GCM (us per message at 1,000/s)", fmt(sealedFloor.cpuUsPerMsg), `k6 full ${fmt(fullAtRate?.k6CpuUsPerMsg)} us at ${fmt(fullAtRate?.load.rate)}/s; target ${TARGETS.fullCpuUsPerMsg} us`, ratio(fullAtRate?.k6CpuUsPerMsg, sealedFloor.cpuUsPerMsg) + " (harness/floor)");
 
   const machine = `${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const widths = ["figure", "value", "against", "ratio"].map((k) => Math.max(k.length, ...rows.map((r) => r[k as keyof Row].length)));

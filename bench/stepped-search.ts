@@ -4,7 +4,7 @@
 // back. Every step is a real `npm run chaos` run.
 import type { CryptoMode } from "../scenarios/lib/scenario-settings.ts";
 import { chaosRun, type WindowFigures } from "./chaos-run.ts";
-import { ROLES, type MachineShare } from "./machine-share.ts";
+import { formatShare } from "./machine-share.ts";
 
 export const P99_BOUND_MS = 250;
 
@@ -40,7 +40,7 @@ export async function steppedSearch(o: SearchOptions): Promise<SearchResult> {
     o.log(`  ${o.crypto}: ${rate} msg/s with ${o.users} users ...`);
     const figures = await chaosRun({ users: o.users, rate, crypto: o.crypto, durationS: o.durationS, warmupS: o.warmupS }, o.benchDir, o.log);
     const step = { ...figures, ...judgeStep(figures) };
-    o.log(`  ${o.crypto}: ${rate} msg/s -> ${step.passed ? "pass" : "miss"}: ${step.why}; k6 ${step.k6CpuUsPerMsg ?? "-"} us/msg, ${step.k6Cores ?? "-"} cores${machineLine(step.machine)}`);
+    o.log(`  ${o.crypto}: ${rate} msg/s -> ${step.passed ? "pass" : "miss"}: ${step.why}; k6 ${step.k6CpuUsPerMsg ?? "-"} us/msg, ${step.k6Cores ?? "-"} cores${step.machine ? `; machine: ${formatShare(step.machine)} cores` : ""}`);
     steps.push(step);
     return step;
   };
@@ -60,8 +60,3 @@ export async function steppedSearch(o: SearchOptions): Promise<SearchResult> {
   return { crypto: o.crypto, best: passed[0] ?? null, steps };
 }
 
-/** ", machine: k6 0.9, relay 0.4, toxiproxy 0.5, harness 0.1 cores" (empty when not measured). */
-function machineLine(share: MachineShare | null): string {
-  if (!share) return "";
-  return `; machine: ${ROLES.map((r) => `${r} ${share[r] ?? "-"}`).join(", ")} cores`;
-}

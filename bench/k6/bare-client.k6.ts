@@ -23,8 +23,10 @@ const START_AT = Number(__ENV.START_AT);
 const VUS = Number(__ENV.VUS);
 const BODY = __ENV.BODY;
 const SEAL = __ENV.SEAL === "1";
-// (k6's WebCrypto reads a typed array's whole buffer, so every view here is a copy: slice)
+const TICK_MS = 100;
+const DRAIN_MS = 3000;
 // every VU needs the same key, and secrecy is not what is measured: the body's first 32 bytes
+// (k6's WebCrypto reads a typed array's whole buffer, so every part here is a copy: slice)
 const KEY = fromBase64(BODY).slice(0, 32);
 const PLAINTEXT = fromBase64(BODY).slice(28);
 const AES = (iv: Uint8Array) => ({ name: "AES-GCM", iv, tagLength: 128 });
@@ -46,8 +48,6 @@ function openBody(body: string): Promise<ArrayBuffer> {
   const bytes = fromBase64(body);
   return crypto.subtle.importKey("raw", KEY, { name: "AES-GCM" }, false, ["decrypt"]).then((key) => crypto.subtle.decrypt(AES(bytes.slice(0, 12)), key, bytes.slice(12)));
 }
-const TICK_MS = 100;
-const DRAIN_MS = 3000;
 
 export const options = {
   scenarios: { floor: { executor: "per-vu-iterations", vus: VUS, iterations: 1, maxDuration: `${Math.ceil((START_AT - Date.now()) / 1000) + SECONDS + 30}s` } },

@@ -128,10 +128,9 @@ export class SessionManager {
       iv = randomBytes(IV_LENGTH);
       sealed = seal(next.messageKey, iv, plaintext, aadFor(this.me.userId, session.peer, messageId, session.sid, n));
     }
-    const km = this.mode === "session";
     return sealed.then((ct) => {
       const envelope: Envelope = { v: 1, sid: session.sid, n, iv: toBase64(iv), ct: toBase64(new Uint8Array(ct)) };
-      if (km) envelope.km = "session";
+      if (this.mode === "session") envelope.km = "session";
       if (session.init) envelope.init = session.init;
       return encodeEnvelope(envelope);
     });
