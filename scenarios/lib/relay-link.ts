@@ -65,6 +65,9 @@ export class RelayLink {
   stop(): void {
     this.stopped = true;
     this.abandon();
+    // cleared only here, once the VU's own tick is cleared too (see abandon), so the VU's iteration ends without them
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
   }
 
   private connect(): void {
@@ -165,21 +168,25 @@ export class RelayLink {
     }
   }
 
-  /** Forgets the current socket: its late events are ignored and its timers cleared. */
+  /**
+   * Forgets the current socket: its late events and timers are ignored (stale generation). The
+   * timers are not cleared: abandon runs inside the VU's liveness tick, and k6 v2.2.0 forgets a
+   * running setInterval when a clearTimeout inside it empties its timer queue (the tick stopped
+   * and the VU never finished).
+   */
   private abandon(): void {
     this.generation++;
     this.ready = false;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers = [];
     const socket = this.socket;
     this.socket = null;
     if (socket) closeWhenSafe(socket);
   }
 
   private later(task: () => unknown, delayMs: number): void {
+    const generation = this.generation;
     const timer = setTimeout(() => {
       this.timers = this.timers.filter((t) => t !== timer);
-      task();
+      if (generation === this.generation) task();
     }, delayMs);
     this.timers.push(timer);
   }

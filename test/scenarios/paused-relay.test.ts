@@ -1,0 +1,43 @@
+// The k6 client against a real relay that stops answering (SIGSTOP) soon after the login and
+// answers again (SIGCONT): the connection is declared silent inside the VU's liveness tick while
+// the login's timer is still pending, and the client must log in again afterwards. (k6 v2.2.0
+// forgets a running setInterval when a clearTimeout inside it empties the timer queue: the tick
+// stopped and the VU never finished, until the link stopped clearing its timers there.)
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRelayProcess, type RelayProcess } from "../support/relay-process.ts";
+import { requireTool } from "../support/require-tool.ts";
+
+let relay: RelayProcess;
+beforeAll(async () => {
+  relay = await startRelayProcess();
+});
+afterAll(() => {
+  process.kill(relay.pid, "SIGCONT");
+  return relay?.stop("SIGTERM");
+});
+
+describe("a k6 client whose relay stops answering", () => {
+  it("is declared silent in its liveness tick, keeps ticking and logs in again once the relay answers", async () => {
+    const k6 = await requireTool("k6");
+    const consoleFile = join(mkdtempSync(join(tmpdir(), "paused-relay-")), "console.log");
+    const run = promisify(execFile)(k6.path, ["run", "--quiet", "--no-usage-report", "--log-format=json", `--console-output=${consoleFile}`, "-e", `RELAY_URL=${relay.wsUrls[0]}`, "-e", "RUN_MS=9000", "test/k6/paused-relay.k6.ts"], { timeout: 40_000 });
+    // k6 starts and logs in within about 2 s; the pause (3 s) is far longer than the silence timeout (0.8 s)
+    await new Promise((r) => setTimeout(r, 3500));
+    process.kill(relay.pid, "SIGSTOP");
+    await new Promise((r) => setTimeout(r, 3000));
+    process.kill(relay.pid, "SIGCONT");
+    await run;
+    const line = readFileSync(consoleFile, "utf8").split("\n").find((l) => l.includes("pausedRelay"));
+    expect(line, `k6 printed no result line; console output:\n${readFileSync(consoleFile, "utf8")}`).toBeDefined();
+    const events = JSON.parse(JSON.parse(line!).msg).pausedRelay as string[];
+    const dropped = events.indexOf("dropped: silent for more than 800 ms");
+    expect(events[0], events.join(" | ")).toBe("ready");
+    expect(dropped, events.join(" | ")).toBeGreaterThan(0);
+    expect(events.slice(dropped + 1), events.join(" | ")).toContain("ready");
+  });
+});
