@@ -23,16 +23,21 @@ export function podmanSocketPath(): string | undefined {
 }
 
 export function podmanServiceCommand(socketPath = podmanSocketPath() ?? "/run/podman/podman.sock"): string {
-  return `mkdir -p ${dirname(socketPath)} && podman system service --time=0 unix://${socketPath} &`;
+  return `mkdir -p ${dirname(socketPath)} && (cd / && podman system service --time=0 unix://${socketPath} &)`;
 }
 
-/** Starts `podman system service --time=0` detached (it outlives this process, as the set-up recipe does). */
+/**
+ * Starts `podman system service --time=0` detached (it outlives this process, as the set-up
+ * recipe does), from `/`: containers fail to start ("Failed to get working directory" from
+ * conmon) once the directory it was started from is deleted, such as a CI clone.
+ */
 export function startPodmanService(socketPath: string): string {
   mkdirSync(dirname(socketPath), { recursive: true });
   const logFile = join(tmpdir(), "e2ee-chaos-podman-service.log");
   const out = openSync(logFile, "a");
   const child = spawn("podman", ["system", "service", "--time=0", `unix://${socketPath}`], {
     detached: true,
+    cwd: "/",
     stdio: ["ignore", out, out],
   });
   child.unref();
