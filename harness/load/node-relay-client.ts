@@ -1,11 +1,9 @@
 // A minimal relay client for the harness itself (Node, `ws`): logs in with a fresh identity and
 // pipelines sends. Used to fill the relay with a stored backlog before a scenario.
 import WebSocket from "ws";
-import { authChallengeBytes } from "../protocol/auth.ts";
-import { toBase64 } from "../protocol/bytes.ts";
+import { authFrame } from "../protocol/auth.ts";
 import { decodeRelayFrame, encodeFrame, type RelayFrame } from "../protocol/frames.ts";
 import { createIdentity, type Identity } from "../protocol/identity.ts";
-import { sign } from "../protocol/signatures.ts";
 
 export class NodeRelayClient {
   private constructor(readonly ws: WebSocket, readonly identity: Identity, private readonly onFrame: (f: RelayFrame) => void) {}
@@ -19,8 +17,7 @@ export class NodeRelayClient {
       ws.on("message", async (data: Buffer) => {
         const frame = decodeRelayFrame(data.toString("utf8"));
         if (frame?.type === "challenge") {
-          const signature = toBase64(await sign(identity.signingKey, authChallengeBytes(frame.nonce)));
-          ws.send(encodeFrame({ type: "auth", v: 1, signingKey: toBase64(identity.signingPublic), signature }));
+          ws.send(await authFrame(identity, frame.nonce));
         } else if (frame?.type === "auth_ok") {
           clearTimeout(timer);
           const client = new NodeRelayClient(ws, identity, onFrame);

@@ -120,8 +120,7 @@ export class SessionManager {
       n = session.sent++;
       iv = counterIv(n);
       const aad = aadFor(this.me.userId, session.peer, messageId, session.sid, n);
-      const key = session.sendKey.imported;
-      sealed = key ? sealWithKey(key, iv, plaintext, aad) : withKey(session.sendKey).then((k) => sealWithKey(k, iv, plaintext, aad));
+      sealed = withKey(session.sendKey, (key) => sealWithKey(key, iv, plaintext, aad));
     } else {
       const next = nextSendingKey(session.send);
       n = next.n;
@@ -160,8 +159,7 @@ export class SessionManager {
       return new Uint8Array(plaintext);
     };
     if (envelope.km === "session") {
-      const key = session.recvKey.imported;
-      return (key ? openWithKey(key, iv, ct, aad) : withKey(session.recvKey).then((k) => openWithKey(k, iv, ct, aad))).then(opened, refused);
+      return withKey(session.recvKey, (key) => openWithKey(key, iv, ct, aad)).then(opened, refused);
     }
     return serialize(session, () => {
       let key: ReturnType<typeof receivingKey>;
@@ -227,9 +225,10 @@ function newSession(sid: string, peer: string, sendKey: Uint8Array, recvKey: Uin
   };
 }
 
-function withKey(key: DirectionKey): Promise<CryptoKey> {
-  if (key.imported) return Promise.resolve(key.imported);
-  return importAesKey(staticSessionKey(key.chainKey)).then((imported) => (key.imported = imported));
+/** Runs `use` with a direction's key: at once when it is imported, after importing it the first time. */
+function withKey<T>(key: DirectionKey, use: (imported: CryptoKey) => Promise<T>): Promise<T> {
+  if (key.imported) return use(key.imported);
+  return importAesKey(staticSessionKey(key.chainKey)).then((imported) => use((key.imported = imported)));
 }
 
 /** Runs `task` after every earlier task of the same session (at once when none is pending), so chain state never races. */

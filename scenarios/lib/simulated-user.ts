@@ -1,13 +1,12 @@
 // One simulated person: logs in, publishes prekeys, writes messages to contacts (E2E-encrypted,
 // or opaque bytes in crypto mode `opaque`), keeps an outbox of unacknowledged messages (resent
 // after every reconnect), and drops duplicates.
-import { fromBase64, fromUtf8, toBase64, utf8 } from "../../harness/protocol/bytes.ts";
-import { authChallengeBytes } from "../../harness/protocol/auth.ts";
+import { fromBase64, fromUtf8, utf8 } from "../../harness/protocol/bytes.ts";
+import { authFrame } from "../../harness/protocol/auth.ts";
 import { encodeFrame, encodeSendFrame, type PrekeyBundle, type RelayFrame } from "../../harness/protocol/frames.ts";
 import { importIdentity, type Identity } from "../../harness/protocol/identity.ts";
 import { importPrekeyRing, publishFields, type PrekeyRing } from "../../harness/protocol/prekeys.ts";
 import { SessionManager } from "../../harness/protocol/session.ts";
-import { sign } from "../../harness/protocol/signatures.ts";
 import { count, deliveryLatency } from "./client-metrics.ts";
 import { recordEvent } from "./client-events.ts";
 import { endpointsForUser, type Endpoint } from "./endpoints.ts";
@@ -104,7 +103,7 @@ export class SimulatedUser {
     this.pad = "x".repeat(ctx.paddingBytes);
     this.sessions = ring && ctx.cryptoMode !== "opaque" ? new SessionManager(identity, ring, (userId) => this.fetchBundle(userId), ctx.cryptoMode) : null;
     this.link = new RelayLink({ ...ctx.link, endpoints: endpointsForUser(ctx.link.endpoints, ctx.directEndpoints, member.index, ctx.proxyEvery) }, {
-      authFrame: async (nonce) => encodeFrame({ type: "auth", v: 1, signingKey: toBase64(identity.signingPublic), signature: toBase64(await sign(identity.signingKey, authChallengeBytes(nonce))) }),
+      authFrame: (nonce) => authFrame(identity, nonce),
       onReady: (endpoint) => this.onReady(endpoint),
       onFrame: (frame) => this.onFrame(frame),
       onConnectionEvent: (e) => {

@@ -3,11 +3,8 @@
 // tick while its login timer is still pending, and must log in again once the relay answers.
 // The only timers are the link's and the tick. Prints the link's connection events.
 import "../../scenarios/lib/k6-primitives.ts";
-import { toBase64 } from "../../harness/protocol/bytes.ts";
-import { authChallengeBytes } from "../../harness/protocol/auth.ts";
-import { encodeFrame } from "../../harness/protocol/frames.ts";
+import { authFrame } from "../../harness/protocol/auth.ts";
 import { createIdentity } from "../../harness/protocol/identity.ts";
-import { sign } from "../../harness/protocol/signatures.ts";
 import { RelayLink } from "../../scenarios/lib/relay-link.ts";
 import { seededRandom } from "../../scenarios/lib/seeded-random.ts";
 
@@ -20,7 +17,7 @@ export default async function (): Promise<void> {
   const link = new RelayLink(
     { endpoints: [{ name: "relay", url: __ENV.RELAY_URL }], backoff: { kind: "jitter", baseMs: 100, capMs: 300 }, connectTimeoutMs: 20_000, pingIntervalMs: 200, silenceTimeoutMs: 800, random: seededRandom(1) },
     {
-      authFrame: async (nonce) => encodeFrame({ type: "auth", v: 1, signingKey: toBase64(identity.signingPublic), signature: toBase64(await sign(identity.signingKey, authChallengeBytes(nonce))) }),
+      authFrame: (nonce) => authFrame(identity, nonce),
       onReady: () => events.push("ready"),
       onFrame: () => undefined,
       onConnectionEvent: (e) => e.kind !== "connecting" && e.kind !== "backoff" && events.push(e.reason ? `${e.kind}: ${e.reason}` : e.kind),

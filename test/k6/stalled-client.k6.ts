@@ -3,11 +3,9 @@
 // blocks its VU for 2.5 s, longer than its 1 s silence timeout, while the relay stays healthy.
 // Liveness is then checked as the scenarios check it. Prints the link's connection events.
 import "../../scenarios/lib/k6-primitives.ts";
-import { toBase64 } from "../../harness/protocol/bytes.ts";
-import { authChallengeBytes } from "../../harness/protocol/auth.ts";
-import { encodeFrame, encodeSendFrame } from "../../harness/protocol/frames.ts";
+import { authFrame } from "../../harness/protocol/auth.ts";
+import { encodeSendFrame } from "../../harness/protocol/frames.ts";
 import { createIdentity } from "../../harness/protocol/identity.ts";
-import { sign } from "../../harness/protocol/signatures.ts";
 import { RelayLink } from "../../scenarios/lib/relay-link.ts";
 import { seededRandom } from "../../scenarios/lib/seeded-random.ts";
 
@@ -22,7 +20,7 @@ export default async function (): Promise<void> {
   const link: RelayLink = new RelayLink(
     { endpoints: [{ name: "relay", url: __ENV.RELAY_URL }], backoff: { kind: "jitter", baseMs: 100, capMs: 500 }, connectTimeoutMs: 3000, pingIntervalMs: 300, silenceTimeoutMs: 1000, random: seededRandom(1) },
     {
-      authFrame: async (nonce) => encodeFrame({ type: "auth", v: 1, signingKey: toBase64(identity.signingPublic), signature: toBase64(await sign(identity.signingKey, authChallengeBytes(nonce))) }),
+      authFrame: (nonce) => authFrame(identity, nonce),
       onReady: () => {
         events.push("ready");
         if (!stalled) link.send(encodeSendFrame("m1", offline.userId, "AAAA"));
