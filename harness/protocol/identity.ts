@@ -46,7 +46,8 @@ export async function exportIdentity(identity: Identity): Promise<IdentityJson> 
 
 export async function importIdentity(json: IdentityJson): Promise<Identity> {
   const signingKey = await crypto.subtle.importKey("jwk", json.signing, { name: "ECDSA", namedCurve: "P-256" }, true, ["sign"]);
-  const dhKey = lazyKey(() => importDhPrivateKey(json.dh));
+  const dh = json.dh; // the closure keeps this key only, not the whole identity's JSON
+  const dhKey = lazyKey(() => importDhPrivateKey(dh));
   const signingPublic = rawFromJwk(json.signing);
   return {
     userId: await userIdFor(signingPublic),

@@ -15,8 +15,8 @@ export interface ReceivingChain {
   key: Uint8Array;
   /** next counter not yet derived */
   n: number;
-  /** keys derived for counters that were skipped and not yet seen */
-  skipped: Map<number, Uint8Array>;
+  /** keys derived for counters that were skipped and not yet seen (null until a counter is skipped) */
+  skipped: Map<number, Uint8Array> | null;
 }
 
 function step(chainKey: Uint8Array): { messageKey: Uint8Array; nextChainKey: Uint8Array } {
@@ -42,8 +42,8 @@ export function nextSendingKey(chain: SendingChain): { n: number; messageKey: Ui
  * message has decrypted, so a forged or replayed message leaves the state as it was.
  */
 export function receivingKey(chain: ReceivingChain, n: number): { messageKey: Uint8Array; commit: () => void } {
-  const skippedKey = chain.skipped.get(n);
-  if (skippedKey) return { messageKey: skippedKey, commit: () => void chain.skipped.delete(n) };
+  const skippedKey = chain.skipped?.get(n);
+  if (skippedKey) return { messageKey: skippedKey, commit: () => void chain.skipped?.delete(n) };
   if (n < chain.n) throw new RatchetError(`message counter ${n} was already used (replay or duplicate)`);
   if (n - chain.n > MAX_SKIPPED_KEYS) throw new RatchetError(`message counter ${n} is more than ${MAX_SKIPPED_KEYS} ahead of ${chain.n}`);
   let key = chain.key;
@@ -57,8 +57,11 @@ export function receivingKey(chain: ReceivingChain, n: number): { messageKey: Ui
   return {
     messageKey,
     commit: () => {
-      for (const [i, k] of skipped) chain.skipped.set(i, k);
-      while (chain.skipped.size > MAX_SKIPPED_KEYS) chain.skipped.delete(chain.skipped.keys().next().value as number);
+      if (skipped.length > 0) {
+        const kept = (chain.skipped ??= new Map());
+        for (const [i, k] of skipped) kept.set(i, k);
+        while (kept.size > MAX_SKIPPED_KEYS) kept.delete(kept.keys().next().value as number);
+      }
       chain.key = nextChainKey;
       chain.n = n + 1;
     },

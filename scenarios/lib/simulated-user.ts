@@ -5,7 +5,7 @@ import { fromBase64, fromUtf8, utf8 } from "../../harness/protocol/bytes.ts";
 import { authFrame } from "../../harness/protocol/auth.ts";
 import { encodeFrame, encodeSendFrame, type PrekeyBundle, type RelayFrame } from "../../harness/protocol/frames.ts";
 import { importIdentity, type Identity } from "../../harness/protocol/identity.ts";
-import { importPrekeyRing, publishFields, type PrekeyRing } from "../../harness/protocol/prekeys.ts";
+import { PrekeyRingOnDemand, publishFields } from "../../harness/protocol/prekeys.ts";
 import { SessionManager } from "../../harness/protocol/session.ts";
 import { count, deliveryLatency } from "./client-metrics.ts";
 import { recordEvent } from "./client-events.ts";
@@ -93,15 +93,15 @@ export class SimulatedUser {
   /** Imports the member's keys; the member's JSON (its private JWKs) is not kept. */
   static async create(member: PopulationMember, ctx: UserContext): Promise<SimulatedUser> {
     const identity = await importIdentity(member.identity);
-    const ring = ctx.cryptoMode === "opaque" ? null : await importPrekeyRing(member.prekeys);
+    const ring = ctx.cryptoMode === "opaque" ? null : new PrekeyRingOnDemand(member.prekeys);
     const user = new SimulatedUser({ index: member.index, userId: member.userId, contacts: member.contacts }, ctx, identity, ring);
     for (const earlier of member.sessions) user.sessions?.resume(ctx.userIds[earlier.peer], earlier);
     return user;
   }
 
-  private constructor(readonly member: UserInfo, private readonly ctx: UserContext, private readonly identity: Identity, private readonly ring: PrekeyRing | null) {
+  private constructor(readonly member: UserInfo, private readonly ctx: UserContext, private readonly identity: Identity, private readonly ring: PrekeyRingOnDemand | null) {
     this.pad = "x".repeat(ctx.paddingBytes);
-    this.sessions = ring && ctx.cryptoMode !== "opaque" ? new SessionManager(identity, ring, (userId) => this.fetchBundle(userId), ctx.cryptoMode) : null;
+    this.sessions = ring && ctx.cryptoMode !== "opaque" ? new SessionManager(identity, () => ring.use(), (userId) => this.fetchBundle(userId), ctx.cryptoMode) : null;
     this.link = new RelayLink({ ...ctx.link, endpoints: endpointsForUser(ctx.link.endpoints, ctx.directEndpoints, member.index, ctx.proxyEvery) }, {
       authFrame: (nonce) => authFrame(identity, nonce),
       onReady: (endpoint) => this.onReady(endpoint),
@@ -173,7 +173,7 @@ export class SimulatedUser {
   private onReady(endpoint: Endpoint): void {
     recordEvent({ ev: "conn", user: this.member.index, kind: "ready", ep: endpoint.name, t: Date.now() });
     // mode `opaque` has no sessions, so nobody needs its prekeys
-    if (!this.published && this.ring) this.link.send(encodeFrame({ type: "publish_prekeys", reqId: "publish", ...publishFields(this.identity, this.ring) }));
+    if (!this.published && this.ring) this.ring.current().then((ring) => this.link.send(encodeFrame({ type: "publish_prekeys", reqId: "publish", ...publishFields(this.identity, ring) })));
     if (!this.greeted) this.greetContacts();
     for (const [reqId, fetch] of this.fetches) this.link.send(encodeFrame({ type: "fetch_prekeys", reqId, userId: fetch.userId }));
     for (const id of this.outbox.keys()) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fromBase64, fromUtf8, toBase64, utf8 } from "../../harness/protocol/bytes.ts";
 import { decodeEnvelope, encodeEnvelope } from "../../harness/protocol/envelope.ts";
 import { createIdentity, exportIdentity, importIdentity } from "../../harness/protocol/identity.ts";
-import { createPrekeyRing, exportPrekeyRing, importPrekeyRing } from "../../harness/protocol/prekeys.ts";
+import { createPrekeyRing, exportPrekeyRing, importPrekeyRing, PrekeyRingOnDemand } from "../../harness/protocol/prekeys.ts";
 import { DecryptError, SessionManager } from "../../harness/protocol/session.ts";
 import { prekeyDirectory } from "../support/prekey-directory.ts";
 
@@ -117,5 +117,23 @@ describe("end-to-end sessions (X3DH over P-256 + symmetric ratchet)", () => {
     expect(identity.userId).toBe(bob.identity.userId);
     const restored = new SessionManager(identity, ring, (id) => dir.fetch(id));
     expect(fromUtf8(await restored.decrypt(alice.identity.userId, "1", body))).toBe("portable");
+  });
+
+  it("answers key agreements from a ring kept as text: imported when first needed, its used one-time prekeys stay used", async () => {
+    const dir = prekeyDirectory();
+    const bob = await user(dir, 2);
+    const onDemand = new PrekeyRingOnDemand(await exportPrekeyRing(bob.ring));
+    const restored = new SessionManager(bob.identity, () => onDemand.use(), (id) => dir.fetch(id));
+    const a1 = await user(dir), a2 = await user(dir), a3 = await user(dir);
+    const bodies = [];
+    for (const a of [a1, a2, a3]) bodies.push(await a.sessions.encrypt(bob.identity.userId, "1", text("hello")));
+    expect(bodies.map((b) => decodeEnvelope(b)!.init!.opk)).toEqual([1, 2, undefined]);
+    // publishing reads the ring without keeping it: both prekeys are still there
+    expect([...(await onDemand.current()).oneTime.keys()]).toEqual([1, 2]);
+    expect(fromUtf8(await restored.decrypt(a1.identity.userId, "1", bodies[0]))).toBe("hello");
+    expect([...(await onDemand.current()).oneTime.keys()]).toEqual([2]);
+    expect(fromUtf8(await restored.decrypt(a2.identity.userId, "1", bodies[1]))).toBe("hello");
+    expect(fromUtf8(await restored.decrypt(a3.identity.userId, "1", bodies[2]))).toBe("hello");
+    expect((await onDemand.use()).oneTime.size).toBe(0);
   });
 });
