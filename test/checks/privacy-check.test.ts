@@ -11,7 +11,7 @@ import { decodeWebSocketStream } from "../../harness/checks/websocket-capture.ts
 import { readCapture, TrafficTap } from "../../harness/environments/traffic-tap.ts";
 import { makeRunCertificate } from "../../harness/environments/run-certificate.ts";
 import { generatePopulation } from "../../harness/load/population.ts";
-import { bytesToHex, fromBase64, toBase64, randomBytes } from "../../harness/protocol/bytes.ts";
+import { bytesToHex, fromBase64, toBase64, toBase64Url, randomBytes } from "../../harness/protocol/bytes.ts";
 import type { Population } from "../../scenarios/lib/population.ts";
 
 const RUN = "20260101-000000-privacy";
@@ -224,6 +224,25 @@ describe("privacy check over WebSocket captures", () => {
     const result = await privacyCheck({ runId: RUN, population, captures: [file], extraTexts: [{ name: "relay.log", text: log }, { name: "metrics", text: "relay_connections 1\n" }] });
     expect(result.status).toBe("fail");
     expect(findingsOf(result.details)).toMatchObject([{ source: "relay.log", layer: "text", owner: 0, key: "identity-signing", offset: log.indexOf(population.members[0].identity.signing.d!) }]);
+  });
+
+  it("checks a population of 5,000 users (about 200,000 key patterns) and finds the last user's key", async () => {
+    // members like the generated ones, each with secrets of its own (only the bytes matter here)
+    const secret = () => toBase64Url(randomBytes(32));
+    const members = Array.from({ length: 5000 }, (_, index) => {
+      const m = structuredClone(population.members[index % population.members.length]);
+      m.index = index;
+      for (const jwk of [m.identity.signing, m.identity.dh, m.prekeys.signed.jwk, ...m.prekeys.oneTime.map((p) => p.jwk)]) jwk.d = secret();
+      m.sessions = m.sessions.map((s) => ({ ...s, peer: index + 1, send: toBase64(randomBytes(32)), recv: toBase64(randomBytes(32)) }));
+      return m;
+    });
+    const leaked = members[4999].prekeys.oneTime[0].jwk.d!;
+    const file = await captureSession((ws) => sendAndWait(ws, "hello"));
+    const result = await privacyCheck({ runId: RUN, population: { ...population, members }, captures: [file], extraTexts: [{ name: "relay.log", text: `{"k":"${leaked}"}` }] });
+    const keys = members.reduce((n, m) => n + 3 + m.prekeys.oneTime.length + 2 * m.sessions.length, 0);
+    expect(result.details.patterns).toMatchObject({ privateKeys: keys });
+    expect((result.details.patterns as { keyForms: number }).keyForms).toBeGreaterThan(150_000);
+    expect(findingsOf(result.details)).toMatchObject([{ source: "relay.log", owner: 4999, key: "one-time-prekey 1", form: "base64url" }]);
   });
 
   it("is unknown when there is nothing to scan, and when a capture cannot be read", async () => {
