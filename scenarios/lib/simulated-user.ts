@@ -90,7 +90,7 @@ export class SimulatedUser {
   /** mode `opaque`: the plaintext length an encrypted message would have (measured once) */
   private opaquePlaintextLength: number | null = null;
 
-  /** Imports the member's keys; the member's JSON (its private JWKs) is not kept. */
+  /** Imports the member's identity (its prekey ring stays text until a key agreement needs it); the member's JSON is not kept. */
   static async create(member: PopulationMember, ctx: UserContext): Promise<SimulatedUser> {
     const identity = await importIdentity(member.identity);
     const ring = ctx.cryptoMode === "opaque" ? null : new PrekeyRingOnDemand(member.prekeys);
