@@ -41,7 +41,7 @@ interface Session {
 export type BundleFetcher = (userId: string) => Promise<PrekeyBundle>;
 
 export class SessionManager {
-  /** key agreements under way (with the relay's prekey directory): ours by peer, the peers' by session id */
+  /** key agreements through the relay's prekey directory, under way or done: ours by peer, both sides' by session id */
   private readonly outgoing = new Map<string, Promise<Session>>();
   private readonly sessions = new Map<string, Promise<Session>>();
   /** sessions set up, by peer and by session id */
