@@ -196,8 +196,8 @@ export class SessionManager {
     }
     if (!envelope.init) throw new DecryptError(`unknown session ${envelope.sid} from ${from} and no init header`);
     const init = envelope.init;
-    const ring = this.ring;
-    const created = (typeof ring === "function" ? ring() : Promise.resolve(ring)).then((r) => respond(this.me, r, init, from)).then((agreed) => {
+    const ring = Promise.resolve(typeof this.ring === "function" ? this.ring() : this.ring);
+    const created = ring.then((r) => respond(this.me, r, init, from)).then((agreed) => {
       if (agreed.sid !== envelope.sid) throw new DecryptError(`session id mismatch from ${from}`);
       const session = newSession(agreed.sid, from, agreed.chainToInitiator, agreed.chainToResponder);
       this.bySid.set(session.sid, session);
