@@ -79,12 +79,9 @@ export interface SaturationInput {
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 const maxOf = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => (b > a ? b : a)) : null);
 
-/** The VU's tick (scenarios/lib/run-users.ts). */
-const TICK_MS = 100;
-
 /** The time a lag record covers: its ticks, each one tick plus its lateness (at least a second). */
 function lagSpanMs(l: LagRecord): number {
-  return Math.max(1000, l.ticks * (TICK_MS + l.meanLateMs));
+  return Math.max(1000, l.ticks * (l.everyMs + l.meanLateMs));
 }
 
 /** Lag records, picked out of the client records. */

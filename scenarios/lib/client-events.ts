@@ -14,8 +14,8 @@ export type ClientEvent =
   | { ev: "conn"; user: number; kind: "ready" | "connecting" | "failed" | "dropped" | "failover" | "backoff"; ep: string; t: number; reason?: string; delayMs?: number }
   | { ev: "start"; t: number; vus: number }
   | { ev: "phase"; name: string; edge: "start" | "end"; t: number }
-  /** once a second per VU: how late the VU's 100 ms tick fired (its event loop's backlog) */
-  | { ev: "lag"; vu: number; t: number; ticks: number; maxLateMs: number; meanLateMs: number }
+  /** once a second per VU: how late the VU's tick, due every `everyMs`, fired (its event loop's backlog) */
+  | { ev: "lag"; vu: number; t: number; ticks: number; everyMs: number; maxLateMs: number; meanLateMs: number }
   | { ev: "tally"; vu: number; t: number; users: number; sent: number; acked: number; delivered: number; outbox: number; connected: number };
 
 let pending: string[] = [];

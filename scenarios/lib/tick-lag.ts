@@ -10,18 +10,18 @@ export class TickLag {
   private total = 0;
   private max = 0;
 
-  constructor(private readonly vu: number) {}
+  constructor(private readonly vu: number, private readonly everyMs: number) {}
 
-  tick(now: number, intervalMs: number): void {
+  tick(now: number): void {
     if (this.last > 0) {
-      const late = Math.max(0, now - this.last - intervalMs);
+      const late = Math.max(0, now - this.last - this.everyMs);
       this.ticks++;
       this.total += late;
       this.max = Math.max(this.max, late);
     } else this.since = now;
     this.last = now;
     if (now - this.since >= 1000 && this.ticks > 0) {
-      recordEvent({ ev: "lag", vu: this.vu, t: now, ticks: this.ticks, maxLateMs: this.max, meanLateMs: Math.round(this.total / this.ticks) });
+      recordEvent({ ev: "lag", vu: this.vu, t: now, ticks: this.ticks, everyMs: this.everyMs, maxLateMs: this.max, meanLateMs: Math.round(this.total / this.ticks) });
       this.since = now;
       this.ticks = this.total = this.max = 0;
     }

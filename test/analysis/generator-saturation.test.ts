@@ -4,10 +4,10 @@ import type { ProcessUsageSample } from "../../harness/record/process-usage-samp
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
 
 const T0 = 1_700_000_000_000;
-/** a lag record at the end of second `s` (it describes that second: its ticks, each 100 ms plus its lateness, fill it) */
-function lag(s: number, maxLateMs: number, vu = 0): LagRecord {
+/** a lag record at the end of second `s` (it describes that second: its ticks, each `everyMs` plus its lateness, fill it) */
+function lag(s: number, maxLateMs: number, vu = 0, everyMs = 100): LagRecord {
   const meanLateMs = Math.round(maxLateMs / 10);
-  return { ev: "lag", vu, t: T0 + (s + 1) * 1000, ticks: Math.floor(1000 / (100 + meanLateMs)), maxLateMs, meanLateMs };
+  return { ev: "lag", vu, t: T0 + (s + 1) * 1000, ticks: Math.floor(1000 / (everyMs + meanLateMs)), everyMs, maxLateMs, meanLateMs };
 }
 /** one CPU sample per second, second s covering [s, s + 1) */
 function cpu(cores: number[], rssMb = 100): ProcessUsageSample[] {
@@ -62,8 +62,11 @@ describe("generator saturation", () => {
 
   it("marks every second a VU was stuck in when one lag record covers several", () => {
     // one tick, 2.9 s late, reported at the end of second 12: the VU was stuck from second 10 on
-    const stuck: LagRecord = { ev: "lag", vu: 0, t: T0 + 13_000, ticks: 1, maxLateMs: 2_900, meanLateMs: 2_900 };
+    const stuck: LagRecord = { ev: "lag", vu: 0, t: T0 + 13_000, ticks: 1, everyMs: 100, maxLateMs: 2_900, meanLateMs: 2_900 };
     expect(generatorSaturation(input({ lag: [lag(9, 10), stuck] })).spans.map((s) => [s.fromS, s.toS, s.reason])).toEqual([[10, 13, "timer lag 2900 ms"]]);
+    // a VU sending every 10 ms reports many short ticks: 40 ticks each 10 ms + 65 ms late cover 3 s
+    const fast: LagRecord = { ev: "lag", vu: 1, t: T0 + 13_000, ticks: 40, everyMs: 10, maxLateMs: 300, meanLateMs: 65 };
+    expect(generatorSaturation(input({ lag: [fast] })).spans.map((s) => [s.fromS, s.toS])).toEqual([[10, 13]]);
   });
 
   it("tells spans that overlap the measured window (warm-up end to drain end) from those outside it", () => {

@@ -11,7 +11,7 @@ const EVENTS: ClientEvent[] = [
   { ev: "delivered", id: "12.7", from: 12, to: 40, t: 1_763_900_000_250, sentAt: 1_763_900_000_123, dup: false, ep: "direct-a" },
   { ev: "delivered", id: "12.7", from: 12, to: 40, t: 1_763_900_000_260, sentAt: 0, dup: true, ep: "direct-a" },
   { ev: "conn", user: 4, kind: "failed", ep: "direct-a", t: 1, reason: "closed\tby\npeer" },
-  { ev: "lag", vu: 1, t: 2, ticks: 10, maxLateMs: 340, meanLateMs: 20 },
+  { ev: "lag", vu: 1, t: 2, ticks: 10, everyMs: 100, maxLateMs: 340, meanLateMs: 20 },
 ];
 
 describe("client records on k6's console output", () => {

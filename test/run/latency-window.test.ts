@@ -1,13 +1,15 @@
 // Runs the real main job (k6 + Toxiproxy + relay) with a 10-second, 200 ms downstream latency
-// fault and checks from the recorded data that delivery latency rose by 200 ms only inside it.
+// fault and checks from the recorded data that delivery latency rose by 200 ms only inside it, and
+// that the load went out evenly spaced, not in bursts.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { MessageRecord } from "../../harness/record/message-records.ts";
 import type { RunSummary } from "../../harness/report/run-summary.ts";
 import type { FaultRecord } from "../../harness/timeline/fault-timeline.ts";
+import { scenarioSettings, vuCount } from "../../scenarios/lib/scenario-settings.ts";
 import { requireTool } from "../support/require-tool.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -15,26 +17,33 @@ const readLines = <T>(file: string): T[] => readFileSync(file, "utf8").trim().sp
 /** messages in flight when a fault starts or ends straddle it: leave out this margin at each edge */
 const EDGE_MS = 1000;
 
+const USERS = 40;
+const RATE = 30;
+
 describe("a latency fault on the timeline", () => {
-  it("raises delivery latency by 200 ms (within 10%) during its window, and not before or after", async () => {
+  let dir = "";
+  let messages: MessageRecord[] = [];
+
+  beforeAll(async () => {
     await requireTool("k6");
     await requireTool("toxiproxy-server");
-    const dir = mkdtempSync(join(tmpdir(), "latency-run-"));
+    dir = mkdtempSync(join(tmpdir(), "latency-run-"));
     const suite = join(dir, "latency.json");
     writeFileSync(suite, JSON.stringify({
       name: "latency-window",
       scenarios: [{
-        scenario: "steady", users: 40, rate: 30, warmup: "4s", duration: "32s", drain: "5s",
+        scenario: "steady", users: USERS, rate: RATE, warmup: "4s", duration: "32s", drain: "5s",
         timeline: [{ at: "14s", for: "10s", target: "all-paths", direction: "downstream", fault: { kind: "latency", latencyMs: 200 } }],
       }],
     }));
     const run = spawnSync(process.execPath, ["--import", "tsx", "harness/cli/main.ts", "--suite", suite, "--env", "local", "--reports", dir], { encoding: "utf8", timeout: 150_000 });
     expect(run.status, `chaos run failed:\n${run.stdout}\n${run.stderr}`).toBe(0);
+    messages = readLines<MessageRecord>(join(dir, "latest", "steady", "messages.jsonl"));
+  });
 
+  it("raises delivery latency by 200 ms (within 10%) during its window, and not before or after", () => {
     const summary = JSON.parse(readFileSync(join(dir, "latest", "summary.json"), "utf8")) as RunSummary;
-    const scenarioDir = join(dir, "latest", "steady");
-    const faults = readLines<FaultRecord>(join(scenarioDir, "faults.jsonl"));
-    const messages = readLines<MessageRecord>(join(scenarioDir, "messages.jsonl"));
+    const faults = readLines<FaultRecord>(join(dir, "latest", "steady", "faults.jsonl"));
     const inject = faults.find((f) => f.event === "inject")!;
     const heal = faults.find((f) => f.event === "heal")!;
     expect(inject.ok && heal.ok).toBe(true);
@@ -55,5 +64,19 @@ describe("a latency fault on the timeline", () => {
     expect(Math.abs(median(after) - median(before))).toBeLessThan(20);
     expect(summary.scenarios[0].figures.messages.lostAfterAck).toBe(0);
     expect(summary.environment.kind).toBe("local");
+  });
+
+  it("sends each VU's share of the rate evenly spaced, not a tick's worth at once", () => {
+    // a VU holds the users whose index is its number modulo the VU count (scenarios/lib/run-users.ts)
+    const vus = vuCount(scenarioSettings("steady", { users: USERS }));
+    const gaps = Array.from({ length: vus }, (_, vu) => {
+      const times = messages.filter((m) => m.tag === "chat" && m.from % vus === vu).map((m) => m.sentAt).sort((a, b) => a - b);
+      return times.slice(1).map((t, i) => t - times[i]);
+    }).flat();
+    const close = gaps.filter((g) => g < 2).length;
+    process.stdout.write(`send spacing: ${close} of ${gaps.length} gaps between one VU's sends under 2 ms (${RATE / vus} msg/s per VU)\n`);
+    // in one burst per 100 ms tick, every other tick sent two messages in the same millisecond (a third of the gaps)
+    expect(gaps.length).toBeGreaterThan(500);
+    expect(close / gaps.length).toBeLessThan(0.1);
   });
 });
