@@ -1,7 +1,8 @@
 // The body of one VU: its share of the population as simulated users, all on sockets of this VU,
-// sending at the scenario's rate until the deadline, then draining and reporting a tally. Every
-// tick it also measures how late the tick fired (the saturation guard's view from inside k6),
-// writes the batch of records and adds the batch of counts to k6's metrics.
+// sending at the scenario's rate until the deadline, then draining and reporting a tally. Its one
+// timer sends what is due and measures how late it fired (the saturation guard's view from inside
+// k6); about every 100 ms it also acknowledges, checks liveness, writes the batch of records and
+// adds the batch of counts to k6's metrics.
 import exec from "k6/execution";
 import { flushRecords, recordEvent } from "./client-events.ts";
 import { flushCounts } from "./client-metrics.ts";
@@ -22,7 +23,7 @@ const MIN_SEND_TICK_MS = 10;
  * executor spaces iterations; sending a tick's worth at once made bursts that queued behind each
  * other's durable store at the relay (delivery p50 at 40 msg/s: 4 ms in bursts, 3 ms spaced).
  */
-export function sendTickMs(ratePerVu: number): number {
+function sendTickMs(ratePerVu: number): number {
   return ratePerVu <= 0 ? TICK_MS : Math.min(TICK_MS, Math.max(MIN_SEND_TICK_MS, Math.floor(1000 / ratePerVu)));
 }
 
