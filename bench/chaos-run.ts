@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { CryptoMode } from "../scenarios/lib/scenario-settings.ts";
 import { MachineShareSampler, type MachineShare } from "./machine-share.ts";
+import { percentile } from "./proc-stats.ts";
 
 export interface BenchLoad {
   users: number;
@@ -71,7 +72,7 @@ export function windowFigures(load: BenchLoad, runDir: string, exitCode: number 
   const lines = (file: string) => readFileSync(join(runDir, scenario.name, file), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
   const messages = lines("messages.jsonl").filter((m) => m.sentAt >= from && m.sentAt < to);
   const latencies = messages.filter((m) => m.deliveries.length > 0).map((m) => m.deliveries[0] - m.sentAt).sort((a, b) => a - b);
-  const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : null);
+  const pct = (p: number) => (latencies.length ? percentile(latencies, p) : null);
   const samples = lines("generator.jsonl").filter((s) => s.t > from && s.t <= to);
   const cpuSeconds = samples.reduce((n, s) => n + (s.cpuCores * s.intervalMs) / 1000, 0);
   const generator = scenario.generator ?? {};

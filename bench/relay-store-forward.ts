@@ -34,7 +34,8 @@ export async function measureStoreForward(options: { rate?: number; seconds?: nu
   const deliveries: number[] = [];
   try {
     const sender = await NodeRelayClient.connect(relay.wsUrls[0], (f) => {
-      if (f.type === "sent" && sentAt.has(f.id)) acks.push(performance.now() - sentAt.get(f.id)!);
+      const t0 = f.type === "sent" ? sentAt.get(f.id) : undefined;
+      if (t0 !== undefined) acks.push(performance.now() - t0);
     });
     const recipient = await NodeRelayClient.connect(relay.wsUrls[0], (f) => {
       if (f.type !== "deliver") return;

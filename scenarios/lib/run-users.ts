@@ -108,6 +108,7 @@ export async function runUsers(settings: ScenarioSettings & RunWiring, populatio
           user.compose(pick(user.member.contacts, random), { tag: "chat" });
         }
       }
+      // bookkeeping on the send tick nearest to TICK_MS after the last
       if (now - bookkeptAt < TICK_MS - sendEveryMs / 2) return;
       bookkeptAt = now;
       if (now < sendUntil) plugin.onTick?.(now, startedAt, users, random);
