@@ -9,7 +9,11 @@ import type { Random } from "./seeded-random.ts";
 export interface LinkOptions {
   endpoints: Endpoint[];
   backoff: BackoffPolicy;
-  /** give up on a connection that is not logged in after this long (a silent drop never answers) */
+  /**
+   * give up on a connection whose relay has not sent its challenge after this long (a silent drop
+   * never answers); once it has, the login is judged by the liveness rule below, so a busy relay's
+   * slow login is waited for rather than abandoned and started again
+   */
   connectTimeoutMs: number;
   pingIntervalMs: number;
   /** declare the connection dead when nothing arrived for this long */
@@ -32,6 +36,8 @@ export class RelayLink {
   /** connection attempts that failed since the last login */
   private failedAttempts = 0;
   private ready = false;
+  /** the relay sent its challenge on the current connection: it is there, the login under way */
+  private challenged = false;
   private stopped = false;
   private lastFrameAt = 0;
   private timers: ReturnType<typeof setTimeout>[] = [];
@@ -78,7 +84,7 @@ export class RelayLink {
     const socket = new WebSocket(endpoint.url);
     this.socket = socket;
     const current = () => generation === this.generation && !this.stopped;
-    this.later(() => current() && !this.ready && this.fail(`not logged in after ${this.options.connectTimeoutMs} ms`), this.options.connectTimeoutMs);
+    this.later(() => current() && !this.challenged && this.fail(`no challenge from the relay after ${this.options.connectTimeoutMs} ms`), this.options.connectTimeoutMs);
 
     socket.onopen = () => {
       if (!current()) closeWhenSafe(socket);
@@ -89,6 +95,7 @@ export class RelayLink {
       const frame = decodeRelayFrame(String(event?.data ?? ""));
       if (!frame) return;
       if (frame.type === "challenge") {
+        this.challenged = true;
         this.handlers.authFrame(frame.nonce).then((auth) => current() && socket.send(auth), (e) => this.fail(`auth failed: ${e}`));
       } else if (frame.type === "auth_ok") {
         this.ready = true;
@@ -145,7 +152,8 @@ export class RelayLink {
 
   /**
    * Liveness, called by the VU for all its users every few ticks (one timer per VU, not one per
-   * user: per-user intervals cost 0.4 cores for 3,000 idle users). A WebSocket ping goes out
+   * user: per-user intervals cost 0.4 cores for 3,000 idle users), from the relay's challenge on:
+   * a login under way is judged as a logged-in connection is. A WebSocket ping goes out
    * once nothing has arrived for pingIntervalMs (the relay's WebSocket layer answers it; a busy
    * connection needs none); the connection is declared dead once nothing, not even a pong, has
    * arrived for silenceTimeoutMs and a ping went unanswered. A client whose own event loop fell
@@ -153,10 +161,10 @@ export class RelayLink {
    * pinged: it pings then, rather than blame the relay for its own backlog.
    */
   keepAlive(now: number): void {
-    if (!this.ready || !this.socket) return;
+    if (!this.challenged || !this.socket) return;
     const quietMs = now - this.lastFrameAt;
     if (quietMs > this.options.silenceTimeoutMs && this.lastPingAt > this.lastFrameAt) {
-      this.drop(`silent for more than ${this.options.silenceTimeoutMs} ms`);
+      this.lost(`${this.ready ? "" : "not logged in: "}silent for more than ${this.options.silenceTimeoutMs} ms`);
       return;
     }
     if (quietMs < this.options.pingIntervalMs || now - this.lastPingAt < this.options.pingIntervalMs) return;
@@ -177,6 +185,7 @@ export class RelayLink {
   private abandon(): void {
     this.generation++;
     this.ready = false;
+    this.challenged = false;
     const socket = this.socket;
     this.socket = null;
     if (socket) closeWhenSafe(socket);
