@@ -3,6 +3,7 @@ import { Toxiproxy, type Proxy } from "toxiproxy-node-client";
 import { AbstractStartedContainer, GenericContainer, Wait, type StartedNetwork, type StartedTestContainer } from "testcontainers";
 import { EnvironmentError } from "../../errors.ts";
 import { joinNetworkOnly } from "./join-network.ts";
+import { TOXIPROXY_ENV } from "../toxiproxy-log-level.ts";
 import { pauseContainer, unpauseContainer } from "./engine-container.ts";
 
 export const TOXIPROXY_CONTROL_PORT = 8474;
@@ -24,6 +25,7 @@ export class ToxiproxyContainer extends GenericContainer {
     const count = options.proxyPortCount ?? DEFAULT_PROXY_PORT_COUNT;
     this.proxyPorts = Array.from({ length: count }, (_, i) => FIRST_PROXY_PORT + i);
     this.withExposedPorts(TOXIPROXY_CONTROL_PORT, ...this.proxyPorts)
+      .withEnvironment(TOXIPROXY_ENV)
       .withWaitStrategy(Wait.forHttp("/version", TOXIPROXY_CONTROL_PORT).forStatusCode(200))
       .withStartupTimeout(TOXIPROXY_STARTUP_TIMEOUT_MS);
   }

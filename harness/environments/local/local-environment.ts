@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Toxiproxy } from "toxiproxy-node-client";
+import { TOXIPROXY_ENV } from "../toxiproxy-log-level.ts";
 import { buildRelayBundle } from "../../../fixtures/relay/build-relay-bundle.ts";
 import { ensureToolPath } from "../../toolchain/ensure-tool.ts";
 import type { Environment } from "../environment.ts";
@@ -36,7 +37,7 @@ export async function startLocalEnvironment(options: EnvironmentOptions): Promis
     for (const listener of [0, 1]) {
       const apiPort = await freePort();
       options.log(`starting toxiproxy-server on 127.0.0.1:${apiPort} (paths to relay listener ${listener})`);
-      const proc = startProcess(toxiproxyServer, ["-host", "127.0.0.1", "-port", String(apiPort)], { logFile: join(options.logDir, listener === 0 ? "toxiproxy.log" : `toxiproxy-${listener}.log`) });
+      const proc = startProcess(toxiproxyServer, ["-host", "127.0.0.1", "-port", String(apiPort)], { env: TOXIPROXY_ENV, logFile: join(options.logDir, listener === 0 ? "toxiproxy.log" : `toxiproxy-${listener}.log`) });
       toxiproxyProcesses.push(proc);
       await waitForHttp(`http://127.0.0.1:${apiPort}/version`, "toxiproxy-server", { timeoutMs: TOXIPROXY_READY_TIMEOUT_MS, alive: () => proc.isRunning() });
       servers.push(new Toxiproxy(`http://127.0.0.1:${apiPort}`));
