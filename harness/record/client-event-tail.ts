@@ -7,6 +7,9 @@ export class ClientEventTail {
   private offset = 0;
   private partial = "";
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** opened once the file exists and kept: a file opened at every poll could not be opened once the taps' connections had taken every descriptor */
+  private fd: number | null = null;
+  private readonly chunk = Buffer.alloc(1 << 20);
 
   constructor(private readonly file: string, private readonly onEvent: (event: ClientEvent) => void) {}
 
@@ -19,24 +22,23 @@ export class ClientEventTail {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.poll();
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
   }
 
   poll(): void {
-    if (!existsSync(this.file)) return;
-    const fd = openSync(this.file, "r");
-    try {
-      const chunk = Buffer.alloc(1 << 20);
-      for (let n; (n = readSync(fd, chunk, 0, chunk.length, this.offset)) > 0; ) {
-        this.offset += n;
-        this.partial += chunk.subarray(0, n).toString("utf8");
-        const lines = this.partial.split("\n");
-        this.partial = lines.pop() ?? "";
-        for (const line of lines) {
-          for (const event of parseClientEvents(line)) this.onEvent(event);
-        }
+    if (this.fd === null) {
+      if (!existsSync(this.file)) return;
+      this.fd = openSync(this.file, "r");
+    }
+    for (let n; (n = readSync(this.fd, this.chunk, 0, this.chunk.length, this.offset)) > 0; ) {
+      this.offset += n;
+      this.partial += this.chunk.subarray(0, n).toString("utf8");
+      const lines = this.partial.split("\n");
+      this.partial = lines.pop() ?? "";
+      for (const line of lines) {
+        for (const event of parseClientEvents(line)) this.onEvent(event);
       }
-    } finally {
-      closeSync(fd);
     }
   }
 }
