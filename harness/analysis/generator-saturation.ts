@@ -2,7 +2,9 @@
 // the generator is saturated when any VU's 100 ms tick fired more than `maxLateMs` late (its event
 // loop could not keep up), or when k6 used more than `maxCpuFraction` of the machine's cores.
 // Consecutive saturated seconds form a span; figures taken inside a span describe k6, not the
-// system under test. No lag records and no CPU samples is "not measured", never a silent pass.
+// system under test. A span also says how busy the whole machine was: a k6 that fell behind on a
+// full machine was starved by what shares it (the relay, Toxiproxy), not only by its own work.
+// No lag records and no CPU samples is "not measured", never a silent pass.
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
 import type { ProcessUsageSample } from "../record/process-usage-sampler.ts";
 
@@ -29,12 +31,14 @@ export interface SaturationSpan {
   /** the same, in seconds since the k6 scenario's start */
   fromS: number;
   toS: number;
-  /** what exceeded its threshold, with the worst value in the span: "timer lag 340 ms, k6 CPU 1.95 of 2 cores" */
+  /** what exceeded its threshold, with the worst value in the span, and the machine's busiest second: "timer lag 340 ms, k6 CPU 1.95 of 2 cores; machine 2 of 2 cores busy" */
   reason: string;
   /** worst timer lateness in the span (null: no lag records in it) */
   peakLagMs: number | null;
   /** highest k6 CPU in the span, cores (null: no CPU samples in it) */
   peakCpuCores: number | null;
+  /** highest CPU of the whole machine in the span, every process together, cores (null: not read) */
+  peakMachineBusyCores: number | null;
   /** whether the span overlaps the measured window (end of warm-up to end of drain) */
   inMeasuredWindow: boolean;
 }
@@ -104,10 +108,10 @@ export function generatorSaturation(input: SaturationInput): GeneratorSaturation
     return ks.length ? ks : [Math.floor(((from + to) / 2 - origin) / 1000)];
   };
 
-  const perSecond = new Map<number, { lagMs: number | null; cpuCores: number | null }>();
+  const perSecond = new Map<number, { lagMs: number | null; cpuCores: number | null; machineBusyCores: number | null }>();
   const slot = (k: number) => {
     let s = perSecond.get(k);
-    if (!s) perSecond.set(k, (s = { lagMs: null, cpuCores: null }));
+    if (!s) perSecond.set(k, (s = { lagMs: null, cpuCores: null, machineBusyCores: null }));
     return s;
   };
   for (const l of lag) {
@@ -120,6 +124,7 @@ export function generatorSaturation(input: SaturationInput): GeneratorSaturation
     for (const k of secondsOf(c.t - c.intervalMs, c.t)) {
       const s = slot(k);
       s.cpuCores = Math.max(s.cpuCores ?? 0, c.cpuCores);
+      if (c.machineBusyCores != null) s.machineBusyCores = Math.max(s.machineBusyCores ?? 0, c.machineBusyCores);
     }
   }
 
@@ -138,13 +143,15 @@ export function generatorSaturation(input: SaturationInput): GeneratorSaturation
     const to = origin + toS * 1000;
     const peakLagMs = maxOf(seconds.flatMap((s) => (s.lagMs === null ? [] : [s.lagMs])));
     const peakCpuCores = maxOf(seconds.flatMap((s) => (s.cpuCores === null ? [] : [s.cpuCores])));
+    const peakMachine = maxOf(seconds.flatMap((s) => (s.machineBusyCores === null ? [] : [s.machineBusyCores])));
     const reasons = [
       ...(seconds.some(lagHigh) ? [`timer lag ${Math.round(peakLagMs!)} ms`] : []),
       ...(seconds.some(cpuHigh) ? [`k6 CPU ${round(peakCpuCores!)} of ${machineCores} cores`] : []),
     ];
     spans.push({
-      from, to, fromS, toS, reason: reasons.join(", "),
+      from, to, fromS, toS, reason: reasons.join(", ") + (peakMachine === null ? "" : `; machine ${round(Math.min(peakMachine, machineCores), 1)} of ${machineCores} cores busy`),
       peakLagMs: peakLagMs === null ? null : round(peakLagMs, 1), peakCpuCores: peakCpuCores === null ? null : round(peakCpuCores),
+      peakMachineBusyCores: peakMachine === null ? null : round(peakMachine),
       inMeasuredWindow: from < input.measuredWindow.to && to > input.measuredWindow.from,
     });
     i = j + 1;

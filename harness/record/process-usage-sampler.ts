@@ -1,7 +1,9 @@
 // Samples one process (the load generator, k6) from /proc once a second: the CPU it used in each
-// interval, in cores (utime + stime from /proc/<pid>/stat, in clock ticks), and its resident
-// memory (VmRSS from /proc/<pid>/status). Linux only; elsewhere, or once the process is gone, no
-// samples are taken (and the analysis says "not measured" rather than "fine").
+// interval, in cores (utime + stime from /proc/<pid>/stat, in clock ticks), its resident memory
+// (VmRSS from /proc/<pid>/status), and how busy the whole machine was meanwhile (/proc/stat), so a
+// generator that fell behind can be told apart from one starved by what shares its machine. Linux
+// only; elsewhere, or once the process is gone, no samples are taken (and the analysis says "not
+// measured" rather than "fine").
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
@@ -16,6 +18,8 @@ export interface ProcessUsageSample {
   rssMb: number | null;
   /** CPU used by the process since it started, seconds (user + system) */
   cpuSeconds: number;
+  /** CPU the whole machine used over the interval, every process together, in cores (null: not read) */
+  machineBusyCores: number | null;
 }
 
 export interface ProcessUsage {
@@ -61,10 +65,31 @@ export function readProcessUsage(pid: number): ProcessUsage | null {
   return { cpuSeconds: (utime + stime) / clockTicksPerSecond(), rssMb };
 }
 
+/**
+ * CPU seconds the whole machine has been busy since boot, all cores together: the first line of
+ * /proc/stat less idle and iowait (guest time is inside user time). Null when it cannot be read.
+ */
+export function readMachineBusySeconds(stat?: string): number | null {
+  let text = stat;
+  if (text === undefined) {
+    try {
+      text = readFileSync("/proc/stat", "utf8");
+    } catch {
+      return null;
+    }
+  }
+  const fields = /^cpu\s+(.*)$/m.exec(text)?.[1].trim().split(/\s+/).map(Number);
+  if (!fields || fields.length < 4 || fields.some((f) => !Number.isFinite(f))) return null;
+  const [user, nice, system, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return (user + nice + system + irq + softirq + steal) / clockTicksPerSecond();
+}
+
+interface Reading { t: number; cpuSeconds: number; machineBusySeconds: number | null }
+
 export class ProcessUsageSampler {
   readonly samples: ProcessUsageSample[] = [];
   private timer: ReturnType<typeof setInterval> | null = null;
-  private last: { t: number; cpuSeconds: number } | null = null;
+  private last: Reading | null = null;
   private pid: number | null = null;
 
   constructor(private readonly intervalMs = 1000) {}
@@ -74,7 +99,7 @@ export class ProcessUsageSampler {
     this.pid = pid;
     clockTicksPerSecond();
     const first = readProcessUsage(pid);
-    if (first) this.last = { t: Date.now(), cpuSeconds: first.cpuSeconds };
+    if (first) this.last = { t: Date.now(), cpuSeconds: first.cpuSeconds, machineBusySeconds: readMachineBusySeconds() };
     this.timer = setInterval(() => this.sample(), this.intervalMs);
   }
 
@@ -93,14 +118,15 @@ export class ProcessUsageSampler {
   }
 
   /** the start (time, CPU seconds) of the newest sample's interval */
-  private newestFrom: { t: number; cpuSeconds: number } | null = null;
+  private newestFrom: Reading | null = null;
 
   private sample(final = false): void {
     if (this.pid === null) return;
     const t = Date.now();
     const usage = readProcessUsage(this.pid);
+    const machineBusySeconds = readMachineBusySeconds();
     if (!usage || !this.last || t <= this.last.t || usage.cpuSeconds < this.last.cpuSeconds) {
-      if (usage) this.last = { t, cpuSeconds: usage.cpuSeconds };
+      if (usage) this.last = { t, cpuSeconds: usage.cpuSeconds, machineBusySeconds };
       return;
     }
     // a last reading soon after the previous one is folded into it: a short interval in clock
@@ -108,11 +134,14 @@ export class ProcessUsageSampler {
     const fold = final && t - this.last.t < this.intervalMs / 4 && this.newestFrom !== null && this.samples.length > 0;
     const from = fold ? this.newestFrom! : this.last;
     const intervalMs = t - from.t;
-    const cpuCores = Math.round(((usage.cpuSeconds - from.cpuSeconds) / (intervalMs / 1000)) * 1000) / 1000;
-    const sample = { t, intervalMs, cpuCores, rssMb: usage.rssMb, cpuSeconds: usage.cpuSeconds };
+    const cores = (seconds: number) => Math.round((seconds / (intervalMs / 1000)) * 1000) / 1000;
+    const sample = {
+      t, intervalMs, cpuCores: cores(usage.cpuSeconds - from.cpuSeconds), rssMb: usage.rssMb, cpuSeconds: usage.cpuSeconds,
+      machineBusyCores: machineBusySeconds !== null && from.machineBusySeconds !== null ? cores(machineBusySeconds - from.machineBusySeconds) : null,
+    };
     if (fold) this.samples[this.samples.length - 1] = sample;
     else this.samples.push(sample);
     this.newestFrom = from;
-    this.last = { t, cpuSeconds: usage.cpuSeconds };
+    this.last = { t, cpuSeconds: usage.cpuSeconds, machineBusySeconds };
   }
 }

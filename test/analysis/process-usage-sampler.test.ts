@@ -1,7 +1,8 @@
 // The /proc sampler against real child processes: a busy loop reads about one core, a sleeper about none.
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { clockTicksPerSecond, ProcessUsageSampler, readProcessUsage } from "../../harness/record/process-usage-sampler.ts";
+import { cpus } from "node:os";
+import { clockTicksPerSecond, ProcessUsageSampler, readMachineBusySeconds, readProcessUsage } from "../../harness/record/process-usage-sampler.ts";
 
 const children: ChildProcess[] = [];
 function child(code: string): ChildProcess {
@@ -50,6 +51,19 @@ describe.runIf(process.platform === "linux")("the process usage sampler (/proc)"
       expect(s.rssMb).toBeGreaterThan(5);
       expect(s.rssMb).toBeLessThan(1024);
     }
+    // the whole machine was at least as busy as the busy child, and never more than all its cores
+    for (const s of busySamples.slice(1, -1)) {
+      expect(s.machineBusyCores, `machine ${s.machineBusyCores} cores, the child ${s.cpuCores}`).toBeGreaterThanOrEqual(s.cpuCores - 0.05);
+      expect(s.machineBusyCores).toBeLessThanOrEqual(cpus().length + 0.05);
+    }
+  });
+
+  it("reads the machine's busy time from /proc/stat's first line: everything but idle and iowait", () => {
+    const ticks = clockTicksPerSecond();
+    const stat = `cpu  ${4 * ticks} ${ticks} ${2 * ticks} ${90 * ticks} ${3 * ticks} 0 ${ticks} 0 0 0\ncpu0 1 2 3 4 5 6 7 8 9 10\nintr 1 2 3\n`;
+    expect(readMachineBusySeconds(stat)).toBeCloseTo(8, 6);
+    expect(readMachineBusySeconds("intr 1 2 3\n")).toBeNull();
+    expect(readMachineBusySeconds()).toBeGreaterThan(0);
   });
 
   it("takes no samples of a process that is gone", async () => {
