@@ -12,6 +12,8 @@ export interface ProgressState {
   stats: LiveStats;
   /** k6's CPU over the last second, cores (absent or null: not sampled) */
   k6CpuCores?: number | null;
+  /** the whole machine's CPU over the same second, cores (absent or null: not sampled) */
+  machineBusyCores?: number | null;
 }
 
 const clock = (s: number) => `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
@@ -20,7 +22,9 @@ export function progressLine(state: ProgressState, now: number): string {
   const elapsed = state.startedAt === null ? 0 : (now - state.startedAt) / 1000;
   const faults = state.activeFaults.length ? state.activeFaults.join(", ") : "none";
   const s = state.stats;
-  const k6Cpu = state.k6CpuCores === undefined || state.k6CpuCores === null ? "" : ` | k6 CPU ${state.k6CpuCores.toFixed(1)}/${availableParallelism()}`;
+  const cores = availableParallelism();
+  const machine = state.machineBusyCores == null ? "" : `, machine ${Math.min(state.machineBusyCores, cores).toFixed(1)}/${cores}`;
+  const k6Cpu = state.k6CpuCores == null ? "" : ` | k6 CPU ${state.k6CpuCores.toFixed(1)}/${cores}${machine}`;
   return `[${state.scenario}] ${clock(elapsed)}/${clock(state.totalS)} | faults: ${faults} | ${s.deliveredPerSecond(now).toFixed(1)} msg/s | users ${s.connectedUsers()}/${state.users} | sent ${s.sent} acked ${s.acked} delivered ${s.delivered}${k6Cpu}`;
 }
 

@@ -63,6 +63,7 @@ export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
   const faultNames = setInterval(() => {
     progress.activeFaults = timeline.active().map((e) => `${e.kind}@${e.target}`);
     progress.k6CpuCores = k6Usage.latest()?.cpuCores ?? null;
+    progress.machineBusyCores = k6Usage.latest()?.machineBusyCores ?? null;
   }, 250);
 
   const k6 = startK6(d.k6Path, d.scenarioFile, d.k6Env, d.files);
