@@ -31,14 +31,14 @@ export interface SaturationSpan {
   /** the same, in seconds since the k6 scenario's start */
   fromS: number;
   toS: number;
-  /** what exceeded its threshold, with the worst value in the span, and the machine's busiest second: "timer lag 340 ms, k6 CPU 1.95 of 2 cores; machine 2 of 2 cores busy" */
+  /** what exceeded its threshold, with the worst value in the span, and how busy the machine was on average: "timer lag 340 ms, k6 CPU 1.95 of 2 cores; machine 2 of 2 cores busy" */
   reason: string;
   /** worst timer lateness in the span (null: no lag records in it) */
   peakLagMs: number | null;
   /** highest k6 CPU in the span, cores (null: no CPU samples in it) */
   peakCpuCores: number | null;
-  /** highest CPU of the whole machine in the span, every process together, cores (null: not read) */
-  peakMachineBusyCores: number | null;
+  /** CPU of the whole machine over the span, every process together, mean of its seconds, cores (null: not read) */
+  meanMachineBusyCores: number | null;
   /** whether the span overlaps the measured window (end of warm-up to end of drain) */
   inMeasuredWindow: boolean;
 }
@@ -143,15 +143,16 @@ export function generatorSaturation(input: SaturationInput): GeneratorSaturation
     const to = origin + toS * 1000;
     const peakLagMs = maxOf(seconds.flatMap((s) => (s.lagMs === null ? [] : [s.lagMs])));
     const peakCpuCores = maxOf(seconds.flatMap((s) => (s.cpuCores === null ? [] : [s.cpuCores])));
-    const peakMachine = maxOf(seconds.flatMap((s) => (s.machineBusyCores === null ? [] : [s.machineBusyCores])));
+    const machine = seconds.flatMap((s) => (s.machineBusyCores === null ? [] : [s.machineBusyCores]));
+    const meanMachine = machine.length ? Math.min(machineCores, machine.reduce((a, b) => a + b, 0) / machine.length) : null;
     const reasons = [
       ...(seconds.some(lagHigh) ? [`timer lag ${Math.round(peakLagMs!)} ms`] : []),
       ...(seconds.some(cpuHigh) ? [`k6 CPU ${round(peakCpuCores!)} of ${machineCores} cores`] : []),
     ];
     spans.push({
-      from, to, fromS, toS, reason: reasons.join(", ") + (peakMachine === null ? "" : `; machine ${round(Math.min(peakMachine, machineCores), 1)} of ${machineCores} cores busy`),
+      from, to, fromS, toS, reason: reasons.join(", ") + (meanMachine === null ? "" : `; machine ${round(meanMachine, 1)} of ${machineCores} cores busy`),
       peakLagMs: peakLagMs === null ? null : round(peakLagMs, 1), peakCpuCores: peakCpuCores === null ? null : round(peakCpuCores),
-      peakMachineBusyCores: peakMachine === null ? null : round(peakMachine),
+      meanMachineBusyCores: meanMachine === null ? null : round(meanMachine),
       inMeasuredWindow: from < input.measuredWindow.to && to > input.measuredWindow.from,
     });
     i = j + 1;

@@ -39,7 +39,7 @@ describe("generator saturation", () => {
   it("marks a second when k6 used more than 90% of the machine's cores, and names both causes in a span that has both", () => {
     const cores = [0.3, 0.4, 0.5, 0.5, 0.6, 0.8, 1.0, 1.81, 1.95, 1.5, 0.4];
     const g = generatorSaturation(input({ cpu: cpu(cores), lag: [lag(8, 340)], delivered: 1000 }));
-    expect(g.spans).toEqual([{ from: T0 + 7_000, to: T0 + 9_000, fromS: 7, toS: 9, reason: "timer lag 340 ms, k6 CPU 1.95 of 2 cores", peakLagMs: 340, peakCpuCores: 1.95, peakMachineBusyCores: null, inMeasuredWindow: true }]);
+    expect(g.spans).toEqual([{ from: T0 + 7_000, to: T0 + 9_000, fromS: 7, toS: 9, reason: "timer lag 340 ms, k6 CPU 1.95 of 2 cores", peakLagMs: 340, peakCpuCores: 1.95, meanMachineBusyCores: null, inMeasuredWindow: true }]);
     const total = cores.reduce((a, b) => a + b, 0);
     expect(g.k6CpuSecondsTotal).toBeCloseTo(total, 3);
     expect(g.k6CpuUsPerDeliveredMessage).toBe(Math.round((total * 1e6) / 1000));
@@ -51,10 +51,10 @@ describe("generator saturation", () => {
 
   it("says how busy the whole machine was in a span: a k6 starved by its neighbours is told apart from one busy with its own work", () => {
     // seconds 6-8: k6 behind at 0.6 cores while the machine is full; second 12: k6 itself at 1.9 cores
-    const samples = cpu([0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.6, 0.6, 0.6, 0.4, 0.4, 0.4, 1.9], 100, [1, 1, 1, 1, 1, 1, 2.01, 1.98, 1.97, 1, 1, 1, 1.95]);
+    const samples = cpu([0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.6, 0.6, 0.6, 0.4, 0.4, 0.4, 1.9], 100, [1, 1, 1, 1, 1, 1, 2.01, 1.8, 1.6, 1, 1, 1, 1.95]);
     const g = generatorSaturation(input({ lag: [lag(6, 900), lag(7, 1200), lag(8, 700)], cpu: samples }));
-    expect(g.spans.map((s) => [s.fromS, s.toS, s.reason, s.peakMachineBusyCores])).toEqual([
-      [6, 9, "timer lag 1200 ms; machine 2 of 2 cores busy", 2.01],
+    expect(g.spans.map((s) => [s.fromS, s.toS, s.reason, s.meanMachineBusyCores])).toEqual([
+      [6, 9, "timer lag 1200 ms; machine 1.8 of 2 cores busy", 1.8],
       [12, 13, "k6 CPU 1.9 of 2 cores; machine 2 of 2 cores busy", 1.95],
     ]);
   });
