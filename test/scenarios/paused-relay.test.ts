@@ -4,12 +4,13 @@
 // forgets a running setInterval when a clearTimeout inside it empties the timer queue: the tick
 // stopped and the VU never finished, until the link stopped clearing its timers there.)
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRelayProcess, type RelayProcess } from "../support/relay-process.ts";
+import { k6ConsoleResult } from "../support/k6-console-result.ts";
 import { requireTool } from "../support/require-tool.ts";
 
 let relay: RelayProcess;
@@ -32,9 +33,7 @@ describe("a k6 client whose relay stops answering", () => {
     await new Promise((r) => setTimeout(r, 3000));
     process.kill(relay.pid, "SIGCONT");
     await run;
-    const line = readFileSync(consoleFile, "utf8").split("\n").find((l) => l.includes("pausedRelay"));
-    expect(line, `k6 printed no result line; console output:\n${readFileSync(consoleFile, "utf8")}`).toBeDefined();
-    const events = JSON.parse(JSON.parse(line!).msg).pausedRelay as string[];
+    const events = k6ConsoleResult<string[]>(consoleFile, "pausedRelay");
     const dropped = events.indexOf("dropped: silent for more than 800 ms");
     expect(events[0], events.join(" | ")).toBe("ready");
     expect(dropped, events.join(" | ")).toBeGreaterThan(0);

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRelayProcess, type RelayProcess } from "../support/relay-process.ts";
+import { k6ConsoleResult } from "../support/k6-console-result.ts";
 import { requireTool } from "../support/require-tool.ts";
 
 let relay: RelayProcess;
@@ -41,9 +42,7 @@ describe("the k6 client's connect timeout", () => {
     } finally {
       clearInterval(resume);
     }
-    const line = readFileSync(consoleFile, "utf8").split("\n").find((l) => l.includes("slowLogin"));
-    expect(line, `k6 printed no result line; console output:\n${readFileSync(consoleFile, "utf8")}`).toBeDefined();
-    const events = JSON.parse(JSON.parse(line!).msg).slowLogin as { slow: string[]; silent: string[] };
+    const events = k6ConsoleResult<{ slow: string[]; silent: string[] }>(consoleFile, "slowLogin");
     expect(events.slow, `slow login: ${events.slow.join(" | ")}`).toEqual(["ready"]);
     expect(events.silent[0], `silent relay: ${events.silent.join(" | ")}`).toBe("failed: no challenge from the relay after 1000 ms");
   });

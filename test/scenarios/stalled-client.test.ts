@@ -2,12 +2,13 @@
 // client whose own event loop stalled past its silence timeout pings before it declares the
 // connection dead, so a load generator's backlog is not reported as the relay going silent.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRelayProcess, type RelayProcess } from "../support/relay-process.ts";
+import { k6ConsoleResult } from "../support/k6-console-result.ts";
 import { requireTool } from "../support/require-tool.ts";
 
 let relay: RelayProcess;
@@ -21,9 +22,7 @@ describe("a k6 client that stalls", () => {
     const k6 = await requireTool("k6");
     const consoleFile = join(mkdtempSync(join(tmpdir(), "stalled-client-")), "console.log");
     await promisify(execFile)(k6.path, ["run", "--quiet", "--no-usage-report", "--log-format=json", `--console-output=${consoleFile}`, "-e", `RELAY_URL=${relay.wsUrls[0]}`, "test/k6/stalled-client.k6.ts"], { timeout: 60_000 });
-    const line = readFileSync(consoleFile, "utf8").split("\n").find((l) => l.includes("stalledClient"));
-    expect(line, `k6 printed no result line; console output:\n${readFileSync(consoleFile, "utf8")}`).toBeDefined();
-    const events = JSON.parse(JSON.parse(line!).msg).stalledClient as string[];
+    const events = k6ConsoleResult<string[]>(consoleFile, "stalledClient");
     expect(events.slice(0, 2)).toEqual(["ready", "stall"]);
     expect(events.filter((e) => e.startsWith("dropped")), `connection events: ${events.join(" | ")}`).toEqual([]);
   });
