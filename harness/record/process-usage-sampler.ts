@@ -117,7 +117,7 @@ export class ProcessUsageSampler {
     return this.samples.at(-1) ?? null;
   }
 
-  /** the start (time, CPU seconds) of the newest sample's interval */
+  /** the reading at the start of the newest sample's interval */
   private newestFrom: Reading | null = null;
 
   private sample(final = false): void {

@@ -62,8 +62,9 @@ export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
   const k6Usage = new ProcessUsageSampler();
   const faultNames = setInterval(() => {
     progress.activeFaults = timeline.active().map((e) => `${e.kind}@${e.target}`);
-    progress.k6CpuCores = k6Usage.latest()?.cpuCores ?? null;
-    progress.machineBusyCores = k6Usage.latest()?.machineBusyCores ?? null;
+    const usage = k6Usage.latest();
+    progress.k6CpuCores = usage?.cpuCores ?? null;
+    progress.machineBusyCores = usage?.machineBusyCores ?? null;
   }, 250);
 
   const k6 = startK6(d.k6Path, d.scenarioFile, d.k6Env, d.files);
