@@ -21,11 +21,12 @@ export function resultTable(results: ScenarioResult[]): string {
     return `  ${r.name} timeline[${w.entry}] ${w.kind}@${w.target}: p95 before ${ms(w.before.latencyMs.p95)}, during ${ms(d?.p95 ?? null)}, after ${ms(a?.p95 ?? null)}; ${ttr}`;
   }));
   const checks = results.flatMap((r) => r.checks.filter((c) => "count" in c.details).map((c) => {
-    const d = c.details as { count: number; checked: number; byFault: Record<string, number>; ids: { id: string }[]; relaySays?: Record<string, number> | string };
+    const d = c.details as { count: number; checked: number; byFault: Record<string, number>; ids: { id: string }[]; relaySays?: Record<string, number> | string; sentWhileGeneratorSaturated?: number };
     const blame = Object.entries(d.byFault).map(([fault, n]) => `${n} ${fault}`).join(", ");
     const ids = d.ids.slice(0, 5).map((x) => x.id).join(" ");
     const relay = d.count > 0 && typeof d.relaySays === "object" ? `; the relay's journal says ${Object.entries(d.relaySays).map(([says, n]) => `${n} "${says}"`).join(", ")}` : "";
-    return `  ${r.name} ${c.name}: ${c.status.toUpperCase()} ${d.count} of ${d.checked}${blame ? ` (${blame})` : ""}${relay}${ids ? `: ${ids}${d.count > 5 ? " ..." : ""}` : ""}`;
+    const saturated = d.sentWhileGeneratorSaturated ? `; ${d.sentWhileGeneratorSaturated} sent while the load generator was saturated` : "";
+    return `  ${r.name} ${c.name}: ${c.status.toUpperCase()} ${d.count} of ${d.checked}${blame ? ` (${blame})` : ""}${relay}${saturated}${ids ? `: ${ids}${d.count > 5 ? " ..." : ""}` : ""}`;
   }));
   const generator = results.flatMap((r) => (r.generator.measured ? saturationLines(r.name, r.generator) : [`  ${r.name}: load generator not measured (${r.generator.note}): whether k6 kept up is unknown`]));
   return [

@@ -105,6 +105,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
     records, windows: faultWindows(faults, plan.recovery.settleMs, sendingWindow.to), lateMs: plan.recovery.lateMs,
     setupEnd: Math.max(sendingWindow.from, sessionsUpAt(records) ?? 0), cryptoMode: load.cryptoMode, atMostOnce: plan.delivery === "at-most-once",
     relaySays: (r) => relaySays(relayRecord, population.members[r.from]?.userId ?? "", r.id), relayRecordMissing: relayRecord.available ? null : relayRecord.why,
+    generatorSaturated: generator.spans,
   }, join(plan.name, "checks.json"));
   checks.push(...messageChecks.results);
   writeFileSync(join(dir, "checks.json"), JSON.stringify(messageChecks.flagged));

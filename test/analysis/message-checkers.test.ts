@@ -87,6 +87,16 @@ describe("message checkers", () => {
     expect(results.find((r) => r.name === "lost")?.details).toMatchObject({ count: 2, byFault: { none: 1, "timeline[0] latency": 1 }, idsFile: "steady/checks.json" });
   });
 
+  it("counts the flagged messages sent while the load generator was saturated, and only when it was", async () => {
+    // lost: messages 8 (sent at 0.7 s), 121 (12 s) and 251 (25 s); the generator saturated from 10 s to 20 s
+    const events = log(300, (i, e) => (i === 7 || i === 120 || i === 250 ? e.slice(0, 2) : e));
+    const saturated = await verdicts(events, { generatorSaturated: [{ from: T0 + 10_000, to: T0 + 20_000 }] });
+    expect(saturated.results.find((r) => r.name === "lost")?.details).toMatchObject({ count: 3, sentWhileGeneratorSaturated: 1 });
+    expect(saturated.results.find((r) => r.name === "late")?.details).toMatchObject({ count: 0, sentWhileGeneratorSaturated: 0 });
+    const kept = await verdicts(events, { generatorSaturated: [] });
+    expect(kept.results.find((r) => r.name === "lost")?.details).not.toHaveProperty("sentWhileGeneratorSaturated");
+  });
+
   it("lost and never acknowledged: each flagged id says what the relay's own journal says of it", async () => {
     const line = (e: string, id: string) => JSON.stringify({ e, from: "u0", id, to: "u1", t: T0 });
     const journal = parseRelayJournal([

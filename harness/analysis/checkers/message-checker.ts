@@ -21,6 +21,8 @@ export interface CheckerInput {
   relaySays: (r: MessageRecord) => string | null;
   /** why the relay's record is not available, or null when it is */
   relayRecordMissing: string | null;
+  /** the spans in which the load generator could not keep up (the saturation guard's), in ms since the epoch */
+  generatorSaturated?: { from: number; to: number }[];
 }
 
 export interface Flagged {
