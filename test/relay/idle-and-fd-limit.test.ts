@@ -25,6 +25,21 @@ describe("relay idle sockets and descriptor limit", () => {
     expect([4408, 1006]).toContain((await silent.closed).code);
   });
 
+  it("does not ping a client that pings it, and does not close it", async () => {
+    const relay = await startRelayProcess({ env: { RELAY_IDLE_TIMEOUT_MS: "600" } });
+    const pinging = await connect(relay.wsUrls[0]);
+    const answering = await connect(relay.wsUrls[0]);
+    const pingsFromRelay = { pinging: 0, answering: 0 };
+    pinging.ws.on("ping", () => pingsFromRelay.pinging++);
+    answering.ws.on("ping", () => pingsFromRelay.answering++);
+    const keepAlive = setInterval(() => pinging.ws.ping(), 100); // more often than a third of the idle timeout
+    await new Promise((r) => setTimeout(r, 2000));
+    clearInterval(keepAlive);
+    expect(pingsFromRelay.answering).toBeGreaterThan(0);
+    expect(pingsFromRelay.pinging).toBe(0);
+    expect((await pinging.ping()).type).toBe("pong");
+  });
+
   it("survives the descriptor limit and reports it in /metrics and on stdout", async () => {
     const relay = await startRelayProcess();
     expect(relay.started.fdLimit).toBeGreaterThan(0);
