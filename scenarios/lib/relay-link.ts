@@ -4,6 +4,7 @@ import { WebSocket } from "k6/websockets";
 import { decodeRelayFrame, type RelayFrame } from "../../harness/protocol/frames.ts";
 import { reconnectDelayMs, type BackoffPolicy } from "./backoff.ts";
 import type { Endpoint } from "./endpoints.ts";
+import { nextPingAfterMs } from "./ping-schedule.ts";
 import type { Random } from "./seeded-random.ts";
 
 export interface LinkOptions {
@@ -42,6 +43,8 @@ export class RelayLink {
   private lastFrameAt = 0;
   private timers: ReturnType<typeof setTimeout>[] = [];
   private lastPingAt = 0;
+  /** quiet time after which the next ping goes out (jittered: ping-schedule.ts) */
+  private pingAfterMs = 0;
 
   constructor(private readonly options: LinkOptions, private readonly handlers: LinkHandlers) {}
 
@@ -80,6 +83,7 @@ export class RelayLink {
     if (this.stopped) return;
     const generation = ++this.generation;
     const endpoint = this.endpoint;
+    this.pingAfterMs = nextPingAfterMs(this.options.pingIntervalMs, this.options.random);
     this.handlers.onConnectionEvent({ kind: "connecting", endpoint: endpoint.name });
     const socket = new WebSocket(endpoint.url);
     this.socket = socket;
@@ -154,7 +158,8 @@ export class RelayLink {
    * Liveness, called by the VU for all its users every few ticks (one timer per VU, not one per
    * user: per-user intervals cost 0.4 cores for 3,000 idle users), from the relay's challenge on:
    * a login under way is judged as a logged-in connection is. A WebSocket ping goes out
-   * once nothing has arrived for pingIntervalMs (the relay's WebSocket layer answers it; a busy
+   * once nothing has arrived for about pingIntervalMs (3/4 of it to all of it, drawn per ping so
+   * that many clients' pings spread out; the relay's WebSocket layer answers it; a busy
    * connection needs none); the connection is declared dead once nothing, not even a pong, has
    * arrived for silenceTimeoutMs and a ping went unanswered. A client whose own event loop fell
    * behind (a saturated load generator) checks late and may find a long silence without having
@@ -167,8 +172,9 @@ export class RelayLink {
       this.lost(`${this.ready ? "" : "not logged in: "}silent for more than ${this.options.silenceTimeoutMs} ms`);
       return;
     }
-    if (quietMs < this.options.pingIntervalMs || now - this.lastPingAt < this.options.pingIntervalMs) return;
+    if (quietMs < this.pingAfterMs || now - this.lastPingAt < this.pingAfterMs) return;
     this.lastPingAt = now;
+    this.pingAfterMs = nextPingAfterMs(this.options.pingIntervalMs, this.options.random);
     try {
       this.socket.ping();
     } catch {
