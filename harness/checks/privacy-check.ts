@@ -9,9 +9,9 @@
 // split over fragments is still found. A finding names where it is (capture, connection,
 // direction, byte offset in that direction's stream) and what (canary id, or key owner and kind),
 // never the secret itself.
+import { Buffer } from "node:buffer";
 import { CANARY_PREFIX } from "../../scenarios/lib/scenario-settings.ts";
 import type { Population } from "../../scenarios/lib/population.ts";
-import { Buffer } from "node:buffer";
 import { utf8 } from "../protocol/bytes.ts";
 import { readCapture, type CaptureHeader, type CaptureRecord } from "../environments/traffic-tap.ts";
 import { runCheck, type CheckResult } from "./check-result.ts";
@@ -172,7 +172,7 @@ async function scanCapture(file: string, index: PatternIndex, report: (f: Findin
 /**
  * A pattern's bytes are a string of one character per byte (latin1): 10,000 users make ~850,000
  * patterns, and as typed arrays (each with its own buffer) the collector spent most of the check's
- * 17 s on them; as strings they cost 2 s.
+ * 17.5 s on them; with strings the whole check takes 2.8 s.
  */
 interface Pattern { bytes: string; what: What }
 
