@@ -54,6 +54,7 @@ export async function runUsers(settings: ScenarioSettings & RunWiring, populatio
     vu: vuState,
     directEndpoints: Number(settings.directEndpoints) || 1,
     proxyEvery: settings.proxyEvery,
+    driver: { protocol: settings.protocol === "xmpp" ? "xmpp" : "relay", xmppDomain: settings.xmppDomain, xmppSecret: settings.xmppSecret },
     runId: settings.runId, cryptoMode: settings.cryptoMode, paddingBytes: settings.paddingBytes, indexOf, userIds: population.userIds, onMessage: plugin.onMessage,
     link: {
       endpoints: parseEndpoints(settings.endpoints),

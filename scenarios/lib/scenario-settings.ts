@@ -17,6 +17,10 @@ export type CryptoMode = (typeof CRYPTO_MODES)[number];
 export const BACKOFF_KINDS = ["jitter", "fixed"] as const;
 export type BackoffKind = (typeof BACKOFF_KINDS)[number];
 
+/** The wire protocols the client library speaks: the reference relay's own, and XMPP (RFC 7395). */
+export const PROTOCOLS = ["relay", "xmpp"] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
 export const SCENARIO_NAMES = ["steady", "flood", "ip-block", "outage", "restart", "degraded"] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -70,6 +74,12 @@ export const RUN_VARIABLES = {
   directEndpoints: "DIRECT_ENDPOINTS",
   /** k6 thresholds the harness made from the run's SLO objectives: JSON, metric -> rules */
   thresholds: "THRESHOLDS",
+  /** which protocol the clients speak (TARGET_PROTOCOLS); empty: the reference relay's */
+  protocol: "PROTOCOL",
+  /** XMPP: the server's domain (the JIDs' domain part) */
+  xmppDomain: "XMPP_DOMAIN",
+  /** XMPP: the secret each account's password is derived from (harness/protocol/xmpp/jid.ts) */
+  xmppSecret: "XMPP_SECRET",
 } as const;
 export type RunWiring = Record<keyof typeof RUN_VARIABLES, string>;
 

@@ -1,9 +1,9 @@
 // One simulated person: logs in, publishes prekeys, writes messages to contacts (E2E-encrypted,
 // or opaque bytes in crypto mode `opaque`), keeps an outbox of unacknowledged messages (resent
-// after every reconnect), and drops duplicates.
-import { fromBase64, fromUtf8, utf8 } from "../../harness/protocol/bytes.ts";
-import { authFrame } from "../../harness/protocol/auth.ts";
-import { encodeFrame, encodeSendFrame, type PrekeyBundle, type RelayFrame } from "../../harness/protocol/frames.ts";
+// after every reconnect), and drops duplicates. It talks to the server through a driver
+// (drivers/), so the same person runs against every server the harness supports.
+import { fromBase64, fromUtf8, toBase64, utf8 } from "../../harness/protocol/bytes.ts";
+import type { AckRef, PrekeyBundle } from "../../harness/protocol/frames.ts";
 import { importIdentity, type Identity } from "../../harness/protocol/identity.ts";
 import { PrekeyRingOnDemand, publishFields } from "../../harness/protocol/prekeys.ts";
 import { SessionManager } from "../../harness/protocol/session.ts";
@@ -13,11 +13,10 @@ import { endpointsForUser, type Endpoint } from "./endpoints.ts";
 import { InArrivalOrder } from "./in-arrival-order.ts";
 import { opaqueBody, sentAtOfOpaqueBody } from "./opaque-body.ts";
 import type { PopulationMember } from "./population.ts";
-import { RelayLink, type LinkOptions } from "./relay-link.ts";
+import { connectDriver, type DriverWiring } from "./drivers/connect-driver.ts";
+import type { Delivery, Refusal, ServerDriver } from "./drivers/server-driver.ts";
+import type { LinkOptions } from "./server-link.ts";
 import { canaryFor, type CryptoMode } from "./scenario-settings.ts";
-
-/** ids per ack frame (the relay accepts up to 1,000) */
-const MAX_ACK_IDS = 500;
 
 interface OutboxEntry { to: number; toId: string; body: string; fwd?: number; fanoutIndex?: number }
 
@@ -55,6 +54,8 @@ export interface UserContext {
   runId: string;
   cryptoMode: CryptoMode;
   link: LinkOptions;
+  /** which server protocol, and what its driver needs */
+  driver: DriverWiring;
   /** how many of link.endpoints are the service's own addresses */
   directEndpoints: number;
   /** every N-th user starts at a volunteer proxy (0: none) */
@@ -78,9 +79,9 @@ export class SimulatedUser {
   /** deliveries being decrypted, shown in the order they arrived */
   private readonly showing = new InArrivalOrder();
   /** deliveries handled since the last tick, acknowledged together in one frame */
-  private acks: { from: string; id: string }[] = [];
+  private acks: AckRef[] = [];
   private readonly fetches = new Map<string, PendingFetch>();
-  private readonly link: RelayLink;
+  private readonly link: ServerDriver;
   private readonly sessions: SessionManager | null;
   private readonly pad: string;
   private seq = 0;
@@ -102,11 +103,14 @@ export class SimulatedUser {
   private constructor(readonly member: UserInfo, private readonly ctx: UserContext, private readonly identity: Identity, private readonly ring: PrekeyRingOnDemand | null) {
     this.pad = "x".repeat(ctx.paddingBytes);
     this.sessions = ring && ctx.cryptoMode !== "opaque" ? new SessionManager(identity, () => ring.use(), (userId) => this.fetchBundle(userId), ctx.cryptoMode) : null;
-    this.link = new RelayLink({ ...ctx.link, endpoints: endpointsForUser(ctx.link.endpoints, ctx.directEndpoints, member.index, ctx.proxyEvery) }, {
-      authFrame: (nonce) => authFrame(identity, nonce),
-      onReady: (endpoint) => this.onReady(endpoint),
-      onFrame: (frame) => this.onFrame(frame),
-      onConnectionEvent: (e) => {
+    this.link = connectDriver(ctx.driver, { ...ctx.link, endpoints: endpointsForUser(ctx.link.endpoints, ctx.directEndpoints, member.index, ctx.proxyEvery) }, identity, {
+      ready: (endpoint) => this.onReady(endpoint),
+      accepted: (id) => this.onSent(id),
+      delivered: (delivery) => this.onDeliver(delivery),
+      prekeysPublished: () => (this.published = true),
+      bundle: (reqId, bundle) => this.onBundle(reqId, bundle),
+      refused: (refusal) => this.onRefused(refusal),
+      connection: (e) => {
         if (e.kind === "failover") count("failovers");
         if (e.kind === "failed") count("connectionFailures");
         if (e.kind === "dropped") count("reconnects");
@@ -157,25 +161,26 @@ export class SimulatedUser {
     });
   }
 
-  /** Acknowledges the deliveries handled since the last call (the relay forgets them then). */
+  /** Acknowledges the deliveries handled since the last call (the server forgets them then). */
   flushAcks(): void {
     if (this.acks.length === 0) return;
-    if (this.link.send(encodeFrame({ type: "ack", acks: this.acks.slice(0, MAX_ACK_IDS) }))) this.acks = this.acks.slice(MAX_ACK_IDS);
+    const taken = this.link.acknowledge(this.acks);
+    if (taken > 0) this.acks = this.acks.slice(taken);
     // not sent (offline) or more than one frame's worth: again at the next tick
     if (this.acks.length > 0) this.ctx.vu.acking.push(this);
   }
 
   private transmit(id: string): boolean {
     const entry = this.outbox.get(id);
-    return !!entry && this.link.send(encodeSendFrame(id, entry.toId, entry.body, entry.fwd));
+    return !!entry && this.link.send(id, entry.toId, entry.body, entry.fwd);
   }
 
   private onReady(endpoint: Endpoint): void {
     recordEvent({ ev: "conn", user: this.member.index, kind: "ready", ep: endpoint.name, t: Date.now() });
     // mode `opaque` has no sessions, so nobody needs its prekeys
-    if (!this.published && this.ring) this.ring.current().then((ring) => this.link.send(encodeFrame({ type: "publish_prekeys", reqId: "publish", ...publishFields(this.identity, ring) })));
+    if (!this.published && this.ring) this.ring.current().then((ring) => this.link.publishPrekeys({ signingKey: toBase64(this.identity.signingPublic), ...publishFields(this.identity, ring) }));
     if (!this.greeted) this.greetContacts();
-    for (const [reqId, fetch] of this.fetches) this.link.send(encodeFrame({ type: "fetch_prekeys", reqId, userId: fetch.userId }));
+    for (const [reqId, fetch] of this.fetches) this.link.fetchPrekeys(reqId, fetch.userId);
     for (const id of this.outbox.keys()) {
       if (this.transmit(id)) recordEvent({ ev: "resent", id, t: Date.now(), ep: endpoint.name });
     }
@@ -196,28 +201,11 @@ export class SimulatedUser {
     }
   }
 
-  private onFrame(frame: RelayFrame): void {
-    switch (frame.type) {
-      case "sent":
-        return this.onSent(frame.id);
-      case "deliver":
-        return this.onDeliver(frame);
-      case "prekeys_ok":
-        this.published = true;
-        return;
-      case "prekey_bundle": {
-        const fetch = frame.reqId ? this.fetches.get(frame.reqId) : undefined;
-        if (fetch && frame.reqId) {
-          this.fetches.delete(frame.reqId);
-          fetch.resolve(frame);
-        }
-        return;
-      }
-      case "error":
-        return this.onError(frame);
-      default:
-        return;
-    }
+  private onBundle(reqId: string, bundle: PrekeyBundle): void {
+    const fetch = this.fetches.get(reqId);
+    if (!fetch) return;
+    this.fetches.delete(reqId);
+    fetch.resolve(bundle);
   }
 
   private onSent(id: string): void {
@@ -227,7 +215,7 @@ export class SimulatedUser {
     recordEvent({ ev: "acked", id, t: Date.now(), ep: this.link.endpoint.name });
   }
 
-  private onDeliver(frame: Extract<RelayFrame, { type: "deliver" }>): void {
+  private onDeliver(frame: Delivery): void {
     const key = `${frame.from}/${frame.id}`;
     const from = this.ctx.indexOf.get(frame.from) ?? -1;
     const ack = () => {
@@ -267,39 +255,39 @@ export class SimulatedUser {
     );
   }
 
-  private onError(frame: Extract<RelayFrame, { type: "error" }>): void {
-    if ((frame.code === "no_prekeys" || frame.code === "rate_limited") && frame.reqId && this.fetches.has(frame.reqId)) {
-      const reqId = frame.reqId;
+  private onRefused(refusal: Refusal): void {
+    if (refusal.reqId && this.fetches.has(refusal.reqId) && refusal.retryAfterMs !== undefined) {
+      const reqId = refusal.reqId;
       setTimeout(() => {
         const fetch = this.fetches.get(reqId);
-        if (fetch) this.link.send(encodeFrame({ type: "fetch_prekeys", reqId, userId: fetch.userId }));
-      }, frame.retryAfterMs ?? 1000);
+        if (fetch) this.link.fetchPrekeys(reqId, fetch.userId);
+      }, refusal.retryAfterMs);
       return;
     }
-    if (!frame.id || !this.outbox.has(frame.id)) return;
-    const id = frame.id;
-    if (frame.code === "rate_limited" || frame.code === "store_failed" || frame.code === "queue_full" || frame.code === "store_full") {
-      setTimeout(() => this.transmit(id), frame.retryAfterMs ?? 500);
+    if (!refusal.id || !this.outbox.has(refusal.id)) return;
+    const id = refusal.id;
+    if (refusal.retryAfterMs !== undefined) {
+      setTimeout(() => this.transmit(id), refusal.retryAfterMs);
       return;
     }
     const entry = this.outbox.get(id)!;
-    if (frame.code === "too_many_recipients" && frame.limit !== undefined) {
-      this.forwardCap = frame.limit;
-      if ((entry.fanoutIndex ?? 0) < frame.limit) {
-        entry.fwd = frame.limit;
+    if (refusal.code === "too_many_recipients" && refusal.limit !== undefined) {
+      this.forwardCap = refusal.limit;
+      if ((entry.fanoutIndex ?? 0) < refusal.limit) {
+        entry.fwd = refusal.limit;
         this.transmit(id);
         return;
       }
     }
     this.outbox.delete(id);
-    recordEvent({ ev: "send_rejected", id, t: Date.now(), code: frame.code });
+    recordEvent({ ev: "send_rejected", id, t: Date.now(), code: refusal.code });
   }
 
   private fetchBundle(userId: string): Promise<PrekeyBundle> {
     const reqId = `f${++this.fetchSeq}`;
     return new Promise((resolve) => {
       this.fetches.set(reqId, { userId, resolve });
-      this.link.send(encodeFrame({ type: "fetch_prekeys", reqId, userId }));
+      this.link.fetchPrekeys(reqId, userId);
     });
   }
 }

@@ -5,7 +5,8 @@
 import "../../scenarios/lib/k6-primitives.ts";
 import { authFrame } from "../../harness/protocol/auth.ts";
 import { createIdentity } from "../../harness/protocol/identity.ts";
-import { RelayLink } from "../../scenarios/lib/relay-link.ts";
+import { RelayDriver } from "../../scenarios/lib/drivers/relay-driver.ts";
+import { driverEvents } from "./driver-events.ts";
 import { seededRandom } from "../../scenarios/lib/seeded-random.ts";
 
 export const options = { vus: 1, iterations: 1 };
@@ -14,14 +15,13 @@ const RUN_MS = Number(__ENV.RUN_MS);
 export default async function (): Promise<void> {
   const identity = await createIdentity();
   const events: string[] = [];
-  const link = new RelayLink(
+  const link = new RelayDriver(
     { endpoints: [{ name: "relay", url: __ENV.RELAY_URL }], backoff: { kind: "jitter", baseMs: 100, capMs: 300 }, connectTimeoutMs: 20_000, pingIntervalMs: 200, silenceTimeoutMs: 800, random: seededRandom(1) },
-    {
-      authFrame: (nonce) => authFrame(identity, nonce),
-      onReady: () => events.push("ready"),
-      onFrame: () => undefined,
-      onConnectionEvent: (e) => e.kind !== "connecting" && e.kind !== "backoff" && events.push(e.reason ? `${e.kind}: ${e.reason}` : e.kind),
-    },
+    (nonce) => authFrame(identity, nonce),
+    driverEvents({
+      ready: () => void events.push("ready"),
+      connection: (e) => void (e.kind !== "connecting" && e.kind !== "backoff" && events.push(e.reason ? `${e.kind}: ${e.reason}` : e.kind)),
+    }),
   );
   link.start();
   const startedAt = Date.now();

@@ -5,7 +5,8 @@
 import "../../scenarios/lib/k6-primitives.ts";
 import { authFrame } from "../../harness/protocol/auth.ts";
 import { createIdentity } from "../../harness/protocol/identity.ts";
-import { RelayLink } from "../../scenarios/lib/relay-link.ts";
+import { RelayDriver } from "../../scenarios/lib/drivers/relay-driver.ts";
+import { driverEvents } from "./driver-events.ts";
 import { seededRandom } from "../../scenarios/lib/seeded-random.ts";
 
 export const options = { vus: 1, iterations: 1 };
@@ -17,19 +18,18 @@ export default async function (): Promise<void> {
   const identity = await createIdentity();
   const events: Record<string, string[]> = { slow: [], silent: [] };
   const link = (name: "slow" | "silent", url: string, delayMs: number) =>
-    new RelayLink(
+    new RelayDriver(
       { endpoints: [{ name, url }], backoff: { kind: "jitter", baseMs: 5000, capMs: 5000 }, connectTimeoutMs: CONNECT_TIMEOUT_MS, pingIntervalMs: 500, silenceTimeoutMs: 5000, random: seededRandom(1) },
-      {
-        authFrame: (nonce) => new Promise((resolve) => setTimeout(resolve, delayMs)).then(() => authFrame(identity, nonce)),
-        onReady: () => events[name].push("ready"),
-        onFrame: () => undefined,
-        onConnectionEvent: (e) => {
+      (nonce) => new Promise((resolve) => setTimeout(resolve, delayMs)).then(() => authFrame(identity, nonce)),
+      driverEvents({
+        ready: () => void events[name].push("ready"),
+        connection: (e) => {
           if (e.kind === "connecting" || e.kind === "backoff") return;
           events[name].push(e.reason ? `${e.kind}: ${e.reason}` : e.kind);
           // the test resumes the stopped relay then, so the dial k6 cannot cancel ends and the VU can finish
           if (name === "silent" && events.silent.length === 1) console.log(JSON.stringify({ silentFailed: true }));
         },
-      },
+      }),
     );
   const links = [link("slow", __ENV.RELAY_URL, SIGNING_DELAY_MS), link("silent", __ENV.STOPPED_RELAY_URL, 0)];
   for (const l of links) l.start();

@@ -4,9 +4,9 @@
 // Liveness is then checked as the scenarios check it. Prints the link's connection events.
 import "../../scenarios/lib/k6-primitives.ts";
 import { authFrame } from "../../harness/protocol/auth.ts";
-import { encodeSendFrame } from "../../harness/protocol/frames.ts";
 import { createIdentity } from "../../harness/protocol/identity.ts";
-import { RelayLink } from "../../scenarios/lib/relay-link.ts";
+import { RelayDriver } from "../../scenarios/lib/drivers/relay-driver.ts";
+import { driverEvents } from "./driver-events.ts";
 import { seededRandom } from "../../scenarios/lib/seeded-random.ts";
 
 export const options = { vus: 1, iterations: 1 };
@@ -17,16 +17,16 @@ export default async function (): Promise<void> {
   const offline = await createIdentity();
   const events: string[] = [];
   let stalled = false;
-  const link: RelayLink = new RelayLink(
+  const link: RelayDriver = new RelayDriver(
     { endpoints: [{ name: "relay", url: __ENV.RELAY_URL }], backoff: { kind: "jitter", baseMs: 100, capMs: 500 }, connectTimeoutMs: 3000, pingIntervalMs: 300, silenceTimeoutMs: 1000, random: seededRandom(1) },
-    {
-      authFrame: (nonce) => authFrame(identity, nonce),
-      onReady: () => {
+    (nonce) => authFrame(identity, nonce),
+    driverEvents({
+      ready: () => {
         events.push("ready");
-        if (!stalled) link.send(encodeSendFrame("m1", offline.userId, "AAAA"));
+        if (!stalled) link.send("m1", offline.userId, "AAAA");
       },
-      onFrame: (frame) => {
-        if (frame.type !== "sent" || stalled) return;
+      accepted: () => {
+        if (stalled) return;
         stalled = true;
         events.push("stall");
         const until = Date.now() + STALL_MS;
@@ -34,8 +34,8 @@ export default async function (): Promise<void> {
           // the VU's event loop does nothing else meanwhile, as when it cannot keep up
         }
       },
-      onConnectionEvent: (e) => e.kind !== "connecting" && events.push(e.reason ? `${e.kind}: ${e.reason}` : e.kind),
-    },
+      connection: (e) => void (e.kind !== "connecting" && events.push(e.reason ? `${e.kind}: ${e.reason}` : e.kind)),
+    }),
   );
   link.start();
   await new Promise<void>((resolve) => {

@@ -1,4 +1,4 @@
-// The k6 client's connect timeout (scenarios/lib/relay-link.ts), with real k6 and real relays: it
+// The k6 client's connect timeout (scenarios/lib/server-link.ts), with real k6 and real relays: it
 // bounds the wait for the relay's challenge, not the whole login. A relay that answered is there,
 // so a login slower than the timeout (a relay busy with thousands of reconnects, or a saturated
 // load generator signing late) is waited for; abandoning it made every such login start again,
@@ -44,6 +44,6 @@ describe("the k6 client's connect timeout", () => {
     }
     const events = k6ConsoleResult<{ slow: string[]; silent: string[] }>(consoleFile, "slowLogin");
     expect(events.slow, `slow login: ${events.slow.join(" | ")}`).toEqual(["ready"]);
-    expect(events.silent[0], `silent relay: ${events.silent.join(" | ")}`).toBe("failed: no challenge from the relay after 1000 ms");
+    expect(events.silent[0], `silent relay: ${events.silent.join(" | ")}`).toBe("failed: no answer from the server after 1000 ms");
   });
 });

@@ -1,4 +1,4 @@
-// Liveness in the k6 client (scenarios/lib/relay-link.ts), with real k6 against a real relay: a
+// Liveness in the k6 client (scenarios/lib/server-link.ts), with real k6 against a real relay: a
 // client whose own event loop stalled past its silence timeout pings before it declares the
 // connection dead, so a load generator's backlog is not reported as the relay going silent.
 import { execFile } from "node:child_process";

@@ -1,7 +1,7 @@
-// One simulated user's connection to the relay: endpoint failover, reconnect with backoff,
-// challenge-response login and liveness pings. It knows frames, not messages.
+// One simulated user's connection to the server, whatever its protocol: endpoint failover,
+// reconnect with backoff and liveness pings. The protocol's login and frames are a dialect's
+// (drivers/): the link knows sockets, not messages.
 import { WebSocket } from "k6/websockets";
-import { decodeRelayFrame, type RelayFrame } from "../../harness/protocol/frames.ts";
 import { reconnectDelayMs, type BackoffPolicy } from "./backoff.ts";
 import type { Endpoint } from "./endpoints.ts";
 import { nextPingAfterMs } from "./ping-schedule.ts";
@@ -11,8 +11,8 @@ export interface LinkOptions {
   endpoints: Endpoint[];
   backoff: BackoffPolicy;
   /**
-   * give up on a connection whose relay has not sent its challenge after this long (a silent drop
-   * never answers); once it has, the login is judged by the liveness rule below, so a busy relay's
+   * give up on a connection whose server has not answered after this long (a silent drop never
+   * answers); once it has, the login is judged by the liveness rule below, so a busy server's
    * slow login is waited for rather than abandoned and started again
    */
   connectTimeoutMs: number;
@@ -22,23 +22,47 @@ export interface LinkOptions {
   random: Random;
 }
 
+export type ConnectionEventKind = "connecting" | "failed" | "dropped" | "failover" | "backoff";
+export interface ConnectionEvent { kind: ConnectionEventKind; endpoint: string; reason?: string; delayMs?: number }
+
 export interface LinkHandlers {
-  /** builds the `auth` frame for a challenge nonce */
-  authFrame(nonce: string): Promise<string>;
-  onReady(endpoint: Endpoint, authOk: Extract<RelayFrame, { type: "auth_ok" }>): void;
-  onFrame(frame: RelayFrame): void;
-  onConnectionEvent(event: { kind: "connecting" | "failed" | "dropped" | "failover" | "backoff"; endpoint: string; reason?: string; delayMs?: number }): void;
+  onReady(endpoint: Endpoint): void;
+  onConnectionEvent(event: ConnectionEvent): void;
 }
 
-export class RelayLink {
+/** What a dialect may do on the one connection it was given; calls on a connection since gone do nothing. */
+export interface LinkWire {
+  /** sends a frame, before the login too; false when it could not */
+  send(text: string): boolean;
+  /** the server answered (the relay's challenge, XMPP's stream header): the connect timeout is over */
+  answered(): void;
+  /** logged in: the link is ready for the user's frames */
+  ready(): void;
+  /** the login failed: fail over as for a refused connection */
+  fail(reason: string): void;
+}
+
+/** A protocol's side of one connection: what to send once it opens, what to do with each frame. */
+export interface DialectConnection {
+  open(): void;
+  text(data: string): void;
+}
+
+export interface LinkDialect {
+  /** the WebSocket subprotocol the server requires, if any */
+  subprotocol?: string;
+  connection(wire: LinkWire): DialectConnection;
+}
+
+export class ServerLink {
   private socket: WebSocket | null = null;
   private generation = 0;
   private endpointIndex = 0;
   /** connection attempts that failed since the last login */
   private failedAttempts = 0;
   private ready = false;
-  /** the relay sent its challenge on the current connection: it is there, the login under way */
-  private challenged = false;
+  /** the server answered on the current connection: it is there, the login under way */
+  private answered = false;
   private stopped = false;
   private lastFrameAt = 0;
   private timers: ReturnType<typeof setTimeout>[] = [];
@@ -46,7 +70,7 @@ export class RelayLink {
   /** quiet time after which the next ping goes out (jittered: ping-schedule.ts) */
   private pingAfterMs = 0;
 
-  constructor(private readonly options: LinkOptions, private readonly handlers: LinkHandlers) {}
+  constructor(private readonly options: LinkOptions, private readonly dialect: LinkDialect, private readonly handlers: LinkHandlers) {}
 
   get isReady(): boolean {
     return this.ready;
@@ -62,13 +86,7 @@ export class RelayLink {
 
   /** Sends a frame if logged in; returns false (frame not sent) otherwise. */
   send(text: string): boolean {
-    if (!this.ready || !this.socket) return false;
-    try {
-      this.socket.send(text);
-      return true;
-    } catch {
-      return false;
-    }
+    return this.ready && !!this.socket && sendOn(this.socket, text);
   }
 
   stop(): void {
@@ -85,29 +103,33 @@ export class RelayLink {
     const endpoint = this.endpoint;
     this.pingAfterMs = nextPingAfterMs(this.options.pingIntervalMs, this.options.random);
     this.handlers.onConnectionEvent({ kind: "connecting", endpoint: endpoint.name });
-    const socket = new WebSocket(endpoint.url);
+    // k6 v2.2.0 sends the subprotocol (its types still call the argument reserved)
+    const socket = new WebSocket(endpoint.url, (this.dialect.subprotocol ?? null) as null);
     this.socket = socket;
     const current = () => generation === this.generation && !this.stopped;
-    this.later(() => current() && !this.challenged && this.fail(`no challenge from the relay after ${this.options.connectTimeoutMs} ms`), this.options.connectTimeoutMs);
+    this.later(() => current() && !this.answered && this.fail(`no answer from the server after ${this.options.connectTimeoutMs} ms`), this.options.connectTimeoutMs);
+    const connection = this.dialect.connection({
+      send: (text) => current() && sendOn(socket, text),
+      answered: () => {
+        if (current()) this.answered = true;
+      },
+      ready: () => {
+        if (!current()) return;
+        this.ready = true;
+        this.failedAttempts = 0;
+        this.handlers.onReady(endpoint);
+      },
+      fail: (reason) => current() && this.fail(reason),
+    });
 
     socket.onopen = () => {
       if (!current()) closeWhenSafe(socket);
+      else connection.open();
     };
     socket.onmessage = (event) => {
       if (!current()) return closeWhenSafe(socket);
       this.lastFrameAt = Date.now();
-      const frame = decodeRelayFrame(String(event?.data ?? ""));
-      if (!frame) return;
-      if (frame.type === "challenge") {
-        this.challenged = true;
-        this.handlers.authFrame(frame.nonce).then((auth) => current() && socket.send(auth), (e) => this.fail(`auth failed: ${e}`));
-      } else if (frame.type === "auth_ok") {
-        this.ready = true;
-        this.failedAttempts = 0;
-        this.handlers.onReady(endpoint, frame);
-      } else {
-        this.handlers.onFrame(frame);
-      }
+      connection.text(String(event?.data ?? ""));
     };
     socket.onpong = () => {
       if (current()) this.lastFrameAt = Date.now();
@@ -156,17 +178,17 @@ export class RelayLink {
 
   /**
    * Liveness, called by the VU for all its users every few ticks (one timer per VU, not one per
-   * user: per-user intervals cost 0.4 cores for 3,000 idle users), from the relay's challenge on:
+   * user: per-user intervals cost 0.4 cores for 3,000 idle users), from the server's answer on:
    * a login under way is judged as a logged-in connection is. A WebSocket ping goes out
    * once nothing has arrived for about pingIntervalMs (3/4 of it to all of it, drawn per ping so
-   * that many clients' pings spread out; the relay's WebSocket layer answers it; a busy
+   * that many clients' pings spread out; the server's WebSocket layer answers it; a busy
    * connection needs none); the connection is declared dead once nothing, not even a pong, has
    * arrived for silenceTimeoutMs and a ping went unanswered. A client whose own event loop fell
    * behind (a saturated load generator) checks late and may find a long silence without having
-   * pinged: it pings then, rather than blame the relay for its own backlog.
+   * pinged: it pings then, rather than blame the server for its own backlog.
    */
   keepAlive(now: number): void {
-    if (!this.challenged || !this.socket) return;
+    if (!this.answered || !this.socket) return;
     const quietMs = now - this.lastFrameAt;
     if (quietMs > this.options.silenceTimeoutMs && this.lastPingAt > this.lastFrameAt) {
       this.lost(`${this.ready ? "" : "not logged in: "}silent for more than ${this.options.silenceTimeoutMs} ms`);
@@ -191,7 +213,7 @@ export class RelayLink {
   private abandon(): void {
     this.generation++;
     this.ready = false;
-    this.challenged = false;
+    this.answered = false;
     const socket = this.socket;
     this.socket = null;
     if (socket) closeWhenSafe(socket);
@@ -213,6 +235,15 @@ export class RelayLink {
  * dialing: its late open is closed then, and its events are ignored (stale generation).
  */
 const OPEN = 1;
+
+function sendOn(socket: WebSocket, text: string): boolean {
+  try {
+    socket.send(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function closeWhenSafe(socket: WebSocket): void {
   if (socket.readyState !== OPEN) return;
