@@ -1,0 +1,346 @@
+// Prosody or ejabberd (their Debian packages) as a local child process in place of the reference
+// relay, controlled the same way (RelayControl): a configuration filled in per run from
+// fixtures/targets/<kind>/ (or the user's own file), both WebSocket listeners on 127.0.0.1, a data
+// directory that survives kill/start, signals to the whole process group.
+//
+// How each runs:
+// - Prosody: `prosody --config FILE -F` (foreground). The config says run_as_root = true, so the
+//   same command works as root and as any other user (see the template).
+// - ejabberd: erl started directly with the arguments ejabberdctl's `foreground` would give it
+//   (erl's path and ERL_LIBS read from the installed ejabberdctl). ejabberdctl itself is not used:
+//   as root it re-runs itself through `su ejabberd` (which cannot read a run's private temporary
+//   directories), as any other user it refuses (exit 7), and with INET_DIST_INTERFACE it boots a
+//   second Erlang VM on every start. The node gets a name unique to its data directory (kept there:
+//   Mnesia's files belong to that name, so a restart reuses it), its distribution port is a free
+//   port on 127.0.0.1 (ERL_DIST_PORT, no epmd) and its cookie lives in the data directory (HOME).
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { isMap, parse as parseYaml, parseDocument } from "yaml";
+import { EnvironmentError } from "../../errors.ts";
+import type { RelayControl } from "../../environments/environment.ts";
+import { HttpStatusError } from "../../environments/http-get-text.ts";
+import { freePort } from "../../environments/local/free-port.ts";
+import { startProcess, type ManagedProcess } from "../../environments/local/managed-process.ts";
+import { probeXmppWebSocket } from "./xmpp-ws-client.ts";
+import { installedXmppVersionSync, XMPP_SERVER_SPECS, type XmppServerKind } from "./xmpp-server-kind.ts";
+
+export const XMPP_READY_TIMEOUT_MS = 60_000;
+/** once the first listener answers, how long the second may take */
+const OTHER_LISTENER_TIMEOUT_MS = 10_000;
+/** one readiness probe: upgrade, <open/>, features */
+const PROBE_TIMEOUT_MS = 2_000;
+const LOG_TAIL_LINES = 12;
+
+export interface LocalXmppServerOptions {
+  kind: XmppServerKind;
+  /** the two WebSocket listeners on 127.0.0.1 */
+  ports: [number, number];
+  /** the server's configuration and store (kept across kill/start) */
+  dataDir: string;
+  /** `<logDir>/<kind>.log` gets everything the server prints */
+  logDir: string;
+  /** the XMPP domain (the one virtual host) */
+  domain: string;
+  /** the user's own configuration, used instead of the template (its {{PLACEHOLDERS}} are filled in too) */
+  configFile?: string;
+  /**
+   * Top-level settings added to the configuration, overriding the template's: Prosody `key = value`
+   * (value a Lua expression as written, placed before the first VirtualHost), ejabberd `key: value`
+   * (value YAML as written).
+   */
+  extraConfig?: Record<string, string>;
+  /** how long the first listener may take to answer (default 60 s) */
+  readyTimeoutMs?: number;
+}
+
+export class LocalXmppServer implements RelayControl {
+  readonly kind: XmppServerKind;
+  /** the installed package's version ("not installed" when it is not) */
+  readonly version: string;
+  readonly wsPath: string;
+  private process: ManagedProcess | null = null;
+  private paused = false;
+
+  constructor(private readonly options: LocalXmppServerOptions) {
+    this.kind = options.kind;
+    this.wsPath = XMPP_SERVER_SPECS[options.kind].wsPath;
+    this.version = installedXmppVersionSync(options.kind) ?? "not installed";
+  }
+
+  /** ws://127.0.0.1:PORT/xmpp-websocket, one per listener */
+  get urls(): string[] {
+    return this.options.ports.map((port) => `ws://127.0.0.1:${port}${this.wsPath}`);
+  }
+
+  get logFile(): string {
+    return join(this.options.logDir, `${this.kind}.log`);
+  }
+
+  /** the configuration the server runs with (written into the data directory on the first start) */
+  get configPath(): string {
+    return join(this.options.dataDir, XMPP_SERVER_SPECS[this.kind].configFileName);
+  }
+
+  /** the file the configuration came from: the user's, or the template */
+  private get configSource(): string {
+    return this.options.configFile ?? XMPP_SERVER_SPECS[this.kind].template;
+  }
+
+  private get description(): string {
+    return `${this.kind} ${this.version}`;
+  }
+
+  metrics(): Promise<string> {
+    // up but without the endpoint (HttpStatusError) vs down, as the relay sampler tells them apart
+    if (!this.process?.isRunning() || this.paused) return Promise.reject(new Error(`${this.kind} is ${this.paused ? "paused" : "not running"}`));
+    return Promise.reject(withMessage(new HttpStatusError(`http://127.0.0.1:${this.options.ports[0]}/metrics`, 404), `${this.kind} has no /metrics endpoint: its figures (connections, queue depth, CPU, memory) are not available from it`));
+  }
+
+  journal(): Promise<string> {
+    return Promise.reject(withMessage(new HttpStatusError(`http://127.0.0.1:${this.options.ports[0]}/journal`, 404), `${this.kind} keeps no message journal (GET /journal answers HTTP 404): the checkers go by the clients' records alone`));
+  }
+
+  async logs(): Promise<string> {
+    return readFile(this.logFile, "utf8").catch(() => "");
+  }
+
+  /** the live processes of the server's process group (for CPU and memory from /proc) */
+  pids(): number[] {
+    const pgid = this.process?.child.pid;
+    return pgid === undefined ? [] : processGroupPids(pgid);
+  }
+
+  async start(): Promise<void> {
+    if (this.process?.isRunning()) return;
+    const spec = XMPP_SERVER_SPECS[this.kind];
+    if (installedXmppVersionSync(this.kind) === null) {
+      throw new EnvironmentError(`${this.kind} is not installed (Debian package ${spec.debianPackage})`, spec.installCommand);
+    }
+    mkdirSync(this.options.dataDir, { recursive: true });
+    mkdirSync(this.options.logDir, { recursive: true });
+    if (!existsSync(this.configPath)) this.writeConfig();
+    const logOffset = fileSize(this.logFile);
+    const proc = this.kind === "prosody" ? this.launchProsody() : await this.launchEjabberd();
+    this.process = proc;
+    this.paused = false;
+    const timeouts = [this.options.readyTimeoutMs ?? XMPP_READY_TIMEOUT_MS, OTHER_LISTENER_TIMEOUT_MS];
+    for (const [index, url] of this.urls.entries()) {
+      const failure = await waitForXmpp(url, this.options.domain, timeouts[index], () => proc.isRunning());
+      if (failure !== null) {
+        const error = await this.notReady(proc, url, index, timeouts[index], failure, logOffset);
+        await proc.stop("SIGKILL"); // nothing of a failed start stays behind
+        throw error;
+      }
+    }
+  }
+
+  private writeConfig(): void {
+    const { dataDir, domain, ports } = this.options;
+    let text: string;
+    try {
+      text = readFileSync(this.configSource, "utf8");
+    } catch (error) {
+      throw new EnvironmentError(`cannot read the ${this.kind} configuration ${this.configSource}: ${(error as Error).message}`);
+    }
+    const store = join(dataDir, "store");
+    mkdirSync(store, { recursive: true });
+    const values: Record<string, string> = {
+      PORT_1: String(ports[0]),
+      PORT_2: String(ports[1]),
+      DATA_DIR: store,
+      LOG_FILE: this.logFile,
+      PID_FILE: join(dataDir, `${this.kind}.pid`),
+      DOMAIN: domain,
+      WS_PATH: this.wsPath,
+    };
+    text = text.replace(/\{\{([A-Z0-9_]+)\}\}/g, (whole, name: string) => values[name] ?? whole);
+    text = this.kind === "prosody" ? withProsodyExtra(text, this.options.extraConfig ?? {}) : withEjabberdExtra(text, this.options.extraConfig ?? {});
+    if (this.kind === "prosody") mkdirSync(join(dataDir, "certs"), { recursive: true });
+    writeFileSync(this.configPath, text);
+  }
+
+  private launchProsody(): ManagedProcess {
+    return startProcess(XMPP_SERVER_SPECS.prosody.launcher, ["--config", this.configPath, "-F"], { logFile: this.logFile, group: true });
+  }
+
+  private async launchEjabberd(): Promise<ManagedProcess> {
+    const { dataDir } = this.options;
+    const { erl, erlLibs } = ejabberdInstallation();
+    const mnesiaDir = join(dataDir, "store");
+    const ownLogs = join(this.options.logDir, "ejabberd");
+    mkdirSync(mnesiaDir, { recursive: true });
+    mkdirSync(ownLogs, { recursive: true });
+    const distPort = await freePort();
+    const env = {
+      HOME: dataDir, // the node's .erlang.cookie, one per run
+      EJABBERD_CONFIG_PATH: this.configPath,
+      // ejabberd's own (rotated) log files and error.log; everything it logs is also on its console,
+      // which goes to <logDir>/ejabberd.log
+      EJABBERD_LOG_PATH: join(ownLogs, "ejabberd.log"),
+      EJABBERD_PID_PATH: join(dataDir, "ejabberd.pid"),
+      ERL_CRASH_DUMP: join(ownLogs, "erl_crash.dump"),
+      ERL_DIST_PORT: String(distPort),
+      ERL_LIBS: erlLibs,
+      ERL_MAX_PORTS: "32000",
+      ERL_MAX_ETS_TABLES: "1400",
+    };
+    const args = [
+      "-sname", ejabberdNodeName(dataDir),
+      "+K", "true", "+P", "250000",
+      "-env", "ERL_CRASH_DUMP_BYTES", "0",
+      // distribution only on loopback, on a port of its own, without epmd
+      "-kernel", "inet_dist_use_interface", "{127,0,0,1}",
+      "-erl_epmd_port", String(distPort), "-start_epmd", "false",
+      "-mnesia", "dir", `"${mnesiaDir}"`,
+      "-s", "ejabberd",
+      "-noinput",
+    ];
+    // in the Mnesia directory, as ejabberdctl does (nothing lands in the harness's working directory)
+    return startProcess("/bin/sh", ["-c", 'cd "$0" && exec "$@"', mnesiaDir, erl, ...args], { env, logFile: this.logFile, group: true });
+  }
+
+  /** Why the server is not ready: exit code, its own complaint (a refused configuration), its last lines. */
+  private async notReady(proc: ManagedProcess, url: string, index: number, timeoutMs: number, failure: string, logOffset: number): Promise<EnvironmentError> {
+    const exited = !proc.isRunning();
+    if (exited) await new Promise((r) => setTimeout(r, 300)); // its last output reaches the log file
+    const printed = (await this.logs()).slice(logOffset);
+    const lines = printed.trimEnd().split("\n").filter((l) => l.trim() !== "");
+    const complaint = lines.filter((l) => /^Error: |\berror\b\t|\[critical\]|\[error\]|Failed to start/i.test(l)).slice(0, 4).map((l) => l.trim().replace(/^\d{4}-\d\d-\d\d[ T][\d:.]+(?:Z|[+-]\d\d:\d\d)? /, ""));
+    const tail = lines.slice(-LOG_TAIL_LINES);
+    const handshake = "an XMPP WebSocket handshake (upgrade with subprotocol xmpp, <open/>, <stream:features/>)";
+    const config = `${this.configSource}${this.options.configFile ? ` (filled in as ${this.configPath})` : ""}`;
+    let what: string;
+    if (exited) {
+      const how = proc.child.exitCode !== null ? `exit code ${proc.child.exitCode}` : `signal ${proc.child.signalCode}`;
+      what = `${this.description} exited (${how}) before ${url} answered ${handshake}`;
+      if (complaint.length) what += `; it refused its configuration ${config}: ${complaint.join(" | ")}`;
+    } else {
+      what = `${this.description} runs but ${url} did not answer ${handshake} within ${timeoutMs} ms (last: ${failure})`;
+      if (index > 0) what += `; the first listener answers: the configuration ${config} must serve ${this.wsPath} on both ports`;
+      else what += `; does the configuration ${config} listen on ${this.options.ports.map((p) => `127.0.0.1:${p}`).join(" and ")} at ${this.wsPath}?`;
+      if (complaint.length) what += ` It logged: ${complaint.join(" | ")}`;
+    }
+    const message = `${what}${tail.length ? `; last lines of ${this.logFile}:\n    ${tail.join("\n    ")}` : `; it printed nothing (${this.logFile})`}`;
+    const fix = this.options.configFile
+      ? `correct ${this.options.configFile}, or run without it to use the harness's configuration (${XMPP_SERVER_SPECS[this.kind].template})`
+      : undefined;
+    return new EnvironmentError(message, fix);
+  }
+
+  async terminate(): Promise<void> {
+    await this.resume();
+    await this.process?.stop("SIGTERM");
+  }
+
+  async kill(): Promise<void> {
+    await this.resume();
+    await this.process?.stop("SIGKILL");
+  }
+
+  async pause(): Promise<void> {
+    if (!this.process?.isRunning() || this.paused) return;
+    this.process.signal("SIGSTOP");
+    this.paused = true;
+  }
+
+  async resume(): Promise<void> {
+    if (!this.paused) return;
+    this.process?.signal("SIGCONT");
+    this.paused = false;
+  }
+
+  async stop(): Promise<void> {
+    await this.resume();
+    await this.process?.stop("SIGTERM");
+  }
+}
+
+/** Polls until `url` answers an XMPP handshake (null), or returns the last reason it did not. */
+async function waitForXmpp(url: string, domain: string, timeoutMs: number, alive: () => boolean): Promise<string | null> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer yet";
+  while (Date.now() < deadline) {
+    if (!alive()) return "the server exited";
+    try {
+      await probeXmppWebSocket(url, domain, Math.min(PROBE_TIMEOUT_MS, Math.max(1, deadline - Date.now())));
+      return null;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return last;
+}
+
+function withMessage<E extends Error>(error: E, message: string): E {
+  error.message = message;
+  return error;
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Prosody: `key = value` lines at {{EXTRA_CONFIG}}, else before the first VirtualHost/Component (later assignments win). */
+export function withProsodyExtra(text: string, extra: Record<string, string>): string {
+  const lines = Object.entries(extra).map(([key, value]) => `${key} = ${value}`).join("\n");
+  if (text.includes("{{EXTRA_CONFIG}}")) return text.replace("{{EXTRA_CONFIG}}", lines);
+  if (!lines) return text;
+  const at = text.search(/^[ \t]*(VirtualHost|Component)\b/m);
+  return at < 0 ? `${text}\n${lines}\n` : `${text.slice(0, at)}${lines}\n${text.slice(at)}`;
+}
+
+/** ejabberd: top-level `key: value` set in the YAML (a file that does not parse is left for ejabberd to refuse). */
+export function withEjabberdExtra(text: string, extra: Record<string, string>): string {
+  const entries = Object.entries(extra);
+  if (entries.length === 0) return text;
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0 || !isMap(doc.contents)) return text;
+  for (const [key, value] of entries) doc.set(key, doc.createNode(parseYaml(value)));
+  return doc.toString();
+}
+
+/** The node name of the ejabberd whose Mnesia lives in `dataDir`: made on first use, kept there. */
+function ejabberdNodeName(dataDir: string): string {
+  const file = join(dataDir, "node-name");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const name = `ejabberd_${randomBytes(6).toString("hex")}@localhost`;
+  writeFileSync(file, `${name}\n`);
+  return name;
+}
+
+/** erl and ERL_LIBS as the installed ejabberdctl has them (Debian: /usr/bin/erl, /usr/lib/<arch>). */
+function ejabberdInstallation(): { erl: string; erlLibs: string } {
+  const ctl = XMPP_SERVER_SPECS.ejabberd.launcher;
+  const text = readFileSync(ctl, "utf8");
+  const erl = /^ERL=["']?([^"'\n]+)["']?$/m.exec(text)?.[1] ?? "/usr/bin/erl";
+  const erlLibs = /^ERL_LIBS=["']?([^"'\n]+)["']?$/m.exec(text)?.[1];
+  if (!erlLibs) throw new EnvironmentError(`cannot find ERL_LIBS in ${ctl}: is it the ejabberd package's ejabberdctl?`, XMPP_SERVER_SPECS.ejabberd.installCommand);
+  return { erl, erlLibs };
+}
+
+/** Live (not zombie) processes whose process group is `pgid`, from /proc. */
+export function processGroupPids(pgid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc").filter((p) => /^\d+$/.test(p));
+  } catch {
+    return [];
+  }
+  const pids: number[] = [];
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // fields after "(comm)": state, ppid, pgrp, ...
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(pgrp) === pgid && state !== "Z" && state !== "X") pids.push(Number(entry));
+    } catch { /* gone meanwhile */ }
+  }
+  return pids;
+}
