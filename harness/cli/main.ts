@@ -13,7 +13,7 @@ export interface Command {
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
   run: { summary: "run a chaos suite (the default when no command is given)", load: () => import("./commands/run.ts") },
-  doctor: { summary: "check node, k6, toxiproxy, the container engine and images; print fixes", load: () => import("./commands/doctor.ts") },
+  doctor: { summary: "check node, k6, toxiproxy, the XMPP servers, the container engine and images; print fixes", load: () => import("./commands/doctor.ts") },
   slo: { summary: "SLO files: --list the figures objectives may name, --schema, --check FILE", load: () => import("./commands/slo.ts") },
   tools: { summary: "build k6 and toxiproxy into .tools/bin and prepare container images", load: () => import("./commands/tools.ts") },
   clean: { summary: "remove containers and networks left behind by earlier runs", load: () => import("./commands/clean.ts") },

@@ -1,6 +1,7 @@
 // What a running environment offers the rest of the harness, whichever way it was started
 // (containers through Testcontainers, or local child processes).
 import type { Toxiproxy } from "toxiproxy-node-client";
+import type { TargetIdentity } from "../targets/target.ts";
 
 export type EnvironmentKind = "containers" | "local";
 
@@ -12,7 +13,7 @@ export interface NetworkPath {
   url: string;
 }
 
-/** Control over the relay process or container. */
+/** Control over the relay (or the XMPP server in its place), process or container. */
 export interface RelayControl {
   /** graceful: SIGTERM, wait for the exit (SIGKILL after 10 s); the relay stays down until start() */
   terminate(): Promise<void>;
@@ -35,6 +36,8 @@ export interface Environment {
   kind: EnvironmentKind;
   /** component -> version, recorded in summary.json */
   versions: Record<string, string>;
+  /** the server under test and its version (also in versions) */
+  target: TargetIdentity;
   paths: NetworkPath[];
   /** the Toxiproxy server that holds a path's proxy (the local environment spreads them over two) */
   toxiproxyFor(path: string): Toxiproxy;

@@ -1,14 +1,16 @@
 // Which environment runs: --env, else CHAOS_ENV, else the one the relay under test needs
-// (--relay-command: local, --relay-image: containers), else containers wherever an engine answers
-// (or Podman can be started), else local processes.
+// (--relay-command: local, --relay-image: containers) or an XMPP target needs (local: there are no
+// containers for them yet), else containers wherever an engine answers (or Podman can be started),
+// else local processes.
 import { InputError } from "../errors.ts";
 import { ensureContainerEngine } from "../toolchain/container-engine.ts";
 import type { EnvironmentKind } from "./environment.ts";
 import { RELAY_UNDER_TEST_ENVIRONMENT, type RelayUnderTest } from "./relay-under-test.ts";
+import { isXmppTarget, type TargetName } from "../targets/target.ts";
 
 export const ENVIRONMENT_KINDS: readonly EnvironmentKind[] = ["containers", "local"];
 
-export async function selectEnvironment(flag: string | undefined, log: (line: string) => void, relay: RelayUnderTest | null = null): Promise<{ kind: EnvironmentKind; reason: string }> {
+export async function selectEnvironment(flag: string | undefined, log: (line: string) => void, relay: RelayUnderTest | null = null, targets: readonly TargetName[] = []): Promise<{ kind: EnvironmentKind; reason: string }> {
   const requested = flag ?? (process.env.CHAOS_ENV || undefined);
   if (requested !== undefined && requested !== "auto") {
     if (!ENVIRONMENT_KINDS.includes(requested as EnvironmentKind)) {
@@ -17,6 +19,8 @@ export async function selectEnvironment(flag: string | undefined, log: (line: st
     return { kind: requested as EnvironmentKind, reason: `${flag ? "--env" : "CHAOS_ENV"}=${requested}` };
   }
   if (relay) return { kind: RELAY_UNDER_TEST_ENVIRONMENT[relay.kind], reason: `auto: ${relay.source} runs in the ${RELAY_UNDER_TEST_ENVIRONMENT[relay.kind]} environment` };
+  const xmpp = [...new Set(targets.filter(isXmppTarget))];
+  if (xmpp.length) return { kind: "local", reason: `auto: target ${xmpp.join(" and ")} runs as a local process (containers for XMPP targets are not built yet)` };
   try {
     const engine = await ensureContainerEngine({ log });
     return { kind: "containers", reason: `auto: ${engine.kind} ${engine.version} answers at ${engine.socket}` };

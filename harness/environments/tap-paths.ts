@@ -39,6 +39,7 @@ export async function tapPaths(env: Environment, which: (p: NetworkPath) => bool
   return {
     get kind() { return env.kind; },
     get versions() { return env.versions; },
+    get target() { return env.target; },
     toxiproxyFor: (path: string) => env.toxiproxyFor(path),
     get relay() { return env.relay; },
     paths,

@@ -2,6 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ScenarioResult } from "../run/run-scenario.ts";
+import type { TargetIdentity } from "../targets/target.ts";
 
 export const SUMMARY_SCHEMA_VERSION = 1;
 
@@ -14,6 +15,8 @@ export interface RunSummary {
   suite: { name: string; source: string; description: string };
   command: string[];
   environment: { kind: string; reason: string; versions: Record<string, string> };
+  /** the server under test when every scenario tests the same one (each scenario also has its own); version null until it started */
+  target?: TargetIdentity;
   scenarios: ScenarioResult[];
   error?: string;
 }

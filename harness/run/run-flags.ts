@@ -1,11 +1,15 @@
 // The flags of `npm run chaos` (the run command), parsed strictly: an unknown flag or a bad value
 // is an InputError naming the flag and what is allowed.
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { InputError } from "../errors.ts";
 import { checkRelayEnvironment, relayUnderTestFrom, type RelayUnderTest } from "../environments/relay-under-test.ts";
 import { CRYPTO_MODES, type CryptoMode } from "../../scenarios/lib/scenario-settings.ts";
 import type { LoadShape } from "../suites/scenario-plan.ts";
 import { DURATION_FORMAT, parseDurationMs } from "../timeline/duration.ts";
+import { checkTargetFits } from "../targets/target-fits.ts";
+import { parseTarget, TARGETS, type TargetName } from "../targets/target.ts";
 
 export interface RunFlags {
   suite: string;
@@ -21,6 +25,10 @@ export interface RunFlags {
   load: Partial<LoadShape>;
   /** the user's own relay (--relay-command / --relay-image, or their variables); null: the reference relay */
   relay: RelayUnderTest | null;
+  /** the server under test for every scenario (--target, or CHAOS_TARGET); undefined: each scenario's own (default relay) */
+  target?: { name: TargetName; /** "--target=prosody" or "CHAOS_TARGET=prosody", for messages */ chosenBy: string };
+  /** --target-config: the user's own XMPP server configuration, an absolute path to an existing file */
+  targetConfig?: string;
   help: boolean;
 }
 
@@ -42,9 +50,16 @@ flags:
   --crypto MODE        full | session | opaque: a new key per message (default), one key per
                        session, or random bytes of the same size (pure relay load)
   --vus N              k6 VUs (default: one per ~1,250 users, at least 2)
-  --tls                the relay serves wss with a certificate made for the run
+  --tls                the relay serves wss with a certificate made for the run (target relay only)
+  --target NAME        the server under test: ${TARGETS.join(" | ")} (default: the suite's
+                       "target" per scenario, else relay; also CHAOS_TARGET). prosody and
+                       ejabberd run from their Debian packages (--env local; installed on first
+                       use where the run is root on Debian), with a configuration generated per run
+  --target-config FILE your own configuration file for the XMPP server instead of the generated
+                       one (with --target prosody or ejabberd)
   --relay-command CMD  test your own relay: the local environment starts CMD through /bin/sh
-                       instead of the reference relay (--env local; also CHAOS_RELAY_COMMAND)
+                       instead of the reference relay (--env local, target relay; also
+                       CHAOS_RELAY_COMMAND)
   --relay-image IMAGE  test your own relay image in place of the reference relay's
                        (--env containers; also CHAOS_RELAY_IMAGE); what a relay must do:
                        fixtures/relay/PROTOCOL.md, "What a relay under test must implement"
@@ -71,7 +86,8 @@ export function parseRunFlags(argv: string[]): RunFlags {
         suite: { type: "string" }, scenario: { type: "string" }, env: { type: "string" }, users: { type: "string" },
         rate: { type: "string" }, duration: { type: "string" }, seed: { type: "string" }, crypto: { type: "string" }, vus: { type: "string" }, tls: { type: "boolean" }, "k6-raw-metrics": { type: "boolean" },
         reports: { type: "string" }, slo: { type: "string" }, baseline: { type: "string" },
-        "relay-command": { type: "string" }, "relay-image": { type: "string" }, help: { type: "boolean", short: "h" },
+        "relay-command": { type: "string" }, "relay-image": { type: "string" }, target: { type: "string" }, "target-config": { type: "string" },
+        help: { type: "boolean", short: "h" },
       },
     }));
   } catch (e) {
@@ -104,5 +120,26 @@ export function parseRunFlags(argv: string[]): RunFlags {
   // --help answers even where the variables would be refused
   const relay = values.help ? null : relayUnderTestFrom({ relayCommand: values["relay-command"], relayImage: values["relay-image"] });
   checkRelayEnvironment(relay, values.env ?? (process.env.CHAOS_ENV || undefined), values.env !== undefined ? "--env" : "CHAOS_ENV");
-  return { suite: values.suite ?? "default", scenario: values.scenario, env: values.env, tls: values.tls ?? false, k6RawMetrics: values["k6-raw-metrics"] ?? false, reportsDir: values.reports ?? "reports", slo: values.slo, baseline: values.baseline, load, relay, help: values.help ?? false };
+  const target = values.help ? undefined : targetFrom(values.target);
+  const targetConfig = values.help ? undefined : targetConfigFrom(values["target-config"]);
+  const tls = values.tls ?? false;
+  if (target) checkTargetFits({ target: target.name, chosenBy: target.chosenBy, tls, relay, targetConfig });
+  return {
+    suite: values.suite ?? "default", scenario: values.scenario, env: values.env, tls, k6RawMetrics: values["k6-raw-metrics"] ?? false, reportsDir: values.reports ?? "reports",
+    slo: values.slo, baseline: values.baseline, load, relay, ...(target ? { target } : {}), ...(targetConfig !== undefined ? { targetConfig } : {}), help: values.help ?? false,
+  };
+}
+
+/** --target, else CHAOS_TARGET (a flag wins over the variable). */
+function targetFrom(flag: string | undefined): RunFlags["target"] {
+  const raw = flag ?? (process.env.CHAOS_TARGET || undefined);
+  if (raw === undefined) return undefined;
+  const given = flag !== undefined ? "--target" : "CHAOS_TARGET";
+  return { name: parseTarget(raw, given), chosenBy: `${given}=${raw}` };
+}
+
+function targetConfigFrom(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  if (!existsSync(file) || !statSync(file).isFile()) throw new InputError(`--target-config ${file}: no such file; allowed: a path to an existing configuration file of the XMPP server (prosody: a .cfg.lua file, ejabberd: a .yml file)`);
+  return resolve(file);
 }

@@ -24,7 +24,10 @@ import type { LoadShape, ScenarioPlan } from "../suites/scenario-plan.ts";
 import type { FaultRecord } from "../timeline/fault-timeline.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";
 import { driveLoad } from "./drive-load.ts";
-import { toK6Env } from "../../scenarios/lib/scenario-settings.ts";
+import { toK6Env, type RunWiring } from "../../scenarios/lib/scenario-settings.ts";
+import { InputError } from "../errors.ts";
+import { registerPopulation } from "../load/register-population.ts";
+import { TARGET_PROTOCOL, XMPP_DOMAIN, type TargetIdentity } from "../targets/target.ts";
 
 /** one-time prekeys each user publishes: only a pair without an earlier session uses one (X3DH) */
 const ONE_TIME_PREKEYS = 5;
@@ -34,6 +37,8 @@ export interface ScenarioResult {
   scenario: string;
   status: "completed" | "interrupted" | "failed";
   error?: string;
+  /** the server under test and its version */
+  target: TargetIdentity;
   load: LoadShape;
   startedAt: number | null;
   endedAt: number;
@@ -72,7 +77,16 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   const population = await generatePopulation({ users: load.users, seed: load.seed, contactsPerUser: load.contacts, oneTimePrekeys: ONE_TIME_PREKEYS });
   const populationFile = join(dir, "population.json");
   writeFileSync(populationFile, JSON.stringify(population));
+  const target = ctx.env.target;
+  const protocol = TARGET_PROTOCOL[target.name];
+  // refused at flag and suite time already: the backlog preload speaks the relay protocol only
+  if (load.backlog > 0 && protocol !== "relay") throw new InputError(`scenario '${plan.name}': a backlog of ${load.backlog} messages with target ${target.name}: the backlog is preloaded over the relay protocol only; allowed: backlog 0, or target relay`);
   const backlog = load.backlog > 0 ? await preloadBacklog(ctx.env.paths[0].url, load.backlog, ctx.log) : null;
+  const protocolWiring: Partial<RunWiring> = { protocol };
+  if (protocol === "xmpp") {
+    const accounts = await registerPopulation({ name: plan.name, url: ctx.env.paths[0].url, domain: XMPP_DOMAIN, server: target.name, population, log: ctx.log });
+    Object.assign(protocolWiring, { xmppDomain: XMPP_DOMAIN, xmppSecret: accounts.secret });
+  }
 
   const files = k6Files(dir, ctx.k6RawMetrics);
   const driven = await driveLoad({
@@ -80,6 +94,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
     totalS: load.warmupS + load.durationS + load.drainS, interrupt: ctx.interrupt, log: ctx.log,
     k6Env: toK6Env(load, {
       runId: ctx.runId, populationFile, endpoints: ctx.env.paths.map((p) => `${p.name}=${p.url}`).join(","), directEndpoints: String(ctx.env.paths.filter((p) => p.kind === "direct").length), ...(ctx.tls ? { tlsInsecure: "1" } : {}),
+      ...protocolWiring,
       ...(ctx.k6Thresholds && Object.keys(ctx.k6Thresholds).length ? { thresholds: JSON.stringify(ctx.k6Thresholds) } : {}),
     }),
   });
@@ -117,7 +132,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   writeJsonLines(join(dir, "generator.jsonl"), driven.k6Usage);
   const relative = (f: string) => join(plan.name, f);
   return {
-    name: plan.name, scenario: plan.scenario,
+    name: plan.name, scenario: plan.scenario, target,
     status: ctx.interrupt.aborted ? "interrupted" : driven.error ? "failed" : "completed", ...(driven.error ? { error: driven.error } : {}),
     load, startedAt: driven.startedAt, endedAt: Date.now(), k6ExitCode: driven.k6ExitCode, thresholdsPassed: driven.k6ExitCode === 0,
     timeline: plan.timeline, faults, figures,

@@ -22,6 +22,7 @@ import { ensureToolPath } from "../toolchain/ensure-tool.ts";
 import { K6_VERSION } from "../toolchain/versions.ts";
 import type { RunFlags } from "./run-flags.ts";
 import { runScenario } from "./run-scenario.ts";
+import { planTargets } from "./plan-targets.ts";
 
 /** The run's one verdict; the CLI turns it into the exit code. */
 export interface RunOutcome { runDir: string; summary: RunSummary; verdict: RunVerdict }
@@ -32,6 +33,7 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
   if (flags.scenario && plans.length === 0) plans.push(bareScenarioPlan(flags.scenario));
   if (plans.length === 0) throw new InputError(`${suite.source}: the suite has no scenarios`);
   const loads = plans.map((p) => scenarioSettings(p.scenario, p.load, flags.load));
+  const targets = planTargets(plans, loads, flags, suite.source);
   // the SLO file and the baseline are read before anything starts: bad input is exit 2 at once
   const sloFile = flags.slo ?? suite.slo;
   const slo = sloFile ? loadSlo(sloFile, [...new Set([...plans.map((p) => p.name), ...availableScenarios()])]) : null;
@@ -42,14 +44,15 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
   const runDir = resolve(flags.reportsDir, runId);
   mkdirSync(runDir, { recursive: true });
   pointLatestAt(flags.reportsDir, runId);
-  const selection = await selectEnvironment(flags.env, log, flags.relay);
-  log(`run ${runId}: suite '${suite.name}', ${plans.length} scenario(s), environment ${selection.kind} (${selection.reason})`);
+  const selection = await selectEnvironment(flags.env, log, flags.relay, targets);
+  log(`run ${runId}: suite '${suite.name}', ${plans.length} scenario(s), target ${[...new Set(targets)].join(", ")}, environment ${selection.kind} (${selection.reason})`);
   const certificate = flags.tls ? makeRunCertificate(runDir) : null;
 
   const summary: RunSummary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION, runId, status: "completed", startedAt: new Date().toISOString(), endedAt: "",
     suite: { name: suite.name, source: suite.source, description: suite.description }, command: argv,
-    environment: { kind: selection.kind, reason: selection.reason, versions: { k6: `${K6_VERSION} (${k6Path})` } }, scenarios: [],
+    environment: { kind: selection.kind, reason: selection.reason, versions: { k6: `${K6_VERSION} (${k6Path})` } },
+    ...(new Set(targets).size === 1 ? { target: { name: targets[0], version: null } } : {}), scenarios: [],
   };
   const save = () => writeRunSummary(runDir, { ...summary, endedAt: new Date().toISOString() });
   try {
@@ -59,12 +62,16 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
       try {
         const logDir = join(runDir, plan.name);
         mkdirSync(logDir, { recursive: true });
-        const started = await startEnvironment(selection.kind, { runId, logDir, relayEnv: plan.relayEnv, certificate, log, relay: flags.relay });
+        const started = await startEnvironment(selection.kind, {
+          runId, logDir, relayEnv: plan.relayEnv, certificate, log, relay: flags.relay, target: targets[i], ...(flags.targetConfig !== undefined ? { targetConfig: flags.targetConfig } : {}),
+        });
         env = await tapPaths(started, (p) => p.kind === "proxy", join(runDir, plan.name, "captures")).catch(async (e) => {
           await started.stop();
           throw e;
         });
         summary.environment.versions = { ...summary.environment.versions, ...env.versions };
+        // one target for the whole run: the version its server reported (the same package every scenario)
+        if (summary.target) summary.target = env.target;
         if (interrupt.aborted) break;
         const result = await runScenario(plan, loads[i], { runId, runDir, k6Path, env, interrupt, tls: flags.tls, k6RawMetrics: flags.k6RawMetrics, k6Thresholds: k6ThresholdsFor(slo?.objectives ?? [], plan.name, plan.scenario), log });
         summary.scenarios.push(result);
@@ -78,7 +85,7 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
     summary.error = (error as Error).message;
     // pipelines still get a verdict (and junit.xml) that names the error, and people a page
     save();
-    writeVerdict(runDir, runVerdict({ runId, scenarios: summary.scenarios, interrupted: interrupt.aborted, runError: summary.error, slo, baseline }));
+    writeVerdict(runDir, runVerdict({ runId, scenarios: summary.scenarios, interrupted: interrupt.aborted, runError: summary.error, slo, baseline, target: summary.target ?? null }));
     await writeReportsAfterRun(runDir, log).catch((e) => log(`html report not written: ${(e as Error).message}`));
     throw error;
   } finally {
@@ -93,7 +100,7 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
   // figures taken while k6 itself could not keep up describe k6, not the relay: such a run cannot pass
   const saturated = summary.scenarios.filter((s) => s.generator.inMeasuredWindow).map((s) => s.name);
   if (saturated.length && summary.status !== "interrupted") log(`the load generator (k6) saturated during the measured window of ${saturated.join(", ")}; lower --users/--rate or use a bigger machine`);
-  const verdict = runVerdict({ runId, scenarios: summary.scenarios, interrupted: summary.status === "interrupted", slo, baseline });
+  const verdict = runVerdict({ runId, scenarios: summary.scenarios, interrupted: summary.status === "interrupted", slo, baseline, target: summary.target ?? null });
   const files = writeVerdict(runDir, verdict);
   log(`${verdictLines(verdict).join("\n")}\nverdict: ${files.verdict}, ${files.junit}`);
   await writeReportsAfterRun(runDir, log);

@@ -8,6 +8,8 @@ import { DURATION_FORMAT, parseDurationMs } from "../timeline/duration.ts";
 import { validateTimeline } from "../timeline/validate-timeline.ts";
 import { DEFAULT_RECOVERY_BAND, type RecoveryBand } from "../analysis/recovery-band.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";
+import { checkTargetFits } from "../targets/target-fits.ts";
+import { parseTarget } from "../targets/target.ts";
 import { DELIVERY_PROMISES, type DeliveryPromise, type LoadShape, type ScenarioPlan, type SuitePlan } from "./scenario-plan.ts";
 
 export const SUITES_DIR = "fixtures/suites";
@@ -16,7 +18,7 @@ export const SCENARIOS_DIR = "scenarios";
 export const TIMELINES_DIR = "fixtures/timelines";
 
 const SUITE_FIELDS = ["$schema", "name", "description", "slo", "scenarios"];
-const SCENARIO_FIELDS = new Set(["scenario", "name", "users", "rate", "warmup", "duration", "drain", "seed", "contacts", "backlog", "crypto", "relay", "k6Env", "timeline", "recovery", "delivery"]);
+const SCENARIO_FIELDS = new Set(["scenario", "name", "users", "rate", "warmup", "duration", "drain", "seed", "contacts", "backlog", "crypto", "relay", "k6Env", "timeline", "recovery", "delivery", "target"]);
 
 export function availableScenarios(): string[] {
   return [...SCENARIO_NAMES];
@@ -120,6 +122,8 @@ function scenarioPlan(raw: unknown, where: string): ScenarioPlan {
   if (s.delivery !== undefined && !(DELIVERY_PROMISES as readonly unknown[]).includes(s.delivery)) {
     throw new InputError(`${where}.delivery: ${JSON.stringify(s.delivery)} is not allowed; allowed: ${DELIVERY_PROMISES.join(", ")}`);
   }
+  const target = s.target === undefined ? undefined : parseTarget(s.target, `${where}.target`);
+  if (target) checkTargetFits({ target, chosenBy: `${where}.target ${JSON.stringify(target)}`, tls: false, relay: null, backlog: load.backlog });
   return {
     name: typeof s.name === "string" ? s.name : scenario,
     scenario: scenario as ScenarioName,
@@ -129,6 +133,7 @@ function scenarioPlan(raw: unknown, where: string): ScenarioPlan {
     timeline: timelineOf(s.timeline, where),
     recovery: recoveryBand(s.recovery, `${where}.recovery`),
     delivery: (s.delivery as DeliveryPromise | undefined) ?? "at-least-once",
+    ...(target ? { target } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { RecoveryBand } from "../analysis/recovery-band.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";
 import type { ScenarioName, ScenarioSettings } from "../../scenarios/lib/scenario-settings.ts";
+import type { TargetName } from "../targets/target.ts";
 
 /** A scenario's load and client settings: the contract the harness and k6 share. */
 export type LoadShape = ScenarioSettings;
@@ -20,6 +21,8 @@ export interface ScenarioPlan {
   recovery: RecoveryBand;
   /** what the relay promises: "at-least-once" (default; a redelivery on the wire is reported) or "at-most-once" (it fails) */
   delivery?: DeliveryPromise;
+  /** the server under test, as the suite sets it (--target overrides it); undefined: relay */
+  target?: TargetName;
 }
 
 export const DELIVERY_PROMISES = ["at-least-once", "at-most-once"] as const;

@@ -1,4 +1,5 @@
-// The doctor: every component the harness needs, its version or what is missing, and the exact fix.
+// The doctor: every component the harness needs, its version or what is missing, and the exact fix;
+// the XMPP servers (needed only for their targets) with their installed versions.
 // Used by `npm run chaos -- doctor` and by tests (test/support/require-tool.ts).
 import { ensureContainerEngine, INSTALL_ENGINE_FIX, type ContainerEngine } from "./container-engine.ts";
 import { goVersion, INSTALL_GO_FIX } from "./go-toolchain.ts";
@@ -8,6 +9,8 @@ import { relayImageName } from "./relay-image.ts";
 import { TOOL_NAMES } from "./tool-specs.ts";
 import { LOCAL_IMAGES, NODE_MAJOR, OFFICIAL_IMAGES } from "./versions.ts";
 import { EnvironmentError } from "../errors.ts";
+import { XMPP_SERVER_SPECS, XMPP_SERVERS, installedXmppVersion, type XmppServerKind } from "../targets/xmpp/xmpp-server-kind.ts";
+import { cannotInstallPackages } from "./ensure-xmpp-server.ts";
 
 export interface DoctorComponent {
   name: string;
@@ -42,6 +45,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     );
   }
 
+  components.push(...(await Promise.all(XMPP_SERVERS.map(checkXmppServer))));
+
   let engine: ContainerEngine | undefined;
   try {
     engine = await ensureContainerEngine({ start: options.startEngine ?? true });
@@ -69,6 +74,16 @@ function checkNode(): DoctorComponent {
   return ok
     ? { name: "node", status: "ok", detail: `${process.version} (${process.execPath})` }
     : { name: "node", status: "missing", detail: `${process.version} is not supported: need Node ${NODE_MAJOR}.19+ (or 22+)`, fix: "install Node 20 LTS (https://nodejs.org/) and run npm ci again" };
+}
+
+/** An XMPP server is needed only for --target prosody|ejabberd: when missing, a warning (the doctor still passes). */
+async function checkXmppServer(kind: XmppServerKind): Promise<DoctorComponent> {
+  const spec = XMPP_SERVER_SPECS[kind];
+  const version = await installedXmppVersion(kind);
+  if (version) return { name: kind, status: "ok", detail: `${version} (Debian package ${spec.debianPackage}; --target ${kind})` };
+  const why = cannotInstallPackages();
+  const when = why ? `install it to run --target ${kind} (${why}, so a run cannot install it)` : `a run with --target ${kind} installs it first`;
+  return { name: kind, status: "warn", detail: `missing: Debian package ${spec.debianPackage} not installed; ${when}`, fix: spec.installCommand };
 }
 
 async function checkToxiproxyImage(): Promise<DoctorComponent> {

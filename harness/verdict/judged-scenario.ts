@@ -27,6 +27,8 @@ export interface JudgedScenario {
   scenario: string;
   status: "completed" | "interrupted" | "failed";
   error?: string;
+  /** the server under test (absent in runs written before targets existed) */
+  target?: { name: string; version: string | null };
   k6ExitCode: number | null;
   figures: {
     messages: { sent: number; acked: number; delivered: number; lostAfterAck: number; neverAcked: number; duplicates: number; decryptFailures: number; rejected: number };

@@ -20,9 +20,15 @@ export interface RunVerdict {
   interrupted: boolean;
   slo: string | null;
   baseline: string | null;
+  /** the server under test when the run has one (every scenario the same); null: several, or none known */
+  target: VerdictTarget | null;
+  /** scenario name -> the server it tested */
+  targets: Record<string, VerdictTarget>;
   counts: Record<CheckStatus, number>;
   judgements: Judgement[];
 }
+
+export interface VerdictTarget { name: string; version: string | null }
 
 export interface VerdictInput {
   runId: string;
@@ -32,6 +38,8 @@ export interface VerdictInput {
   runError?: string;
   slo: LoadedSlo | null;
   baseline: { source: string; scenarios: JudgedScenario[] } | null;
+  /** the run's one target (summary.json's "target"), known even when no scenario ran */
+  target?: VerdictTarget | null;
 }
 
 export function runVerdict(input: VerdictInput): RunVerdict {
@@ -53,6 +61,14 @@ export function runVerdict(input: VerdictInput): RunVerdict {
   return {
     schemaVersion: VERDICT_SCHEMA_VERSION, runId: input.runId, status,
     gate: blocking.length === 0 ? "pass" : "fail",
-    unknownPolicy, interrupted: input.interrupted, slo: input.slo?.source ?? null, baseline: input.baseline?.source ?? null, counts, judgements,
+    unknownPolicy, interrupted: input.interrupted, slo: input.slo?.source ?? null, baseline: input.baseline?.source ?? null, ...verdictTargets(input), counts, judgements,
   };
+}
+
+/** The run's target as given, else the scenarios' one when they agree; and each scenario's. */
+function verdictTargets(input: VerdictInput): { target: VerdictTarget | null; targets: Record<string, VerdictTarget> } {
+  const targets: Record<string, VerdictTarget> = {};
+  for (const s of input.scenarios) if (s.target) targets[s.name] = { name: s.target.name, version: s.target.version };
+  const distinct = new Map(Object.values(targets).map((t) => [`${t.name} ${t.version}`, t]));
+  return { target: input.target ?? (distinct.size === 1 ? [...distinct.values()][0] : null), targets };
 }

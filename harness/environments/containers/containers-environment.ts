@@ -16,6 +16,7 @@ import { containerLogs } from "./engine-container.ts";
 import { RELAY_PORTS, RelayContainer, type StartedRelayContainer } from "./relay-container.ts";
 import { ToxiproxyContainer, type StartedToxiproxyContainer } from "./toxiproxy-container.ts";
 import { describeRemoved, removeLeftovers, runLabels, runNetworkName } from "./run-labels.ts";
+import { DEFAULT_TARGET, isXmppTarget, type TargetName } from "../../targets/target.ts";
 
 let leftoversRemoved = false;
 
@@ -88,6 +89,7 @@ const TLS_IN_CONTAINER = { cert: "/tls/relay-cert.pem", key: "/tls/relay-key.pem
 
 export async function startContainersEnvironment(options: EnvironmentOptions): Promise<Environment> {
   checkRelayEnvironment(options.relay ?? null, "containers", "--env");
+  refuseXmppTarget(options.target ?? DEFAULT_TARGET);
   const underTest = options.relay?.kind === "image" ? options.relay : null;
   const engine = await ensureContainerEngine({ log: options.log });
   // a relay under test brings its own image: the reference relay's is not built
@@ -133,7 +135,8 @@ export async function startContainersEnvironment(options: EnvironmentOptions): P
     const client = toxiproxy.client;
     return {
       kind: "containers",
-      versions: { engine: `${engine.kind} ${engine.version}`, relayImage: images.relay.name, toxiproxyImage: images.toxiproxy.name, toxiproxy: await client.getVersion() },
+      versions: { target: "relay", engine: `${engine.kind} ${engine.version}`, relayImage: images.relay.name, toxiproxyImage: images.toxiproxy.name, toxiproxy: await client.getVersion() },
+      target: { name: "relay", version: underTest ? describeRelayUnderTest(underTest) : images.relay.name },
       paths,
       toxiproxyFor: () => client,
       relay: new ContainerRelay(relay, certificate?.cert),
@@ -144,4 +147,10 @@ export async function startContainersEnvironment(options: EnvironmentOptions): P
     await stop();
     throw error;
   }
+}
+
+/** XMPP servers do not run as containers yet: refused before anything starts (exit code 3). */
+function refuseXmppTarget(target: TargetName): void {
+  if (!isXmppTarget(target)) return;
+  throw new EnvironmentError(`target ${target} cannot run in the containers environment: containers for XMPP targets are not built yet; allowed: --env local (or auto) with --target ${target}`, `npm run chaos -- --env local --target ${target}`);
 }

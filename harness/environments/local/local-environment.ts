@@ -1,6 +1,7 @@
 // The embedded default where no container engine answers: the relay (the reference relay, or the
-// user's --relay-command) and the real toxiproxy-server (two of them, one per relay listener) as
-// child processes, with the same four network paths.
+// user's --relay-command) or an XMPP server in its place (--target prosody|ejabberd, from its Debian
+// package), and the real toxiproxy-server (two of them, one per listener) as child processes, with
+// the same four network paths.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,22 +9,29 @@ import { Toxiproxy } from "toxiproxy-node-client";
 import { TOXIPROXY_ENV } from "../toxiproxy-log-level.ts";
 import { buildRelayBundle } from "../../../fixtures/relay/build-relay-bundle.ts";
 import { ensureToolPath } from "../../toolchain/ensure-tool.ts";
-import type { Environment } from "../environment.ts";
+import type { Environment, RelayControl } from "../environment.ts";
 import { PATH_PLAN } from "../network-paths.ts";
 import type { EnvironmentOptions } from "../environment-options.ts";
 import { checkRelayEnvironment, describeRelayUnderTest } from "../relay-under-test.ts";
 import { waitForHttp } from "../wait-for-http.ts";
 import { freePort } from "./free-port.ts";
 import { LocalRelay, type RelayLaunch } from "./local-relay.ts";
+import { LocalXmppServer } from "../../targets/xmpp/local-xmpp-server.ts";
+import { DEFAULT_TARGET, isXmppTarget, XMPP_DOMAIN, type XmppTargetName } from "../../targets/target.ts";
+import { ensureXmppServer } from "../../toolchain/ensure-xmpp-server.ts";
 import { startProcess, type ManagedProcess } from "./managed-process.ts";
 
 const TOXIPROXY_READY_TIMEOUT_MS = 30_000;
 
 export async function startLocalEnvironment(options: EnvironmentOptions): Promise<Environment> {
   checkRelayEnvironment(options.relay ?? null, "local", "--env");
-  const dataDir = mkdtempSync(join(tmpdir(), "e2ee-chaos-relay-"));
+  const target = { name: options.target ?? DEFAULT_TARGET };
+  const xmppKind = isXmppTarget(target.name) ? target.name : null;
+  // before anything starts: a missing server is installed now (root on Debian) or exit code 3
+  if (xmppKind) await ensureXmppServer(xmppKind, options.log);
+  const dataDir = mkdtempSync(join(tmpdir(), xmppKind ? `e2ee-chaos-${xmppKind}-` : "e2ee-chaos-relay-"));
   const toxiproxyProcesses: ManagedProcess[] = [];
-  let relay: LocalRelay | null = null;
+  let relay: { stop(): Promise<void> } | null = null;
   const stop = async () => {
     await relay?.stop();
     await Promise.all(toxiproxyProcesses.map((p) => p.stop()));
@@ -44,11 +52,10 @@ export async function startLocalEnvironment(options: EnvironmentOptions): Promis
     }
 
     const relayPorts: [number, number] = [await freePort(), await freePort()];
-    const underTest = options.relay?.kind === "command" ? options.relay : null;
-    options.log(`starting ${underTest ? `relay under test (${describeRelayUnderTest(underTest)})` : "relay"} on 127.0.0.1:${relayPorts.join(", 127.0.0.1:")}`);
-    const launch: RelayLaunch = underTest ? { kind: "command", command: underTest.command, source: underTest.source } : { kind: "bundle", bundle: await buildRelayBundle() };
-    relay = new LocalRelay({ launch, ports: relayPorts, dataDir, logDir: options.logDir, env: options.relayEnv, tls: options.certificate });
-    await relay.start();
+    const started = xmppKind
+      ? await startXmppServer(xmppKind, relayPorts, dataDir, options)
+      : await startRelay(relayPorts, dataDir, options);
+    relay = started.control;
 
     const scheme = options.certificate ? "wss" : "ws";
     const paths = [];
@@ -57,12 +64,13 @@ export async function startLocalEnvironment(options: EnvironmentOptions): Promis
       const port = await freePort();
       await servers[plan.listener].createProxy({ name: plan.name, listen: `127.0.0.1:${port}`, upstream: `127.0.0.1:${relayPorts[plan.listener]}`, enabled: true });
       serverOf.set(plan.name, servers[plan.listener]);
-      paths.push({ name: plan.name, kind: plan.kind, url: `${scheme}://127.0.0.1:${port}/ws` });
+      paths.push({ name: plan.name, kind: plan.kind, url: `${scheme}://127.0.0.1:${port}${started.wsPath}` });
     }
-    const runningRelay = relay;
+    const runningRelay = started.control;
     return {
       kind: "local",
-      versions: { node: process.version, toxiproxy: await servers[0].getVersion(), relay: underTest ? describeRelayUnderTest(underTest) : "local bundle (dist/relay.mjs)" },
+      versions: { target: target.name, node: process.version, toxiproxy: await servers[0].getVersion(), [started.versionKey]: started.version },
+      target: { name: target.name, version: started.version },
       paths,
       toxiproxyFor: (path) => {
         const server = serverOf.get(path);
@@ -79,4 +87,39 @@ export async function startLocalEnvironment(options: EnvironmentOptions): Promis
     await stop();
     throw error;
   }
+}
+
+/** The server behind the paths: how to control it, the WebSocket path it serves, its version. */
+interface StartedServer {
+  control: RelayControl & { stop(): Promise<void> };
+  wsPath: string;
+  /** the key of its version in the environment's versions */
+  versionKey: string;
+  version: string;
+}
+
+async function startRelay(ports: [number, number], dataDir: string, options: EnvironmentOptions): Promise<StartedServer> {
+  const underTest = options.relay?.kind === "command" ? options.relay : null;
+  options.log(`starting ${underTest ? `relay under test (${describeRelayUnderTest(underTest)})` : "relay"} on 127.0.0.1:${ports.join(", 127.0.0.1:")}`);
+  const launch: RelayLaunch = underTest ? { kind: "command", command: underTest.command, source: underTest.source } : { kind: "bundle", bundle: await buildRelayBundle() };
+  const relay = new LocalRelay({ launch, ports, dataDir, logDir: options.logDir, env: options.relayEnv, tls: options.certificate });
+  const result = { control: relay, wsPath: "/ws", versionKey: "relay", version: underTest ? describeRelayUnderTest(underTest) : "local bundle (dist/relay.mjs)" };
+  await relay.start().catch(async (error: unknown) => {
+    await relay.stop();
+    throw error;
+  });
+  return result;
+}
+
+/** Prosody or ejabberd on the two ports, with a per-run configuration (or the user's --target-config). */
+async function startXmppServer(kind: XmppTargetName, ports: [number, number], dataDir: string, options: EnvironmentOptions): Promise<StartedServer> {
+  const ignored = Object.keys(options.relayEnv);
+  if (ignored.length) options.log(`target ${kind}: the suite's relay settings (${ignored.join(", ")}) are for the relay and are not applied`);
+  options.log(`starting ${kind} on 127.0.0.1:${ports.join(", 127.0.0.1:")}${options.targetConfig ? ` with ${options.targetConfig} (--target-config)` : ""}`);
+  const server = new LocalXmppServer({ kind, ports, dataDir, logDir: options.logDir, domain: XMPP_DOMAIN, ...(options.targetConfig ? { configFile: options.targetConfig } : {}) });
+  await server.start().catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
+  return { control: server, wsPath: server.wsPath, versionKey: kind, version: server.version };
 }

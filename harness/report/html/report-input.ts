@@ -12,8 +12,9 @@ export interface SummaryWindow {
   entry?: number; kind?: string; target?: string; injectedAt?: number | null; healedAt?: number | null;
   recovery?: { referenceAt?: number; reference?: string; recovery?: SummaryRecovery; usersBack99Ms?: number | null; backlog?: { sent?: number; drainMs?: number | null } };
 }
+export interface SummaryTarget { name?: string; version?: string | null }
 export interface SummaryScenario {
-  name: string; scenario?: string; status?: string; error?: string;
+  name: string; scenario?: string; status?: string; error?: string; target?: SummaryTarget;
   load?: Record<string, unknown> & { seed?: number; users?: number; rate?: number; backlog?: number };
   startedAt?: number | null; endedAt?: number; k6ExitCode?: number | null; thresholdsPassed?: boolean;
   timeline?: SummaryTimelineEntry[]; faults?: SummaryFaultRecord[];
@@ -37,6 +38,8 @@ export interface SummaryInput {
   suite?: { name?: string; source?: string; description?: string };
   command?: string[];
   environment?: { kind?: string; reason?: string; versions?: Record<string, string> };
+  /** the server under test, when every scenario tests the same one (runs before targets: absent) */
+  target?: SummaryTarget;
   scenarios?: SummaryScenario[];
   /** written by a verdict layer when there is one: shown as given */
   verdict?: { status?: string } & Record<string, unknown>;

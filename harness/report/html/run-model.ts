@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { CHART_SPECS, type ChartSpec } from "./chart-specs.ts";
 import { checkerFindings, messageFindings, type Findings } from "./findings.ts";
-import { readVerdictFile, type Status, type SummaryInput, type SummaryScenario } from "./report-input.ts";
+import { readVerdictFile, type Status, type SummaryInput, type SummaryScenario, type SummaryTarget } from "./report-input.ts";
 import { scenarioSeries, type Series } from "./scenario-series.ts";
 import { rerunCommand } from "./shell-command.ts";
 import { verdictRows, worst, type VerdictRow } from "./verdict-rows.ts";
@@ -17,6 +17,8 @@ export interface ScenarioModel {
   name: string;
   scenario: string;
   status: string;
+  /** "prosody 0.12.3-1+deb12u1"; null: not recorded (a run before targets existed) */
+  target: string | null;
   load: Record<string, unknown>;
   seed: number | null;
   startedAt: number;
@@ -37,7 +39,7 @@ export interface RunModel {
   /** the verdict layer's judgements (verdict.json), when the run wrote them */
   judgements: { source: string; scenario: string; name: string; status: string; measured: string; limit: string }[] | null;
   gate: string | null;
-  meta: { status: string; startedAt: string; endedAt: string; suite: string; suiteSource: string; description: string; environment: string; versions: Record<string, string>; command: string; seeds: string; error: string | null };
+  meta: { status: string; startedAt: string; endedAt: string; suite: string; target: string | null; suiteSource: string; description: string; environment: string; versions: Record<string, string>; command: string; seeds: string; error: string | null };
   scenarios: ScenarioModel[];
   restart: RestartPoint[];
 }
@@ -59,7 +61,7 @@ export async function runModel(runDir: string, summary: SummaryInput): Promise<R
     gate: file?.gate ?? null,
     meta: {
       status: summary.status ?? "unknown", startedAt: summary.startedAt ?? "", endedAt: summary.endedAt ?? "",
-      suite: summary.suite?.name ?? "", suiteSource: summary.suite?.source ?? "", description: summary.suite?.description ?? "",
+      suite: summary.suite?.name ?? "", target: runTargetText(summary), suiteSource: summary.suite?.source ?? "", description: summary.suite?.description ?? "",
       environment: `${summary.environment?.kind ?? "unknown"}${summary.environment?.reason ? ` (${summary.environment.reason})` : ""}`,
       versions: summary.environment?.versions ?? {}, command: rerunCommand(summary.command), seeds: seeds.join(", ") || "not recorded", error: summary.error ?? null,
     },
@@ -89,7 +91,7 @@ async function scenarioModel(runDir: string, s: SummaryScenario): Promise<Scenar
     label: `k6 saturated: ${span.reason ?? ""}`,
   }));
   return {
-    name: s.name, scenario: s.scenario ?? s.name, status: s.status ?? "unknown", load: s.load ?? {}, seed: typeof s.load?.seed === "number" ? s.load.seed : null,
+    name: s.name, scenario: s.scenario ?? s.name, status: s.status ?? "unknown", target: targetText(s.target), load: s.load ?? {}, seed: typeof s.load?.seed === "number" ? s.load.seed : null,
     startedAt: origin, seconds, series, charts: CHART_SPECS, faults, saturated, markers,
     findings: checkerFindings(s.checks ?? [], s.files?.checks ?? `${s.name}/checks.json`) ?? (await messageFindings(dir, origin, s.figures?.windows ?? [])),
   };
@@ -106,4 +108,16 @@ function faultBands(s: SummaryScenario, toS: (t: number) => number, seconds: num
     bands.push({ entry: entry.index, fromS, toS: Math.max(toSec, fromS + 0.2), label: `#${entry.index} ${entry.kind} ${entry.target}${inject ? "" : " (not injected)"}` });
   }
   return bands;
+}
+
+function targetText(target: SummaryTarget | undefined): string | null {
+  return target?.name ? `${target.name} ${target.version ?? "(not started)"}` : null;
+}
+
+/** The run's target, or each scenario's where they differ; null for runs before targets existed. */
+function runTargetText(summary: SummaryInput): string | null {
+  const one = targetText(summary.target);
+  if (one) return one;
+  const each = [...new Set((summary.scenarios ?? []).map((s) => targetText(s.target)).filter((t): t is string => t !== null))];
+  return each.length ? each.join("; ") : null;
 }

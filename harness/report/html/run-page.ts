@@ -14,6 +14,7 @@ export function runPage(model: RunModel): string {
 <header>
 <p class="no-print"><a href="../index.html">All runs</a></p>
 <h1>Run ${h(model.runId)} <span class="verdict-banner ${statusClass(model.overall)}" id="overall-verdict">${h(model.overall)}</span></h1>
+${model.meta.target ? `<p id="target">Server under test: <strong>${h(model.meta.target)}</strong></p>` : ""}
 ${model.declaredVerdict ? `<p>Verdict recorded by the run (verdict.json): <span class="${statusClass(model.declaredVerdict)}" id="recorded-verdict">${h(model.declaredVerdict)}</span>${model.gate ? `, gate <span class="${statusClass(model.gate)}">${h(model.gate)}</span>` : ""}</p>` : ""}
 ${model.meta.description ? `<p>${h(model.meta.description)}</p>` : ""}
 ${model.meta.error ? `<p class="status-fail">Error: ${h(model.meta.error)}</p>` : ""}
@@ -28,6 +29,7 @@ ${model.judgements ? judgementsTable(model.judgements) : ""}
 <h2 id="run-h">Run, environment and versions</h2>
 <dl class="meta">
 <dt>suite</dt><dd>${h(model.meta.suite)} <code>${h(model.meta.suiteSource)}</code></dd>
+${model.meta.target ? `<dt>target</dt><dd>${h(model.meta.target)}</dd>` : ""}
 <dt>status</dt><dd>${h(model.meta.status)}</dd>
 <dt>started / ended</dt><dd>${h(model.meta.startedAt)} / ${h(model.meta.endedAt)}</dd>
 <dt>environment</dt><dd>${h(model.meta.environment)}</dd>
@@ -68,7 +70,7 @@ function judgementsTable(rows: NonNullable<RunModel["judgements"]>): string {
 function scenarioSection(s: ScenarioModel, i: number): string {
   const params = Object.entries(s.load).filter(([, v]) => v !== null && typeof v !== "object");
   return `<section class="scenario" aria-labelledby="scenario-${i}-h">
-<h2 id="scenario-${i}-h">Scenario ${h(s.name)} <small>(${h(s.scenario)}, ${h(s.status)})</small></h2>
+<h2 id="scenario-${i}-h">Scenario ${h(s.name)} <small>(${h(s.scenario)}, ${h(s.status)}${s.target ? `, target ${h(s.target)}` : ""})</small></h2>
 <h3>Parameters</h3>
 <dl class="meta params" aria-label="Scenario parameters"><dt>seed</dt><dd>${h(s.seed ?? "not recorded")}</dd>
 ${params.filter(([k]) => k !== "seed").map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join("")}</dl>

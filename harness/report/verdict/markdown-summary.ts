@@ -8,8 +8,16 @@ const ICON = { pass: "pass", fail: "**FAIL**", unknown: "_unknown_" } as const;
 export function markdownSummary(verdict: RunVerdict, reportDir: string): string {
   const head = `## e2ee-chaos ${verdict.runId}: gate ${verdict.gate === "pass" ? "passed" : "FAILED"}`;
   const facts = `${verdict.counts.pass} passed, ${verdict.counts.fail} failed, ${verdict.counts.unknown} unknown (unknown ${verdict.unknownPolicy === "fail" ? "fails the gate unless the SLO file allows it" : "passes the gate"})` +
-    `${verdict.slo ? `; SLO file \`${verdict.slo}\`` : ""}${verdict.baseline ? `; baseline \`${verdict.baseline}\`` : ""}${verdict.interrupted ? "; **interrupted**" : ""}. Report: \`${reportDir}\``;
+    `${targetText(verdict)}${verdict.slo ? `; SLO file \`${verdict.slo}\`` : ""}${verdict.baseline ? `; baseline \`${verdict.baseline}\`` : ""}${verdict.interrupted ? "; **interrupted**" : ""}. Report: \`${reportDir}\``;
   const allowed = (j: RunVerdict["judgements"][number]) => (j.details.unknownAllowed ? ` (allowed: ${String(j.details.unknownAllowed)})` : "");
   const rows = verdict.judgements.map((j) => `| ${ICON[j.status]}${cell(allowed(j))} | ${cell(j.scenario)} | ${cell(j.name)} | ${cell(j.measured)} | ${cell(j.limit)} |`);
   return [head, "", facts, "", "| status | scenario | judgement | measured | limit |", "|---|---|---|---|---|", ...rows, ""].join("\n");
+}
+
+/** "; target prosody 0.12.3-1+deb12u1", or each scenario's where they differ. */
+function targetText(verdict: RunVerdict): string {
+  const text = (t: { name: string; version: string | null }) => `${t.name} ${t.version ?? "(not started)"}`;
+  if (verdict.target) return `; target \`${text(verdict.target)}\``;
+  const each = Object.entries(verdict.targets ?? {});
+  return each.length ? `; targets ${each.map(([scenario, t]) => `${scenario}: \`${text(t)}\``).join(", ")}` : "";
 }
