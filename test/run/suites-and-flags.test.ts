@@ -33,7 +33,7 @@ describe("suites", () => {
     const settings = scenarioSettings("flood", { users: 321, cryptoMode: "opaque", forwardProbability: 0.25 });
     const env = toK6Env(settings, { runId: "r1", populationFile: "/p.json", endpoints: "a=ws://x" });
     expect(Object.keys(env).length).toBeGreaterThan(Object.keys(BASE_SETTINGS).length);
-    expect(fromK6Env("flood", env)).toEqual({ ...settings, runId: "r1", populationFile: "/p.json", endpoints: "a=ws://x", summaryFile: "", tlsInsecure: "", directEndpoints: "", thresholds: "" });
+    expect(fromK6Env("flood", env)).toEqual({ ...settings, runId: "r1", populationFile: "/p.json", endpoints: "a=ws://x", summaryFile: "", tlsInsecure: "", directEndpoints: "", thresholds: "", protocol: "", xmppDomain: "", xmppSecret: "" });
     expect(() => fromK6Env("steady", { CRYPTO: "rot13" })).toThrow(/CRYPTO='rot13': allowed values are full, session, opaque/);
   });
 
