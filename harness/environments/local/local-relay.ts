@@ -8,6 +8,7 @@ import { httpGetBody } from "../http-get-text.ts";
 import type { RelayControl } from "../environment.ts";
 import { relayContractEnv } from "../relay-contract-env.ts";
 import { waitForHttp } from "../wait-for-http.ts";
+import { SignalledServer } from "./signalled-server.ts";
 import { startProcess, type ManagedProcess } from "./managed-process.ts";
 
 export const RELAY_READY_TIMEOUT_MS = 120_000;
@@ -28,11 +29,11 @@ export interface LocalRelayOptions {
   tls: { certFile: string; keyFile: string; cert: string } | null;
 }
 
-export class LocalRelay implements RelayControl {
-  private process: ManagedProcess | null = null;
-  private paused = false;
+export class LocalRelay extends SignalledServer implements RelayControl {
 
-  constructor(private readonly options: LocalRelayOptions) {}
+  constructor(private readonly options: LocalRelayOptions) {
+    super();
+  }
 
   get httpUrl(): string {
     return this.listenerUrl(0);
@@ -97,32 +98,5 @@ export class LocalRelay implements RelayControl {
     return this.options.launch.kind === "command"
       ? new EnvironmentError(message, `a relay under test gets RELAY_LISTEN, RELAY_PORT, RELAY_PORT_2 and RELAY_DATA_DIR and must answer GET /healthz on every listener (fixtures/relay/PROTOCOL.md, "What a relay under test must implement")`)
       : new EnvironmentError(message);
-  }
-
-  async terminate(): Promise<void> {
-    await this.resume();
-    await this.process?.stop("SIGTERM");
-  }
-
-  async kill(): Promise<void> {
-    await this.resume();
-    await this.process?.stop("SIGKILL");
-  }
-
-  async pause(): Promise<void> {
-    if (!this.process?.isRunning() || this.paused) return;
-    this.process.signal("SIGSTOP");
-    this.paused = true;
-  }
-
-  async resume(): Promise<void> {
-    if (!this.paused) return;
-    this.process?.signal("SIGCONT");
-    this.paused = false;
-  }
-
-  async stop(): Promise<void> {
-    await this.resume();
-    await this.process?.stop("SIGTERM");
   }
 }

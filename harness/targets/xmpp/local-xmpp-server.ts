@@ -22,6 +22,7 @@ import { EnvironmentError } from "../../errors.ts";
 import type { RelayControl } from "../../environments/environment.ts";
 import { HttpStatusError } from "../../environments/http-get-text.ts";
 import { freePort } from "../../environments/local/free-port.ts";
+import { SignalledServer } from "../../environments/local/signalled-server.ts";
 import { startProcess, type ManagedProcess } from "../../environments/local/managed-process.ts";
 import { probeXmppWebSocket } from "./xmpp-ws-client.ts";
 import { installedXmppVersionSync, XMPP_SERVER_SPECS, type XmppServerKind } from "./xmpp-server-kind.ts";
@@ -55,15 +56,14 @@ export interface LocalXmppServerOptions {
   readyTimeoutMs?: number;
 }
 
-export class LocalXmppServer implements RelayControl {
+export class LocalXmppServer extends SignalledServer implements RelayControl {
   readonly kind: XmppServerKind;
   /** the installed package's version ("not installed" when it is not) */
   readonly version: string;
   readonly wsPath: string;
-  private process: ManagedProcess | null = null;
-  private paused = false;
 
   constructor(private readonly options: LocalXmppServerOptions) {
+    super();
     this.kind = options.kind;
     this.wsPath = XMPP_SERVER_SPECS[options.kind].wsPath;
     this.version = installedXmppVersionSync(options.kind) ?? "not installed";
@@ -227,33 +227,6 @@ export class LocalXmppServer implements RelayControl {
       ? `correct ${this.options.configFile}, or run without it to use the harness's configuration (${XMPP_SERVER_SPECS[this.kind].template})`
       : undefined;
     return new EnvironmentError(message, fix);
-  }
-
-  async terminate(): Promise<void> {
-    await this.resume();
-    await this.process?.stop("SIGTERM");
-  }
-
-  async kill(): Promise<void> {
-    await this.resume();
-    await this.process?.stop("SIGKILL");
-  }
-
-  async pause(): Promise<void> {
-    if (!this.process?.isRunning() || this.paused) return;
-    this.process.signal("SIGSTOP");
-    this.paused = true;
-  }
-
-  async resume(): Promise<void> {
-    if (!this.paused) return;
-    this.process?.signal("SIGCONT");
-    this.paused = false;
-  }
-
-  async stop(): Promise<void> {
-    await this.resume();
-    await this.process?.stop("SIGTERM");
   }
 }
 

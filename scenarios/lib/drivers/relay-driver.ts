@@ -1,41 +1,21 @@
 // The reference relay's protocol (fixtures/relay/PROTOCOL.md) as a driver: challenge-response
 // login, JSON frames, `sent` as the server's acknowledgement, acks by (sender, id).
 import { encodeFrame, encodeSendFrame, decodeRelayFrame, type AckRef } from "../../../harness/protocol/frames.ts";
-import { ServerLink, type LinkOptions, type LinkWire } from "../server-link.ts";
+import type { DialectConnection, LinkOptions, LinkWire } from "../server-link.ts";
+import { LinkedDriver } from "./linked-driver.ts";
 import type { DriverEvents, PublishedPrekeys, ServerDriver } from "./server-driver.ts";
 
 /** ids per ack frame (the relay accepts up to 1,000) */
 const MAX_ACK_IDS = 500;
 
-export class RelayDriver implements ServerDriver {
-  private readonly link: ServerLink;
-
+export class RelayDriver extends LinkedDriver implements ServerDriver {
   /** `authFrame` builds the `auth` frame for a challenge nonce (it signs with the user's identity) */
-  constructor(options: LinkOptions, authFrame: (nonce: string) => Promise<string>, private readonly events: DriverEvents) {
-    this.link = new ServerLink(options, { connection: (wire) => ({ open: () => undefined, text: (data) => this.onText(data, wire, authFrame) }) }, {
-      onReady: (endpoint) => events.ready(endpoint),
-      onConnectionEvent: (e) => events.connection(e),
-    });
+  constructor(options: LinkOptions, private readonly authFrame: (nonce: string) => Promise<string>, events: DriverEvents) {
+    super(options, events);
   }
 
-  get isReady(): boolean {
-    return this.link.isReady;
-  }
-
-  get endpoint() {
-    return this.link.endpoint;
-  }
-
-  start(): void {
-    this.link.start();
-  }
-
-  stop(): void {
-    this.link.stop();
-  }
-
-  keepAlive(now: number): void {
-    this.link.keepAlive(now);
+  protected connection(wire: LinkWire): DialectConnection {
+    return { open: () => undefined, text: (data) => this.onText(data, wire) };
   }
 
   send(id: string, to: string, body: string, fwd?: number): boolean {
@@ -57,14 +37,14 @@ export class RelayDriver implements ServerDriver {
     return this.link.send(encodeFrame({ type: "fetch_prekeys", reqId, userId }));
   }
 
-  private onText(data: string, wire: LinkWire, authFrame: (nonce: string) => Promise<string>): void {
+  private onText(data: string, wire: LinkWire): void {
     const frame = decodeRelayFrame(data);
     if (!frame) return;
     const events = this.events;
     switch (frame.type) {
       case "challenge":
         wire.answered();
-        authFrame(frame.nonce).then((auth) => wire.send(auth), (e) => wire.fail(`auth failed: ${e}`));
+        this.authFrame(frame.nonce).then((auth) => wire.send(auth), (e) => wire.fail(`auth failed: ${e}`));
         return;
       case "auth_ok":
         return wire.ready();

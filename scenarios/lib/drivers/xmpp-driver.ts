@@ -8,7 +8,8 @@ import type { AckRef } from "../../../harness/protocol/frames.ts";
 import { jidOf, userIdOfJid } from "../../../harness/protocol/xmpp/jid.ts";
 import { ackAnswer, ackRequest, availablePresence, bindResource, enableStreamManagement, envelopeMessage, isCountedStanza, NS, openStream, resumeStream, saslPlain, XMPP_SUBPROTOCOL } from "../../../harness/protocol/xmpp/stanzas.ts";
 import { childOf, parseXmlElement, type XmlElement } from "../../../harness/protocol/xmpp/xml.ts";
-import { ServerLink, type LinkOptions, type LinkWire } from "../server-link.ts";
+import type { DialectConnection, LinkOptions, LinkWire } from "../server-link.ts";
+import { LinkedDriver } from "./linked-driver.ts";
 import type { DriverEvents, PublishedPrekeys, ServerDriver } from "./server-driver.ts";
 import { bundleFromItems, fetchBundleIq, publishBundleIq, PUBLISH_IQ_ID, FETCH_IQ_PREFIX } from "./xmpp-prekeys.ts";
 import { InboundCounter, OutboundCounter } from "./xmpp-stream-counters.ts";
@@ -18,8 +19,7 @@ export interface XmppAccount { userId: string; domain: string; localpart: string
 /** a delivery's stanza: its number in the stream, and which numbering that was */
 interface Numbered { stanza: number; epoch: number }
 
-export class XmppDriver implements ServerDriver {
-  private readonly link: ServerLink;
+export class XmppDriver extends LinkedDriver implements ServerDriver {
   private readonly outbound = new OutboundCounter();
   private readonly inbound = new InboundCounter();
   /** deliveries shown to the user and not yet acknowledged by it, by `from/id` */
@@ -30,31 +30,8 @@ export class XmppDriver implements ServerDriver {
   private resumeId: string | null = null;
   private readonly jids = new Map<string, string>();
 
-  constructor(options: LinkOptions, private readonly account: XmppAccount, private readonly events: DriverEvents) {
-    this.link = new ServerLink(options, { subprotocol: XMPP_SUBPROTOCOL, connection: (wire) => this.connection(wire) }, {
-      onReady: (endpoint) => events.ready(endpoint),
-      onConnectionEvent: (e) => events.connection(e),
-    });
-  }
-
-  get isReady(): boolean {
-    return this.link.isReady;
-  }
-
-  get endpoint() {
-    return this.link.endpoint;
-  }
-
-  start(): void {
-    this.link.start();
-  }
-
-  stop(): void {
-    this.link.stop();
-  }
-
-  keepAlive(now: number): void {
-    this.link.keepAlive(now);
+  constructor(options: LinkOptions, private readonly account: XmppAccount, events: DriverEvents) {
+    super(options, events, XMPP_SUBPROTOCOL);
   }
 
   send(id: string, to: string, body: string, fwd?: number): boolean {
@@ -101,7 +78,7 @@ export class XmppDriver implements ServerDriver {
   }
 
   /** One connection: stream header, SASL, then resume or bind + enable + presence. */
-  private connection(wire: LinkWire) {
+  protected connection(wire: LinkWire): DialectConnection {
     const { domain, localpart, password } = this.account;
     let authenticated = false;
     /** stream management is on for this connection: stanzas count */
