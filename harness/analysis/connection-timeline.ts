@@ -2,7 +2,7 @@
 // are back. Built from the `conn` records by one sweep in time order.
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
 
-type ConnEvent = Extract<ClientEvent, { ev: "conn" }>;
+export type ConnEvent = Extract<ClientEvent, { ev: "conn" }>;
 
 export interface PathShareSample {
   t: number;

@@ -1,6 +1,7 @@
 // Headline figures of one scenario run, computed from the recorded data only.
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
 import { connEvents, pathShare, type PathShareSample } from "./connection-timeline.ts";
+import { dropsWithoutFault, type DropsWithoutFault } from "./drops-without-fault.ts";
 import { failoverTimes, type FailoverTimes } from "./failover-times.ts";
 import { faultRecovery, type FaultRecovery } from "./fault-recovery.ts";
 import { byTag, phaseFigures, type KindFigures, type PhaseFigures } from "./message-kinds.ts";
@@ -55,7 +56,7 @@ export interface ScenarioFigures {
   /** the steady phase before the first fault: what recovery is measured against */
   baseline: Baseline & { from: number; to: number; sent: number; startsAt: "warm-up end" | "sessions up"; excludes: string };
   recoveryBand: RecoveryBand;
-  connections: { drops: number; failovers: number; failedAttempts: number; backoffs: number };
+  connections: { drops: number; failovers: number; failedAttempts: number; backoffs: number; dropsWithoutFault: DropsWithoutFault };
   windows: FaultWindow[];
   /** once a second over the sending window: users connected, and through which path */
   pathShare: PathShareSample[];
@@ -127,7 +128,7 @@ export function scenarioFigures({ records: all, events, faults, timeline, sendin
     deliveryLatencyMs: percentiles(records.filter((r) => r.latencyMs !== null).map((r) => r.latencyMs!)),
     baseline,
     recoveryBand: band,
-    connections: { drops: conn("dropped"), failovers: conn("failover"), failedAttempts: conn("failed"), backoffs: conn("backoff") },
+    connections: { drops: conn("dropped"), failovers: conn("failover"), failedAttempts: conn("failed"), backoffs: conn("backoff"), dropsWithoutFault: dropsWithoutFault(conns, spans, timeline) },
     windows,
     pathShare: pathShare(conns, sendingWindow.from, sendingWindow.to),
     byTag: byTag(records),

@@ -1,17 +1,19 @@
 // The privacy check: nothing a party in the middle could see (a proxy's captured bytes, the
-// relay's log and metrics) may hold a plaintext canary `CANARY-<runId>-<messageId>` or any private
-// key of the run's population. Captures are read as a stream and every byte is looked at a fixed
+// relay's metrics) nor anything the server keeps or wrote (every file of its data directory, binary
+// stores included, and its logs) may hold a plaintext canary `CANARY-<runId>-<messageId>` or any
+// private key of the run's population. Captures are read as a stream and every byte is looked at a fixed
 // number of times (one rolling hash over all patterns), so the time is linear in the bytes and the
 // memory does not grow with the capture.
 //
 // Each captured direction is scanned twice: raw (as on the wire, HTTP headers included) and as
 // unmasked WebSocket payloads (client frames are masked on the wire), message by message so a leak
 // split over fragments is still found. A finding names where it is (capture, connection,
-// direction, byte offset in that direction's stream) and what (canary id, or key owner and kind),
-// never the secret itself.
+// direction, byte offset in that direction's stream; or the stored file and the byte offset in it)
+// and what (canary id, or key owner and kind), never the secret itself.
 import { Buffer } from "node:buffer";
 import { CANARY_PREFIX } from "../../scenarios/lib/scenario-settings.ts";
 import type { Population } from "../../scenarios/lib/population.ts";
+import type { StoredFile } from "../environments/environment.ts";
 import { utf8 } from "../protocol/bytes.ts";
 import { readCapture, type CaptureHeader, type CaptureRecord } from "../environments/traffic-tap.ts";
 import { runCheck, type CheckResult } from "./check-result.ts";
@@ -22,8 +24,12 @@ export interface PrivacyCheckInput {
   population: Pick<Population, "members">;
   /** capture files written by traffic taps (or `{ path, file }` from TappedEnvironment.captures()) */
   captures: (string | { path: string; file: string })[];
-  /** other things a party in the middle sees: the relay's log, its /metrics text, ... */
+  /** other things a party in the middle sees: the relay's /metrics text, ... */
   extraTexts?: { name: string; text: string }[];
+  /** what the server keeps at rest and wrote (RelayControl.storedFiles()): scanned as bytes, each file on its own */
+  storedFiles?: StoredFile[];
+  /** why the server's stored files could not be read: the check is then unknown unless it finds something */
+  storedFilesError?: string;
 }
 
 type What =
@@ -34,14 +40,16 @@ export type Finding = What & {
   source: string;
   connection?: number;
   direction?: Direction;
-  layer: "websocket payload" | "raw bytes" | "text";
-  /** byte offset in the connection's direction stream (or in the text) */
+  layer: "websocket payload" | "raw bytes" | "text" | "stored file";
+  /** byte offset in the connection's direction stream (or in the text, or in the stored file) */
   offset: number;
   /** for canaries in clear text: the whole canary, message id included */
   canary?: string;
 };
 
 const MAX_FINDINGS_LISTED = 200;
+/** stored files listed one by one in the details (a large population's store holds several per user); all are in storedByDirectory */
+const MAX_STORED_FILES_LISTED = 1000;
 
 export function privacyCheck(input: PrivacyCheckInput): Promise<CheckResult> {
   return runCheck("privacy", async () => {
@@ -63,6 +71,13 @@ export function privacyCheck(input: PrivacyCheckInput): Promise<CheckResult> {
       scanner.finish();
       texts.push({ name, bytes: bytes.length });
     }
+    const storedFiles = [];
+    for (const file of input.storedFiles ?? []) {
+      const scanner = new StreamScanner(index, (hit) => report({ ...hit.pattern.what, source: file.name, layer: "stored file", offset: hit.offset, ...(hit.tail !== undefined ? { canary: hit.tail } : {}) }));
+      scanner.push(file.bytes, 0);
+      scanner.finish();
+      storedFiles.push({ name: file.name, bytes: file.bytes.length });
+    }
     const all = [...findings.values()];
     const framedConnections = captures.reduce((n, c) => n + c.connectionsWithFrames, 0);
     const compressed = captures.reduce((n, c) => n + c.compressedMessages, 0);
@@ -71,10 +86,19 @@ export function privacyCheck(input: PrivacyCheckInput): Promise<CheckResult> {
       patterns: { canaryForms: patterns.filter((p) => p.what.found === "canary").length, privateKeys: countKeys(input.population), keyForms: patterns.filter((p) => p.what.found === "private key").length },
       captures,
       texts,
+      storedFiles: storedFiles.slice(0, MAX_STORED_FILES_LISTED),
+      storedFilesTotal: storedFiles.length,
+      storedBytes: storedFiles.reduce((n, f) => n + f.bytes, 0),
+      storedByDirectory: byDirectory(storedFiles),
+      ...(input.storedFilesError !== undefined ? { storedFilesError: input.storedFilesError } : {}),
       findingsTotal: all.length,
       findings: all.slice(0, MAX_FINDINGS_LISTED).map((f) => ({ ...f, summary: describe(f) })),
     };
     if (all.length > 0) return { name: "privacy", status: "fail", details };
+    if (input.storedFilesError !== undefined) {
+      details.reason = `the server's stored files could not be read: ${input.storedFilesError}`;
+      return { name: "privacy", status: "unknown", details };
+    }
     if (framedConnections === 0) {
       const tls = captures.reduce((n, c) => n + c.tlsConnections, 0);
       details.reason = tls > 0 ? `only TLS connections (${tls}): payloads not visible to the check, raw bytes scanned` : "nothing to scan: no connection carried a WebSocket frame";
@@ -86,6 +110,19 @@ export function privacyCheck(input: PrivacyCheckInput): Promise<CheckResult> {
     }
     return { name: "privacy", status: "pass", details };
   });
+}
+
+/** files and bytes per directory ("prosody data: store/localhost/offline"; a file at the top: "prosody log") */
+function byDirectory(files: { name: string; bytes: number }[]): Record<string, { files: number; bytes: number }> {
+  const out: Record<string, { files: number; bytes: number }> = {};
+  for (const f of files) {
+    const slash = f.name.lastIndexOf("/");
+    const dir = slash >= 0 ? f.name.slice(0, slash) : f.name.includes(": ") ? f.name.slice(0, f.name.indexOf(": ")) : f.name;
+    const entry = (out[dir] ??= { files: 0, bytes: 0 });
+    entry.files++;
+    entry.bytes += f.bytes;
+  }
+  return out;
 }
 
 function whatOf(f: Finding): string {

@@ -30,6 +30,26 @@ export interface RelayControl {
   logs(): Promise<string>;
   /** the relay's message journal (GET /journal, JSON lines); rejects with HttpStatusError where it keeps none */
   journal(): Promise<string>;
+  /**
+   * CPU seconds used so far and resident memory of the server: every process of its process group
+   * (from /proc), or its container (the engine's stats). Null while it is down or cannot be read.
+   */
+  usage(): Promise<ServerUsage | null>;
+  /** what the server keeps at rest and wrote: its data directory's files and its logs, for the privacy check */
+  storedFiles(): Promise<StoredFile[]>;
+}
+
+export interface ServerUsage {
+  /** user + system CPU seconds since the server (this start of it) began */
+  cpuSeconds: number;
+  /** resident memory, MB (1024 * 1024 bytes); null when not readable */
+  rssMb: number | null;
+}
+
+/** One file the server wrote: `name` says where ("prosody data: store/localhost/offline/ab12.list"). */
+export interface StoredFile {
+  name: string;
+  bytes: Uint8Array;
 }
 
 export interface Environment {

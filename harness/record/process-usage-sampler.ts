@@ -41,8 +41,12 @@ export function clockTicksPerSecond(): number {
   return ticksPerSecond;
 }
 
-/** CPU seconds so far and resident memory of `pid`, or null when it cannot be read (gone, not Linux). */
-export function readProcessUsage(pid: number): ProcessUsage | null {
+/**
+ * CPU seconds so far and resident memory of `pid`, or null when it cannot be read (gone, not Linux).
+ * With `reapedChildren`, the CPU of its children that exited and were waited for is included
+ * (cutime + cstime): summed over a process group, the total then does not drop when a child exits.
+ */
+export function readProcessUsage(pid: number, options: { reapedChildren?: boolean } = {}): ProcessUsage | null {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -52,9 +56,11 @@ export function readProcessUsage(pid: number): ProcessUsage | null {
   // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // after comm: [0] state (field 3) ... [11] utime (field 14), [12] stime (field 15)
+  // [13] cutime, [14] cstime: children waited for
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;
+  const children = options.reapedChildren ? Number(fields[13]) + Number(fields[14]) : 0;
+  if (!Number.isFinite(utime) || !Number.isFinite(stime) || !Number.isFinite(children)) return null;
   let rssMb: number | null = null;
   try {
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -62,7 +68,7 @@ export function readProcessUsage(pid: number): ProcessUsage | null {
   } catch {
     // gone between the two reads: keep the CPU figure
   }
-  return { cpuSeconds: (utime + stime) / clockTicksPerSecond(), rssMb };
+  return { cpuSeconds: (utime + stime + children) / clockTicksPerSecond(), rssMb };
 }
 
 /**

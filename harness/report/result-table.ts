@@ -1,6 +1,8 @@
 // The short table printed at the end of a run.
 import { saturationLines, type GeneratorSaturation } from "../analysis/generator-saturation.ts";
 import type { ScenarioResult } from "../run/run-scenario.ts";
+import { describeTarget } from "../targets/target.ts";
+import { serverUsageText } from "./server-usage-text.ts";
 
 const ms = (v: number | null) => (v === null ? "-" : `${Math.round(v)}ms`);
 
@@ -28,13 +30,27 @@ export function resultTable(results: ScenarioResult[]): string {
     const saturated = d.sentWhileGeneratorSaturated ? `; ${d.sentWhileGeneratorSaturated} sent while the load generator was saturated` : "";
     return `  ${r.name} ${c.name}: ${c.status.toUpperCase()} ${d.count} of ${d.checked}${blame ? ` (${blame})` : ""}${relay}${saturated}${ids ? `: ${ids}${d.count > 5 ? " ..." : ""}` : ""}`;
   }));
+  const unprovoked = results.flatMap((r) => {
+    const d = r.figures.connections.dropsWithoutFault;
+    if (!d || d.count === 0) return [];
+    const where = Object.entries(d.byPath).map(([path, n]) => `${n} on ${path}`).join(", ");
+    const why = Object.entries(d.byReason).map(([reason, n]) => `${n} "${reason}"`).join(", ");
+    return [`  ${r.name}: ${d.count} of ${r.figures.connections.drops} drops with no fault on their path (${where}); the clients' reasons: ${why}`];
+  });
+  const server = results.filter((r) => r.server).map((r) => `  ${r.name}: ${serverUsageText(r.server.usage)}`);
   const generator = results.flatMap((r) => (r.generator.measured ? saturationLines(r.name, r.generator) : [`  ${r.name}: load generator not measured (${r.generator.note}): whether k6 kept up is unknown`]));
   return [
     line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line),
     ...(windows.length ? ["", "fault windows (delivery latency of messages sent in each window, time to recover):", ...windows] : []),
+    ...(unprovoked.length ? ["", "connections dropped where no fault was in force (the server's doing, or the network's outside the timeline):", ...unprovoked] : []),
     ...(checks.length ? ["", "message checks (count of messages checked; blamed fault; first ids, all in <scenario>/checks.json):", ...checks] : []),
+    ...(server.length ? ["", `server under test (${serverNames(results)}), its own CPU and memory (its processes from /proc, or its container's stats), once a second:`, ...server] : []),
     ...(generator.length ? ["", "load generator (k6) saturation (times from the k6 scenario's start):", ...generator] : []),
   ].join("\n");
+}
+
+function serverNames(results: ScenarioResult[]): string {
+  return [...new Set(results.map((r) => describeTarget(r.target)))].join("; ");
 }
 
 /** SATURATED only when a span overlaps the measured window; one in warm-up is listed below the table. */

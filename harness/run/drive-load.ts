@@ -1,14 +1,17 @@
-// Runs k6 on a scenario while the fault timeline runs on the load's clock, with live progress
-// and relay metrics sampling; returns what was recorded. Everything is healed in `finally`.
+// Runs k6 on a scenario while the fault timeline runs on the load's clock, with live progress,
+// relay metrics sampling and the server's own CPU and memory (every target); returns what was
+// recorded. Everything is healed in `finally`.
 import { readFileSync } from "node:fs";
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
 import type { Environment } from "../environments/environment.ts";
+import { describeOverrun, watchK6End, type K6Overrun } from "../load/k6-end-watch.ts";
 import { startK6, type K6Files } from "../load/run-k6.ts";
 import { LiveStats } from "../progress/live-stats.ts";
 import { ProgressPrinter, type ProgressState } from "../progress/progress-line.ts";
 import { ClientEventTail } from "../record/client-event-tail.ts";
 import { ProcessUsageSampler, type ProcessUsageSample } from "../record/process-usage-sampler.ts";
 import { RelayMetricsSampler, type RelaySample } from "../record/relay-metrics-sampler.ts";
+import { ServerUsageSampler, serverUsageFigures, type ServerUsageFigures, type ServerUsageSample } from "../record/server-usage-sampler.ts";
 import { FaultTimeline, type FaultRecord } from "../timeline/fault-timeline.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";
 
@@ -35,6 +38,10 @@ export interface DrivenLoad {
   relaySamples: RelaySample[];
   /** k6's own CPU and memory, once a second (the saturation guard's input) */
   k6Usage: ProcessUsageSample[];
+  /** the server under test's own CPU and memory, once a second (/proc or the container engine) */
+  serverUsage: ServerUsageSample[];
+  /** headline figures of serverUsage (null figures: not measured) */
+  serverUsageFigures: ServerUsageFigures;
   startedAt: number | null;
   k6ExitCode: number | null;
   error?: string;
@@ -48,6 +55,8 @@ export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
     faults.push(record);
     if (!record.ok) d.log(`[${d.name}] ${record.event} of timeline[${record.entry}] (${record.kind}) failed: ${record.error}`);
   });
+  let cancelEndWatch = () => {};
+  let overrun: K6Overrun | null = null;
   const progress: ProgressState = { scenario: d.name, startedAt: null, totalS: d.totalS, activeFaults: [], users: d.users, stats };
   const tail = new ClientEventTail(d.files.console, (event) => {
     events.push(event);
@@ -55,11 +64,17 @@ export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
     if (event.ev === "start" && progress.startedAt === null) {
       progress.startedAt = event.t;
       timeline.start(event.t);
+      cancelEndWatch = watchK6End(k6.child.pid, event.t + d.totalS * 1000, (o) => {
+        overrun = o;
+        d.log(`[${d.name}] ${describeOverrun(o)}`);
+        stopK6();
+      });
     }
   });
   const printer = new ProgressPrinter(progress);
   const sampler = new RelayMetricsSampler(d.env.relay);
   const k6Usage = new ProcessUsageSampler();
+  const serverUsage = new ServerUsageSampler(() => d.env.relay.usage());
   const faultNames = setInterval(() => {
     progress.activeFaults = timeline.active().map((e) => `${e.kind}@${e.target}`);
     const usage = k6Usage.latest();
@@ -76,7 +91,9 @@ export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
   tail.start();
   printer.start();
   sampler.start();
+  serverUsage.start();
   let relaySamples: RelaySample[] = [];
+  let serverSamples: ServerUsageSample[] = [];
   let usageSamples: ProcessUsageSample[] = [];
   try {
     await k6.exited;
@@ -84,18 +101,22 @@ export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
     usageSamples = k6Usage.stop();
     d.interrupt.removeEventListener("abort", stopK6);
     clearTimeout(startWatch);
+    cancelEndWatch();
     clearInterval(faultNames);
     await timeline.healAll();
     await d.env.resetNetwork().catch((e: Error) => d.log(`[${d.name}] resetting the network failed: ${e.message}`));
     relaySamples = await sampler.stop();
+    serverSamples = await serverUsage.stop();
     tail.stop();
     printer.stop();
   }
   const k6ExitCode = k6.child.exitCode;
   let error: string | undefined;
   if (!d.interrupt.aborted && progress.startedAt === null) error = `k6 produced no start record within ${K6_START_TIMEOUT_MS} ms (exit code ${k6ExitCode}); last lines of ${d.files.log}:\n${tailOf(d.files.log)}`;
+  else if (overrun) error = describeOverrun(overrun);
   else if (!d.interrupt.aborted && k6ExitCode !== 0 && k6ExitCode !== 99) error = `k6 exited with code ${k6ExitCode}; last lines of ${d.files.log}:\n${tailOf(d.files.log)}`;
-  return { events, faults, relaySamples, k6Usage: usageSamples, startedAt: progress.startedAt, k6ExitCode, ...(error ? { error } : {}) };
+  const serverFigures = serverUsageFigures(serverSamples, { readingsDown: serverUsage.readingsDown, error: serverUsage.error });
+  return { events, faults, relaySamples, k6Usage: usageSamples, serverUsage: serverSamples, serverUsageFigures: serverFigures, startedAt: progress.startedAt, k6ExitCode, ...(error ? { error } : {}) };
 }
 
 function tailOf(file: string, lines = 15): string {

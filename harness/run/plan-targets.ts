@@ -1,17 +1,17 @@
 // Which server each scenario of a run tests: --target (or CHAOS_TARGET) for all of them, else the
-// suite's "target" per scenario, else relay. Checked against the run's other flags and each
-// scenario's load before anything starts (bad input: exit code 2).
+// suite's "target" per scenario, else relay. Checked against the run's other flags before
+// anything starts (bad input: exit code 2).
 import { InputError } from "../errors.ts";
-import type { LoadShape, ScenarioPlan } from "../suites/scenario-plan.ts";
+import type { ScenarioPlan } from "../suites/scenario-plan.ts";
 import { checkTargetFits } from "../targets/target-fits.ts";
 import { DEFAULT_TARGET, isXmppTarget, type TargetName } from "../targets/target.ts";
 import type { RunFlags } from "./run-flags.ts";
 
-export function planTargets(plans: ScenarioPlan[], loads: LoadShape[], flags: Pick<RunFlags, "target" | "targetConfig" | "tls" | "relay">, suiteSource: string): TargetName[] {
+export function planTargets(plans: ScenarioPlan[], flags: Pick<RunFlags, "target" | "targetConfig" | "tls" | "relay">, suiteSource: string): TargetName[] {
   const targets = plans.map((plan, i) => {
     const name = flags.target?.name ?? plan.target ?? DEFAULT_TARGET;
     const chosenBy = flags.target?.chosenBy ?? (plan.target ? `${suiteSource}: scenario '${plan.name}' target ${JSON.stringify(plan.target)}` : `scenario '${plan.name}' (target relay, the default)`);
-    checkTargetFits({ target: name, chosenBy, tls: flags.tls, relay: flags.relay, backlog: loads[i].backlog, ...(flags.targetConfig !== undefined ? { targetConfig: flags.targetConfig } : {}) });
+    checkTargetFits({ target: name, chosenBy, tls: flags.tls, relay: flags.relay, ...(flags.targetConfig !== undefined ? { targetConfig: flags.targetConfig } : {}) });
     return name;
   });
   if (flags.targetConfig !== undefined) {

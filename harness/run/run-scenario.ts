@@ -8,16 +8,19 @@ import { runMessageCheckers } from "../analysis/checkers/all-checkers.ts";
 import { faultWindows } from "../analysis/fault-windows.ts";
 import { generatorSaturation, lagRecords, type GeneratorSaturation } from "../analysis/generator-saturation.ts";
 import type { CheckResult } from "../checks/check-result.ts";
-import { privacyCheck } from "../checks/privacy-check.ts";
+import { privacyCheck, type PrivacyCheckInput } from "../checks/privacy-check.ts";
+import type { RelayControl } from "../environments/environment.ts";
 import type { TappedEnvironment } from "../environments/tap-paths.ts";
 import { generatePopulation } from "../load/population.ts";
 import { preloadBacklog, type BacklogFigures } from "../load/preload-backlog.ts";
+import { preloadXmppBacklog } from "../load/preload-xmpp-backlog.ts";
 import { k6Files } from "../load/run-k6.ts";
 import { writeJsonLines } from "../record/json-lines.ts";
 import { sessionsUpAt } from "../record/message-predicates.ts";
 import { buildMessageRecords } from "../record/message-records.ts";
 import { readRelayRecord, relaySays } from "../record/relay-journal.ts";
 import { relayPeaks, type RelayPeaks } from "../record/relay-metrics-sampler.ts";
+import type { ServerUsageFigures } from "../record/server-usage-sampler.ts";
 import { relayStartups, type RelayStartup } from "../record/relay-startups.ts";
 import { scenarioFigures, type ScenarioFigures } from "../analysis/scenario-figures.ts";
 import type { LoadShape, ScenarioPlan } from "../suites/scenario-plan.ts";
@@ -25,7 +28,6 @@ import type { FaultRecord } from "../timeline/fault-timeline.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";
 import { driveLoad } from "./drive-load.ts";
 import { toK6Env, type RunWiring } from "../../scenarios/lib/scenario-settings.ts";
-import { InputError } from "../errors.ts";
 import { registerPopulation } from "../load/register-population.ts";
 import { TARGET_PROTOCOL, XMPP_DOMAIN, type TargetIdentity } from "../targets/target.ts";
 
@@ -49,6 +51,8 @@ export interface ScenarioResult {
   faults: FaultRecord[];
   figures: ScenarioFigures;
   relay: { peaks: RelayPeaks; startups: RelayStartup[]; backlog: BacklogFigures | null };
+  /** the server under test's own CPU and memory, whatever the target (/proc of its process group, or its container's stats) */
+  server: { usage: ServerUsageFigures };
   /** the saturation guard: seconds in which k6 itself could not keep up (timer lag, CPU) */
   generator: GeneratorSaturation;
   checks: CheckResult[];
@@ -79,9 +83,9 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   writeFileSync(populationFile, JSON.stringify(population));
   const target = ctx.env.target;
   const protocol = TARGET_PROTOCOL[target.name];
-  // refused at flag and suite time already: the backlog preload speaks the relay protocol only
-  if (load.backlog > 0 && protocol !== "relay") throw new InputError(`scenario '${plan.name}': a backlog of ${load.backlog} messages with target ${target.name}: the backlog is preloaded over the relay protocol only; allowed: backlog 0, or target relay`);
-  const backlog = load.backlog > 0 ? await preloadBacklog(ctx.env.paths[0].url, load.backlog, ctx.log) : null;
+  const backlog = load.backlog === 0 ? null
+    : protocol === "xmpp" ? await preloadXmppBacklog(ctx.env.paths[0].url, XMPP_DOMAIN, load.backlog, ctx.log)
+    : await preloadBacklog(ctx.env.paths[0].url, load.backlog, ctx.log);
   const protocolWiring: Partial<RunWiring> = { protocol };
   if (protocol === "xmpp") {
     const accounts = await registerPopulation({ name: plan.name, url: ctx.env.paths[0].url, domain: XMPP_DOMAIN, server: target.name, population, log: ctx.log });
@@ -115,7 +119,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   await ctx.env.flushCaptures();
   const checks = [load.cryptoMode === "opaque"
     ? { name: "privacy", status: "unknown" as const, details: { notApplicable: "crypto mode opaque sends random bytes, no plaintext or ciphertext to check" } }
-    : await privacyCheck({ runId: ctx.runId, population, captures: ctx.env.captures(), extraTexts: [{ name: "relay log", text: relayLogs }, { name: "relay /metrics", text: metricsText }] })];
+    : await privacyCheck({ runId: ctx.runId, population, captures: ctx.env.captures(), ...(await serverAtRest(ctx.env.relay, relayLogs, [{ name: "relay /metrics", text: metricsText }])) })];
   const messageChecks = await runMessageCheckers({
     records, windows: faultWindows(faults, plan.recovery.settleMs, sendingWindow.to), lateMs: plan.recovery.lateMs,
     setupEnd: Math.max(sendingWindow.from, sessionsUpAt(records) ?? 0), cryptoMode: load.cryptoMode, atMostOnce: plan.delivery === "at-most-once",
@@ -130,6 +134,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   writeJsonLines(join(dir, "events.jsonl"), mergeByTime(events, faults));
   writeJsonLines(join(dir, "relay-metrics.jsonl"), driven.relaySamples);
   writeJsonLines(join(dir, "generator.jsonl"), driven.k6Usage);
+  writeJsonLines(join(dir, "server-usage.jsonl"), driven.serverUsage);
   const relative = (f: string) => join(plan.name, f);
   return {
     name: plan.name, scenario: plan.scenario, target,
@@ -137,14 +142,28 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
     load, startedAt: driven.startedAt, endedAt: Date.now(), k6ExitCode: driven.k6ExitCode, thresholdsPassed: driven.k6ExitCode === 0,
     timeline: plan.timeline, faults, figures,
     relay: { peaks: relayPeaks(driven.relaySamples), startups: relayStartups(relayLogs), backlog },
+    server: { usage: driven.serverUsageFigures },
     generator,
     checks,
     files: {
       events: relative("events.jsonl"), messages: relative("messages.jsonl"), faults: relative("faults.jsonl"), population: relative("population.json"),
-      relayMetrics: relative("relay-metrics.jsonl"), checks: relative("checks.json"), generator: relative("generator.jsonl"), captures: relative("captures"),
+      relayMetrics: relative("relay-metrics.jsonl"), checks: relative("checks.json"), generator: relative("generator.jsonl"), serverUsage: relative("server-usage.jsonl"), captures: relative("captures"),
       ...(files.metrics ? { k6Metrics: relative("k6-metrics.jsonl") } : {}), k6Console: relative("k6-console.jsonl"), k6Summary: relative("k6-summary.json"), k6Log: relative("k6.log"),
     },
   };
+}
+
+/**
+ * What the server keeps at rest and wrote, for the privacy check: its data directory's files and its
+ * logs (the log among them: it is not scanned a second time as text). When they cannot be read, its
+ * log as text, and the reason (the check is then unknown unless it finds something).
+ */
+async function serverAtRest(relay: RelayControl, relayLogs: string, extraTexts: { name: string; text: string }[]): Promise<Pick<PrivacyCheckInput, "storedFiles" | "storedFilesError" | "extraTexts">> {
+  try {
+    return { storedFiles: await relay.storedFiles(), extraTexts };
+  } catch (error) {
+    return { storedFilesError: (error as Error).message, extraTexts: [{ name: "relay log", text: relayLogs }, ...extraTexts] };
+  }
 }
 
 /** Client records and fault records in one log, ordered by time (faults by the time they took effect). */

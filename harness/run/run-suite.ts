@@ -33,7 +33,7 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
   if (flags.scenario && plans.length === 0) plans.push(bareScenarioPlan(flags.scenario));
   if (plans.length === 0) throw new InputError(`${suite.source}: the suite has no scenarios`);
   const loads = plans.map((p) => scenarioSettings(p.scenario, p.load, flags.load));
-  const targets = planTargets(plans, loads, flags, suite.source);
+  const targets = planTargets(plans, flags, suite.source);
   // the SLO file and the baseline are read before anything starts: bad input is exit 2 at once
   const sloFile = flags.slo ?? suite.slo;
   const slo = sloFile ? loadSlo(sloFile, [...new Set([...plans.map((p) => p.name), ...availableScenarios()])]) : null;

@@ -123,7 +123,7 @@ function scenarioPlan(raw: unknown, where: string): ScenarioPlan {
     throw new InputError(`${where}.delivery: ${JSON.stringify(s.delivery)} is not allowed; allowed: ${DELIVERY_PROMISES.join(", ")}`);
   }
   const target = s.target === undefined ? undefined : parseTarget(s.target, `${where}.target`);
-  if (target) checkTargetFits({ target, chosenBy: `${where}.target ${JSON.stringify(target)}`, tls: false, relay: null, backlog: load.backlog });
+  if (target) checkTargetFits({ target, chosenBy: `${where}.target ${JSON.stringify(target)}`, tls: false, relay: null });
   return {
     name: typeof s.name === "string" ? s.name : scenario,
     scenario: scenario as ScenarioName,

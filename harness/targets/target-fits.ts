@@ -11,8 +11,6 @@ export interface TargetRequest {
   tls: boolean;
   /** the user's own relay (--relay-command / --relay-image or their variables) */
   relay: RelayUnderTest | null;
-  /** messages preloaded before the scenario (0: none); undefined: not known yet */
-  backlog?: number;
   /** --target-config FILE */
   targetConfig?: string;
 }
@@ -31,8 +29,5 @@ export function checkTargetFits(request: TargetRequest): void {
     throw new InputError(
       `--target-config ${request.targetConfig} and ${chosenBy}: a configuration file replaces an XMPP server's generated configuration; allowed: --target-config with --target prosody or ejabberd (your own relay: --relay-command / --relay-image)`,
     );
-  }
-  if (request.backlog !== undefined && request.backlog > 0 && isXmppTarget(target)) {
-    throw new InputError(`${chosenBy} with a backlog of ${request.backlog} messages: the stored backlog is preloaded over the relay protocol only, for now; allowed: backlog 0 with ${target}, or a backlog with target relay`);
   }
 }

@@ -3,12 +3,14 @@
 // `npm run chaos -- slo --list` prints this list; the SLO loader accepts only these names.
 import type { JudgedFaultWindow, JudgedPercentiles, JudgedScenario, JudgedWindowFigures } from "./judged-scenario.ts";
 
-export type FigureUnit = "ms" | "count" | "ratio";
+export type FigureUnit = "ms" | "count" | "ratio" | "cores" | "MB";
 /** the units an objective may write for a figure of each unit, and the factor to the figure's own unit */
 export const UNIT_SPELLINGS: Record<FigureUnit, Record<string, number>> = {
   ms: { ms: 1, s: 1000 },
   count: { count: 1 },
   ratio: { ratio: 1, "%": 0.01 },
+  cores: { cores: 1 },
+  MB: { MB: 1, GB: 1024 },
 };
 
 /** phases every scenario has ("whole": the whole sending window; "steady": before the first fault) and those a scenario announces */
@@ -142,12 +144,12 @@ export const FIGURES: readonly Figure[] = [
   },
   {
     name: "privacy.canariesFound", unit: "count", better: "lower", scopes: ["phase"],
-    description: "plaintext canaries found in proxy traffic, the relay's log or metrics",
+    description: "plaintext canaries found in proxy traffic, the server's stored files and logs, or the relay's metrics",
     phase: wholeRun((s) => findings(s.scenario, (f) => f.found === "canary")),
   },
   {
     name: "privacy.findings", unit: "count", better: "lower", scopes: ["phase"],
-    description: "canaries and private keys found where a party in the middle could see them",
+    description: "canaries and private keys found where a party in the middle could see them, or in what the server stores",
     phase: wholeRun((s) => findings(s.scenario, () => true)),
   },
   {
@@ -155,7 +157,22 @@ export const FIGURES: readonly Figure[] = [
     description: "spans in which the load generator (k6) could not keep up, inside the measured window (0: none)",
     phase: wholeRun((s) => (s.scenario.generator.measured ? { value: s.scenario.generator.spans.filter((x) => x.inMeasuredWindow).length } : { notMeasured: s.scenario.generator.note ?? "not measured" })),
   },
+  serverUsageFigure("server.cpuCoresPeak", "cores", "highest CPU of the server under test over one second, in cores (its processes from /proc, or its container's stats; any target)", (u) => u.cpuCoresPeak),
+  serverUsageFigure("server.cpuCoresMean", "cores", "mean CPU of the server under test over the run, in cores", (u) => u.cpuCoresMean),
+  serverUsageFigure("server.rssMbPeak", "MB", "highest resident memory of the server under test (all its processes, or its container)", (u) => u.rssMbPeak),
 ];
+
+/** A figure of the server's own usage: "not available" when it was not measured, never 0. */
+function serverUsageFigure(name: string, unit: FigureUnit, description: string, pick: (u: NonNullable<JudgedScenario["server"]>["usage"]) => number | null): Figure {
+  return {
+    name, unit, better: "lower", scopes: ["phase"], description,
+    phase: wholeRun((s) => {
+      const usage = s.scenario.server?.usage;
+      if (!usage) return { notMeasured: "not available: the run did not measure the server's own usage" };
+      return value(pick(usage), `not available: ${usage.note ?? "the server's usage was not measured"}`);
+    }),
+  };
+}
 
 function findings(s: JudgedScenario, which: (f: { found?: unknown }) => boolean): Measure {
   const privacy = s.checks.find((c) => c.name === "privacy");

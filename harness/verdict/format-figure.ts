@@ -7,5 +7,6 @@ const readable = (v: number) => (Math.abs(v) >= 100 ? Math.round(v) : Number(v.t
 export function formatFigure(value: number, unit: FigureUnit): string {
   if (unit === "ms") return `${readable(value)} ms`;
   if (unit === "ratio") return `${readable(value * 100)}%`;
+  if (unit === "cores" || unit === "MB") return `${readable(value)} ${unit}`;
   return String(value);
 }

@@ -36,6 +36,8 @@ export interface JudgedScenario {
     windows: JudgedFaultWindow[];
     phases: { name: string; byTag: Record<string, { sent: number; delivered: number; lostAfterAck: number; latencyMs: JudgedPercentiles }> }[];
   };
+  /** the server under test's own CPU and memory (absent in runs written before it was measured; null figures: not measured) */
+  server?: { usage: { samples: number; cpuCoresPeak: number | null; cpuCoresMean: number | null; rssMbPeak: number | null; note: string | null } };
   generator: { measured: boolean; note: string | null; inMeasuredWindow: boolean; spans: { inMeasuredWindow: boolean; reason: string; fromS: number; toS: number }[] };
   checks: CheckResult[];
 }

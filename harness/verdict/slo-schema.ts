@@ -19,7 +19,7 @@ export const objectiveSchema = z
     figure: z.enum(FIGURES.map((f) => f.name) as [string, ...string[]]).describe("a figure from `npm run chaos -- slo --list`"),
     op: z.enum(COMPARISONS).optional(),
     value: z.number().finite().optional(),
-    unit: z.enum(ALL_UNITS as [string, ...string[]]).optional().describe("ms or s for times, % or ratio for shares, count for counts"),
+    unit: z.enum(ALL_UNITS as [string, ...string[]]).optional().describe("ms or s for times, % or ratio for shares, count for counts, cores for CPU, MB or GB for memory"),
     maxRegression: z.string().regex(/^\d+(\.\d+)?%$/, "must be a percentage like \"10%\"").optional().describe("relative to --baseline: no more than this much worse"),
   })
   .superRefine((o, ctx) => {

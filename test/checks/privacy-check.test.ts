@@ -226,6 +226,32 @@ describe("privacy check over WebSocket captures", () => {
     expect(findingsOf(result.details)).toMatchObject([{ source: "relay.log", layer: "text", owner: 0, key: "identity-signing", offset: log.indexOf(population.members[0].identity.signing.d!) }]);
   });
 
+  it("scans the server's stored files as bytes, binary ones too, naming the file and the byte offset, each file once", async () => {
+    const file = await captureSession((ws) => sendAndWait(ws, "hello"));
+    const key = Buffer.from(population.members[1].identity.dh.d!, "base64url");
+    // a binary store (a Mnesia .DCD, a Prosody .dat) holding a raw private key, and a log holding a canary
+    const dcd = Buffer.concat([Buffer.from([0, 1, 2, 0xff, 0xfe]), key, Buffer.alloc(700, 0x5a)]);
+    const log = Buffer.from(`2026-01-01 stored message\n2026-01-01 body=CANARY-${RUN}-3.14 from alice\n`);
+    const clean = Buffer.from("nothing of the run\n");
+    const stored = [{ name: "ejabberd data: store/offline_msg.DCD", bytes: dcd }, { name: "ejabberd log: ejabberd.log", bytes: log }, { name: "ejabberd data: store/schema.DAT", bytes: clean }];
+    const result = await privacyCheck({ runId: RUN, population, captures: [file], storedFiles: stored });
+    expect(result.status).toBe("fail");
+    expect(findingsOf(result.details).map((f) => [f.source, f.layer, f.offset, f.found === "canary" ? f.canary : `${f.owner} ${f.key} ${f.form}`])).toEqual([
+      ["ejabberd data: store/offline_msg.DCD", "stored file", 5, "1 identity-dh raw"],
+      ["ejabberd log: ejabberd.log", "stored file", log.indexOf("CANARY"), `CANARY-${RUN}-3.14`],
+    ]);
+    expect(findingsOf(result.details)[0].summary).toBe("private key of member 1 (identity-dh) as raw in ejabberd data: store/offline_msg.DCD offset 5");
+    expect(result.details).toMatchObject({
+      storedFiles: stored.map((f) => ({ name: f.name, bytes: f.bytes.length })), storedFilesTotal: 3, storedBytes: dcd.length + log.length + clean.length,
+      storedByDirectory: { "ejabberd data: store": { files: 2, bytes: dcd.length + clean.length }, "ejabberd log": { files: 1, bytes: log.length } },
+    });
+    // clean stored files pass; stored files that could not be read leave the check unknown, saying why
+    const passing = await privacyCheck({ runId: RUN, population, captures: [file], storedFiles: [stored[2]] });
+    expect(passing.status).toBe("pass");
+    const unread = await privacyCheck({ runId: RUN, population, captures: [file], storedFilesError: "cannot read /data/x: EACCES" });
+    expect(unread).toMatchObject({ status: "unknown", details: { reason: "the server's stored files could not be read: cannot read /data/x: EACCES" } });
+  });
+
   it("checks a population of 5,000 users (about 200,000 key patterns) and finds the last user's key", async () => {
     // members like the generated ones, each with secrets of its own (only the bytes matter here)
     const secret = () => toBase64Url(randomBytes(32));

@@ -99,6 +99,26 @@ export function describeEnvironment(kind: string, start: (logDir: string) => Pro
       back.ws.terminate();
     });
 
+    it("reports the relay's own CPU and memory (none while it is down) and what it stores: its data directory and its log", async () => {
+      const running = await env.relay.usage();
+      expect(running?.cpuSeconds).toBeGreaterThan(0);
+      expect(running?.rssMb).toBeGreaterThan(10);
+      const alice = await RelayTestClient.connect(url("direct-a"));
+      const bob = await RelayTestClient.connect(url("direct-b"));
+      bob.ws.terminate();
+      expect((await alice.sendAndWait(bob.userId)).type).toBe("sent"); // stored for bob
+      alice.ws.terminate();
+      const stored = await env.relay.storedFiles();
+      const data = stored.filter((f) => f.name.startsWith("relay data: "));
+      expect(data.reduce((n, f) => n + f.bytes.length, 0), stored.map((f) => f.name).join(", ")).toBeGreaterThan(0);
+      expect(stored.filter((f) => f.name.startsWith("relay log: ")).map((f) => f.bytes.length)).toEqual([expect.any(Number)]);
+      const crash = fault(env, "relay-crash", []);
+      await crash.inject();
+      expect(await env.relay.usage()).toBeNull();
+      await crash.heal();
+      expect((await env.relay.usage())?.cpuSeconds).toBeGreaterThan(0);
+    });
+
     it("relay-pause freezes the relay without closing sockets, and heal thaws it", async () => {
       const client = await RelayTestClient.connect(url("direct-a"));
       const pause = fault(env, "relay-pause", []);

@@ -35,6 +35,21 @@ describe("--relay-command", () => {
     expect(summary.scenarios[0].relay.startups.length).toBe(1);
     expect(summary.scenarios[0].relay.peaks).toMatchObject({ samplesDown: 0, samplesWithoutMetrics: 0 });
     expect(summary.scenarios[0].relay.peaks.peakConnections).toBeGreaterThan(0);
+    // the relay's own processes from /proc, whichever way it was started (the command: a shell and node)
+    for (const run of [standard, command]) {
+      const [scenario] = readRunFile<RunSummary>(run, "summary.json").scenarios;
+      const usage = scenario.server.usage;
+      expect(usage.samples, JSON.stringify(usage)).toBeGreaterThan(5);
+      expect(usage.cpuCoresPeak).toBeGreaterThan(0);
+      expect(usage.cpuCoresMean).toBeGreaterThan(0);
+      expect(usage.rssMbPeak).toBeGreaterThan(10);
+      expect(readFileSync(join(run.runDir!, scenario.files.serverUsage), "utf8").trim().split("\n")).toHaveLength(usage.samples);
+      // the privacy check read what the relay stored and its log (once: not again as text)
+      const privacy = scenario.checks.find((c) => c.name === "privacy")!;
+      const stored = privacy.details.storedFiles as { name: string; bytes: number }[];
+      expect(stored.map((f) => f.name)).toEqual(expect.arrayContaining(["relay log: relay.log", expect.stringMatching(/^relay data: /)]));
+      expect((privacy.details.texts as { name: string }[]).map((t) => t.name)).toEqual(["relay /metrics"]);
+    }
   });
 
   it("fails the run with exit code 3 when the command starts no relay, saying why (CHAOS_RELAY_COMMAND)", async (ctx) => {

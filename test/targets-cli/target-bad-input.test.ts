@@ -58,20 +58,10 @@ describe("an unknown or impossible target is bad input (exit code 2)", () => {
     expect(relay.err).toContain(`--target-config ${config} and --target=relay: a configuration file replaces an XMPP server's generated configuration`);
   });
 
-  it("refuses --tls with an XMPP target, and a backlog with an XMPP target in a suite or by the flag", async () => {
-    const backlogSuite = suiteFile("xmpp-backlog", [{ scenario: "restart", target: "prosody", backlog: 1000 }]);
-    const relayBacklog = suiteFile("relay-backlog", [{ scenario: "restart", backlog: 1000 }]);
-    const [tls, suite, flag] = await Promise.all([
-      runChaos(["--target", "prosody", "--tls", "--scenario", "steady"], NO_VARIABLES),
-      runChaos(["--suite", backlogSuite], NO_VARIABLES),
-      runChaos(["--suite", relayBacklog, "--target", "ejabberd"], NO_VARIABLES),
-    ]);
+  it("refuses --tls with an XMPP target", async () => {
+    const tls = await runChaos(["--target", "prosody", "--tls", "--scenario", "steady"], NO_VARIABLES);
     expect(tls.code, tls.err).toBe(2);
     expect(tls.err).toContain("--tls and --target=prosody: TLS is served by the relay only, for now");
-    expect(suite.code, suite.err).toBe(2);
-    expect(suite.err).toContain(`${backlogSuite}: scenarios[0].target "prosody" with a backlog of 1000 messages: the stored backlog is preloaded over the relay protocol only, for now`);
-    expect(flag.code, flag.err).toBe(2);
-    expect(flag.err).toContain("--target=ejabberd with a backlog of 1000 messages");
   });
 
   it("lists --target and --target-config in --help", async () => {

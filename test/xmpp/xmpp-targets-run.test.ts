@@ -19,7 +19,11 @@ const SUITE = {
 
 interface Summary {
   target: { name: string; version: string };
-  scenarios: { status: string; target: { name: string }; faults: { kind: string; event: string; ok: boolean }[]; figures: { messages: { sent: number; acked: number; delivered: number } }; checks: { name: string; status: string }[]; files: { checks: string } }[];
+  scenarios: {
+    status: string; target: { name: string }; faults: { kind: string; event: string; ok: boolean }[]; figures: { messages: { sent: number; acked: number; delivered: number } };
+    server: { usage: { samples: number; readingsDown: number; cpuCoresPeak: number | null; rssMbPeak: number | null } };
+    checks: { name: string; status: string; details: { storedFiles?: { name: string; bytes: number }[] } }[]; files: { checks: string };
+  }[];
 }
 
 describe.each(XMPP_SERVERS)("npm run chaos --target %s", (kind) => {
@@ -41,6 +45,18 @@ describe.each(XMPP_SERVERS)("npm run chaos --target %s", (kind) => {
     expect(scenario.faults.filter((f) => f.kind === "relay-crash").map((f) => [f.event, f.ok])).toEqual([["inject", true], ["heal", true]]);
     expect(scenario.figures.messages.sent).toBeGreaterThan(300);
     expect(scenario.figures.messages.delivered).toBeGreaterThan(0.9 * scenario.figures.messages.sent);
+
+    // the server's own processes from /proc (down during the crash), and what it stored, read by the privacy check
+    expect(scenario.server.usage.samples).toBeGreaterThan(20);
+    expect(scenario.server.usage.readingsDown).toBeGreaterThan(0);
+    expect(scenario.server.usage.cpuCoresPeak).toBeGreaterThan(0);
+    expect(scenario.server.usage.rssMbPeak).toBeGreaterThan(10);
+    const stored = scenario.checks.find((c) => c.name === "privacy")!.details.storedFiles ?? [];
+    // Prosody: files per user (accounts, rosters, key bundles); ejabberd: Mnesia's files per table
+    const store = stored.filter((f) => f.name.startsWith(`${kind} data: store/`));
+    expect(store.length).toBeGreaterThan(kind === "prosody" ? 40 : 5);
+    expect(store.reduce((n, f) => n + f.bytes, 0)).toBeGreaterThan(10_000);
+    expect(stored.map((f) => f.name)).toContain(`${kind} log: ${kind}.log`);
 
     const flagged = JSON.parse(readFileSync(join(run.runDir!, scenario.files.checks), "utf8")) as Record<string, { id: string; fault: string }[]>;
     for (const check of scenario.checks) {

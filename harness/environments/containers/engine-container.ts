@@ -1,6 +1,8 @@
-// Low-level actions on a running container that Testcontainers does not offer (kill -9, pause).
+// Low-level actions on a running container that Testcontainers does not offer (kill -9, pause,
+// its CPU and memory).
 import type Dockerode from "dockerode";
 import { getContainerRuntimeClient } from "testcontainers";
+import type { ServerUsage } from "../environment.ts";
 
 export async function engineContainer(id: string): Promise<Dockerode.Container> {
   const client = await getContainerRuntimeClient();
@@ -30,6 +32,29 @@ export async function pauseContainer(id: string): Promise<void> {
 
 export async function unpauseContainer(id: string): Promise<void> {
   await (await engineContainer(id)).unpause();
+}
+
+/**
+ * CPU seconds and memory of every process of the container, from the engine's stats
+ * (GET /containers/{id}/stats?stream=false&one-shot=true: one reading, no wait for a second one):
+ * cpu_stats.cpu_usage.total_usage (ns) since the container (this start of it) began, and
+ * memory_stats.usage less the page cache the kernel can drop (inactive_file, as `docker stats`
+ * shows it; Podman reports usage alone). Null when the engine has no figures (container stopped).
+ */
+export async function containerUsage(id: string): Promise<ServerUsage | null> {
+  const stats = (await (await engineContainer(id)).stats({ stream: false, "one-shot": true })) as unknown as EngineStats;
+  const cpuNs = stats.cpu_stats?.cpu_usage?.total_usage;
+  const usage = stats.memory_stats?.usage;
+  if (typeof cpuNs !== "number" || (cpuNs === 0 && !usage)) return null;
+  const cache = stats.memory_stats?.stats?.inactive_file ?? stats.memory_stats?.stats?.total_inactive_file ?? 0;
+  const rssMb = typeof usage === "number" && usage > 0 ? Math.round(((usage - (cache < usage ? cache : 0)) / 1048576) * 10) / 10 : null;
+  return { cpuSeconds: Math.round(cpuNs / 1e7) / 100, rssMb };
+}
+
+/** what containerUsage() reads of the engine's stats (Docker and Podman fill in different parts) */
+interface EngineStats {
+  cpu_stats?: { cpu_usage?: { total_usage?: number } };
+  memory_stats?: { usage?: number; stats?: { inactive_file?: number; total_inactive_file?: number } };
 }
 
 /** Everything a container printed (stdout and stderr), as text. */

@@ -4,13 +4,17 @@ import { AbstractStartedContainer, GenericContainer, Wait, type StartedNetwork, 
 import { EnvironmentError } from "../../errors.ts";
 import { relayContractEnv } from "../relay-contract-env.ts";
 import { joinNetworkOnly } from "./join-network.ts";
-import { killContainer, pauseContainer, stopContainer, unpauseContainer } from "./engine-container.ts";
+import type { ServerUsage, StoredFile } from "../environment.ts";
+import { containerLogs, containerUsage, killContainer, pauseContainer, stopContainer, unpauseContainer } from "./engine-container.ts";
+import { readTarFiles } from "./tar-files.ts";
 
 /** Container ports of the relay's listeners; each can be cut on its own (through its own Toxiproxy proxy). */
 export const RELAY_PORTS = [7001, 7002] as const;
 /** DNS name of the relay on a shared network. */
 export const RELAY_NETWORK_ALIAS = "relay";
 export const RELAY_STARTUP_TIMEOUT_MS = 30_000;
+/** RELAY_DATA_DIR in the container: the relay's store and journal */
+export const RELAY_DATA_DIR = "/data";
 
 /** GET /healthz answers 200 on every listener (each network path leads to one of them). */
 function everyListenerHealthy(tls: boolean): WaitStrategy {
@@ -24,7 +28,7 @@ export class RelayContainer extends GenericContainer {
   constructor(private readonly image: string) {
     super(image);
     this.withExposedPorts(...RELAY_PORTS)
-      .withEnvironment(relayContractEnv(RELAY_PORTS.map((port) => ({ host: "0.0.0.0", port })), "/data", null))
+      .withEnvironment(relayContractEnv(RELAY_PORTS.map((port) => ({ host: "0.0.0.0", port })), RELAY_DATA_DIR, null))
       .withWaitStrategy(everyListenerHealthy(false))
       .withStartupTimeout(RELAY_STARTUP_TIMEOUT_MS);
   }
@@ -122,5 +126,20 @@ export class StartedRelayContainer extends AbstractStartedContainer {
 
   async unpause(): Promise<void> {
     await unpauseContainer(this.getId());
+  }
+
+  /** CPU seconds since this start of the container and its memory, from the engine's stats; null when stopped */
+  usage(): Promise<ServerUsage | null> {
+    return containerUsage(this.getId());
+  }
+
+  /** every regular file of its data directory ("relay data: journal.jsonl"), and everything it printed ("relay log: container output") */
+  async storedFiles(): Promise<StoredFile[]> {
+    const files = await readTarFiles(await this.copyArchiveFromContainer(RELAY_DATA_DIR));
+    const under = `${RELAY_DATA_DIR.replace(/^\//, "")}/`;
+    return [
+      ...files.map((f) => ({ name: `relay data: ${f.path.startsWith(under) ? f.path.slice(under.length) : f.path}`, bytes: f.bytes })),
+      { name: "relay log: container output", bytes: Buffer.from(await containerLogs(this.getId()), "utf8") },
+    ];
   }
 }

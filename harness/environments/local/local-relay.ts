@@ -5,9 +5,10 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { EnvironmentError } from "../../errors.ts";
 import { httpGetBody } from "../http-get-text.ts";
-import type { RelayControl } from "../environment.ts";
+import type { RelayControl, StoredFile } from "../environment.ts";
 import { relayContractEnv } from "../relay-contract-env.ts";
 import { waitForHttp } from "../wait-for-http.ts";
+import { directoryFiles, storedFile } from "./directory-files.ts";
 import { SignalledServer } from "./signalled-server.ts";
 import { startProcess, type ManagedProcess } from "./managed-process.ts";
 
@@ -55,6 +56,12 @@ export class LocalRelay extends SignalledServer implements RelayControl {
 
   journal(): Promise<string> {
     return httpGetBody(`${this.httpUrl}/journal`, { ca: this.options.tls?.cert, timeoutMs: 10_000 });
+  }
+
+  /** every file of its data directory ("relay data: journal.jsonl") and its log ("relay log: relay.log") */
+  async storedFiles(): Promise<StoredFile[]> {
+    const log = await storedFile(this.logFile, "relay log: relay.log");
+    return [...(await directoryFiles(this.options.dataDir, "relay data: ")), ...(log ? [log] : [])];
   }
 
   private get logFile(): string {

@@ -46,3 +46,49 @@ export async function groupGone(pgid: number, timeoutMs: number): Promise<boolea
   }
   return true;
 }
+
+/** Live (not zombie) processes whose process group is `pgid`, from /proc (empty where there is none). */
+export function processGroupPids(pgid: number): number[] {
+  return liveProcesses().filter((p) => p.pgrp === pgid).map((p) => p.pid);
+}
+
+/**
+ * The processes of group `pgid` and all their descendants, wherever those put themselves: Erlang's
+ * erl_child_setup (and the inet_gethost it starts) runs in a session of its own, outside the group
+ * of the beam.smp that started it. Zombies are left out.
+ */
+export function processTreePids(pgid: number): number[] {
+  const all = liveProcesses();
+  const tree = new Set(all.filter((p) => p.pgrp === pgid).map((p) => p.pid));
+  if (tree.size === 0) return [];
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of all) {
+      if (!tree.has(p.pid) && tree.has(p.ppid)) {
+        tree.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return [...tree];
+}
+
+/** pid, parent and process group of every live process, from /proc/<pid>/stat */
+function liveProcesses(): { pid: number; ppid: number; pgrp: number }[] {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc").filter((p) => /^\d+$/.test(p));
+  } catch {
+    return [];
+  }
+  const processes = [];
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // fields after "(comm)": state, ppid, pgrp, ...
+      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (state !== "Z" && state !== "X") processes.push({ pid: Number(entry), ppid: Number(ppid), pgrp: Number(pgrp) });
+    } catch { /* gone meanwhile */ }
+  }
+  return processes;
+}

@@ -9,6 +9,7 @@ export const CHART_SPECS: ChartSpec[] = [
   { id: "users", title: "Connected users, in total and per network path", yLabel: "users", series: ["connected", ...PATHS.map((p) => `connected ${p}`)] },
   { id: "connections", title: "Reconnects, failovers and connection attempts per second", yLabel: "events / s", series: ["reconnects", "failovers", "connection attempts"] },
   { id: "queue", title: "Relay queue depth", yLabel: "queued messages", series: ["relay queue depth"] },
-  { id: "cpu", title: "CPU: relay and load generator (k6)", yLabel: "CPU (% of one core)", series: ["relay CPU", "k6 CPU"] },
-  { id: "memory", title: "Memory: relay and load generator (k6)", yLabel: "resident memory (MB)", series: ["relay memory", "k6 memory"] },
+  // "server": the server under test's own processes or container, any target; "relay": the relay's own /metrics
+  { id: "cpu", title: "CPU: server under test, relay (its /metrics) and load generator (k6)", yLabel: "CPU (% of one core)", series: ["server CPU", "relay CPU", "k6 CPU"] },
+  { id: "memory", title: "Memory: server under test, relay (its /metrics) and load generator (k6)", yLabel: "resident memory (MB)", series: ["server memory", "relay memory", "k6 memory"] },
 ];

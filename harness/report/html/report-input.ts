@@ -2,6 +2,7 @@
 // figure existed lack it, and the pages must still render them (every field optional).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ServerUsageInput } from "../server-usage-text.ts";
 
 export type Status = "pass" | "fail" | "unknown";
 
@@ -25,6 +26,8 @@ export interface SummaryScenario {
     windows?: SummaryWindow[];
   };
   relay?: { peaks?: Record<string, number | null>; startups?: { time?: string | number; startupMs?: number | null; queuedLoaded?: number | null }[]; backlog?: { messages?: number } | null };
+  /** the server under test's own CPU and memory (runs before it: absent) */
+  server?: { usage?: ServerUsageInput };
   generator?: {
     measured?: boolean; note?: string | null; saturated?: boolean; inMeasuredWindow?: boolean; machineCores?: number;
     spans?: { from?: number; to?: number; fromS?: number; toS?: number; reason?: string; inMeasuredWindow?: boolean }[];

@@ -6,6 +6,7 @@ import { CHART_SPECS, type ChartSpec } from "./chart-specs.ts";
 import { checkerFindings, messageFindings, type Findings } from "./findings.ts";
 import { readVerdictFile, type Status, type SummaryInput, type SummaryScenario, type SummaryTarget } from "./report-input.ts";
 import { scenarioSeries, type Series } from "./scenario-series.ts";
+import { serverUsageText } from "../server-usage-text.ts";
 import { rerunCommand } from "./shell-command.ts";
 import { verdictRows, worst, type VerdictRow } from "./verdict-rows.ts";
 import { restartPoints, type RestartPoint } from "./restart-points.ts";
@@ -19,6 +20,8 @@ export interface ScenarioModel {
   status: string;
   /** "prosody 0.12.3-1+deb12u1"; null: not recorded (a run before targets existed) */
   target: string | null;
+  /** the server under test's own CPU and memory in a line ("not measured (why)"); null: a run before it was measured */
+  serverUsage: string | null;
   load: Record<string, unknown>;
   seed: number | null;
   startedAt: number;
@@ -91,7 +94,7 @@ async function scenarioModel(runDir: string, s: SummaryScenario): Promise<Scenar
     label: `k6 saturated: ${span.reason ?? ""}`,
   }));
   return {
-    name: s.name, scenario: s.scenario ?? s.name, status: s.status ?? "unknown", target: targetText(s.target), load: s.load ?? {}, seed: typeof s.load?.seed === "number" ? s.load.seed : null,
+    name: s.name, scenario: s.scenario ?? s.name, status: s.status ?? "unknown", target: targetText(s.target), serverUsage: s.server?.usage ? serverUsageText(s.server.usage) : null, load: s.load ?? {}, seed: typeof s.load?.seed === "number" ? s.load.seed : null,
     startedAt: origin, seconds, series, charts: CHART_SPECS, faults, saturated, markers,
     findings: checkerFindings(s.checks ?? [], s.files?.checks ?? `${s.name}/checks.json`) ?? (await messageFindings(dir, origin, s.figures?.windows ?? [])),
   };

@@ -74,6 +74,7 @@ function scenarioSection(s: ScenarioModel, i: number): string {
 <h3>Parameters</h3>
 <dl class="meta params" aria-label="Scenario parameters"><dt>seed</dt><dd>${h(s.seed ?? "not recorded")}</dd>
 ${params.filter(([k]) => k !== "seed").map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join("")}</dl>
+${s.serverUsage ? `<p id="server-usage-${i}">Server under test's own CPU and memory (its processes, or its container): ${h(s.serverUsage)}</p>` : ""}
 <p class="legend-note">Shaded red: fault windows (${s.faults.length}: ${h(s.faults.map((f) => f.label).join("; ") || "none")}). Hatched grey: load generator saturated (${s.saturated.length} span(s)). Dashed line: heal (or kill); solid green line: measured recovery, with the time to recover.</p>
 ${s.charts.map((c) => `<figure id="chart-${i}-${c.id}" class="chart-figure" aria-labelledby="chart-${i}-${c.id}-cap">
 <figcaption id="chart-${i}-${c.id}-cap">${h(c.title)} <span class="legend-note">(${h(c.yLabel)} against time since the scenario start, [h:]m:ss)</span></figcaption>

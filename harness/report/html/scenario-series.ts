@@ -110,6 +110,13 @@ export async function scenarioSeries(scenarioDir: string, origin: number | null,
     if (typeof r.cpuCores === "number") grow.set("k6 CPU", s, round(r.cpuCores * 100, 1));
     if (typeof r.rssMb === "number") grow.set("k6 memory", s, round(r.rssMb, 1));
   });
+  // the server under test's own processes or container (any target)
+  await forEachJsonLine(join(scenarioDir, "server-usage.jsonl"), (r) => {
+    const s = at(r.t as number);
+    if (s < 0) return;
+    if (typeof r.cpuCores === "number") grow.set("server CPU", s, round(r.cpuCores * 100, 1));
+    if (typeof r.rssMb === "number") grow.set("server memory", s, round(r.rssMb, 1));
+  });
   const seconds = Math.max(grow.length, lastSecond + 1);
   return { origin: t0, seconds, series: grow.columns(seconds, ["sent", "delivered", "connection attempts", "failovers", "reconnects"]) };
 }

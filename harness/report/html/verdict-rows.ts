@@ -33,7 +33,7 @@ function scenarioRows(s: SummaryScenario): VerdictRow[] {
       : `not measured (${g.note ?? "no samples"})`;
     row("load generator not saturated", status, measured, `tick lag ≤ ${g.thresholds?.maxLateMs ?? 100} ms and CPU ≤ ${Math.round((g.thresholds?.maxCpuFraction ?? 0.9) * 100)}% of the cores, in the measured window`);
   } else row("load generator not saturated", "unknown", "not measured (run predates the saturation guard)", "no saturated span in the measured window");
-  for (const c of s.checks ?? []) row(`checker: ${c.name}`, c.status, detailsText(c.details), c.name === "privacy" ? "no plaintext, key or id of the run in proxy traffic" : typeof c.details?.means === "string" ? c.details.means : "none flagged");
+  for (const c of s.checks ?? []) row(`checker: ${c.name}`, c.status, detailsText(c.details), c.name === "privacy" ? "no plaintext, key or id of the run in proxy traffic, nor in the server's stored files and logs" : typeof c.details?.means === "string" ? c.details.means : "none flagged");
   for (const w of s.figures?.windows ?? []) {
     const r = w.recovery?.recovery;
     const name = `recovery after #${w.entry} ${w.kind} ${w.target}`;
@@ -52,13 +52,19 @@ function detailsText(details: Record<string, unknown> | undefined): string {
     return `${details.count} flagged${typeof details.checked === "number" ? ` of ${details.checked} checked` : ""}${byFault ? ` (${byFault})` : ""}`;
   }
   if (typeof details.findingsTotal === "number" && Array.isArray(details.captures)) {
-    // the privacy check: findings, and how much proxy traffic it read
+    // the privacy check: findings, and how much proxy traffic and how many stored files it read
     const captures = details.captures as { path?: string; messages?: number }[];
-    return `${details.findingsTotal} finding(s) in ${captures.map((c) => `${c.path}: ${c.messages ?? 0} messages`).join(", ")}`;
+    const storedCount = typeof details.storedFilesTotal === "number" ? details.storedFilesTotal : Array.isArray(details.storedFiles) ? details.storedFiles.length : null;
+    const stored = storedCount !== null ? `; ${storedCount} stored file(s) of the server, ${fmtBytes(typeof details.storedBytes === "number" ? details.storedBytes : 0)}` : "";
+    return `${details.findingsTotal} finding(s) in ${captures.map((c) => `${c.path}: ${c.messages ?? 0} messages`).join(", ")}${stored}`;
   }
   if (typeof details.notApplicable === "string") return `not applicable: ${details.notApplicable}`;
   const text = JSON.stringify(details);
   return text.length > 240 ? `${text.slice(0, 237)}...` : text;
+}
+
+function fmtBytes(n: number): string {
+  return n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} bytes`;
 }
 
 export function fmt(v: number | null | undefined, digits: number): string {
