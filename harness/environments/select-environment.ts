@@ -1,12 +1,11 @@
 // Which environment runs: --env, else CHAOS_ENV, else the one the relay under test needs
-// (--relay-command: local, --relay-image: containers) or an XMPP target needs (local: there are no
-// containers for them yet), else containers wherever an engine answers (or Podman can be started),
-// else local processes.
+// (--relay-command: local, --relay-image: containers), else containers wherever an engine answers
+// (or Podman can be started), for the relay and the XMPP targets alike, else local processes.
 import { InputError } from "../errors.ts";
 import { ensureContainerEngine } from "../toolchain/container-engine.ts";
 import type { EnvironmentKind } from "./environment.ts";
 import { RELAY_UNDER_TEST_ENVIRONMENT, type RelayUnderTest } from "./relay-under-test.ts";
-import { isXmppTarget, type TargetName } from "../targets/target.ts";
+import type { TargetName } from "../targets/target.ts";
 
 export const ENVIRONMENT_KINDS: readonly EnvironmentKind[] = ["containers", "local"];
 
@@ -19,12 +18,11 @@ export async function selectEnvironment(flag: string | undefined, log: (line: st
     return { kind: requested as EnvironmentKind, reason: `${flag ? "--env" : "CHAOS_ENV"}=${requested}` };
   }
   if (relay) return { kind: RELAY_UNDER_TEST_ENVIRONMENT[relay.kind], reason: `auto: ${relay.source} runs in the ${RELAY_UNDER_TEST_ENVIRONMENT[relay.kind]} environment` };
-  const xmpp = [...new Set(targets.filter(isXmppTarget))];
-  if (xmpp.length) return { kind: "local", reason: `auto: target ${xmpp.join(" and ")} runs as a local process (containers for XMPP targets are not built yet)` };
   try {
     const engine = await ensureContainerEngine({ log });
     return { kind: "containers", reason: `auto: ${engine.kind} ${engine.version} answers at ${engine.socket}` };
   } catch (error) {
-    return { kind: "local", reason: `auto: ${(error as Error).message.split("\n")[0]}, so the relay and Toxiproxy run as local processes` };
+    const servers = [...new Set(targets.length ? targets : ["relay" as const])].map((t) => (t === "relay" ? "the relay" : t));
+    return { kind: "local", reason: `auto: ${(error as Error).message.split("\n")[0]}, so ${servers.join(" and ")} and Toxiproxy run as local processes` };
   }
 }

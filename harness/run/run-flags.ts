@@ -53,8 +53,9 @@ flags:
   --tls                the relay serves wss with a certificate made for the run (target relay only)
   --target NAME        the server under test: ${TARGETS.join(" | ")} (default: the suite's
                        "target" per scenario, else relay; also CHAOS_TARGET). prosody and
-                       ejabberd run from their Debian packages (--env local; installed on first
-                       use where the run is root on Debian), with a configuration generated per run
+                       ejabberd run as containers (the official image, or one built offline from
+                       the Debian package) or with --env local from the package (installed on
+                       first use where the run is root on Debian); a configuration generated per run
   --target-config FILE your own configuration file for the XMPP server instead of the generated
                        one (with --target prosody or ejabberd)
   --relay-command CMD  test your own relay: the local environment starts CMD through /bin/sh

@@ -21,9 +21,9 @@ export async function tryPullImage(name: string, log?: (line: string) => void): 
   return present;
 }
 
-/** Builds <dir>/Dockerfile as `name`; the image is kept (not tied to a Testcontainers session). */
-export async function buildImage(dir: string, name: string): Promise<void> {
-  await GenericContainer.fromDockerfile(dir).build(name, { deleteOnExit: false });
+/** Builds <dir>/Dockerfile as `name` (with its ARGs from `buildArgs`); the image is kept (not tied to a Testcontainers session). */
+export async function buildImage(dir: string, name: string, buildArgs: Record<string, string> = {}): Promise<void> {
+  await GenericContainer.fromDockerfile(dir).withBuildArgs(buildArgs).build(name, { deleteOnExit: false });
 }
 
 function firstLine(error: unknown): string {

@@ -1,12 +1,13 @@
-// The default wherever a Docker or Podman engine answers: the relay (the reference relay's image,
-// or the user's --relay-image) and Toxiproxy as containers on a private network (relay reachable
-// by alias), through Testcontainers.
+// The default wherever a Docker or Podman engine answers: the server under test (the reference
+// relay's image, the user's --relay-image, or an XMPP server's image with --target prosody|ejabberd)
+// and Toxiproxy as containers on a private network (the server reachable by alias), through
+// Testcontainers.
 import { Network, type StartedNetwork } from "testcontainers";
 import { ensureContainerEngine } from "../../toolchain/container-engine.ts";
-import { EnvironmentError } from "../../errors.ts";
+import { EnvironmentError, InputError } from "../../errors.ts";
 import { ensureImages } from "../../toolchain/images.ts";
 import { ensureToxiproxyImage } from "../../toolchain/toxiproxy-image.ts";
-import { checkRelayEnvironment, describeRelayUnderTest } from "../relay-under-test.ts";
+import { checkRelayEnvironment, describeRelayUnderTest, type RelayUnderTest } from "../relay-under-test.ts";
 import type { Environment, NetworkPath, RelayControl } from "../environment.ts";
 import type { EnvironmentOptions } from "../environment-options.ts";
 import { PATH_PLAN } from "../network-paths.ts";
@@ -16,12 +17,16 @@ import { containerLogs } from "./engine-container.ts";
 import { RELAY_PORTS, RelayContainer, type StartedRelayContainer } from "./relay-container.ts";
 import { ToxiproxyContainer, type StartedToxiproxyContainer } from "./toxiproxy-container.ts";
 import { describeRemoved, removeLeftovers, runLabels, runNetworkName } from "./run-labels.ts";
-import { DEFAULT_TARGET, isXmppTarget, type TargetName } from "../../targets/target.ts";
+import { DEFAULT_TARGET, isXmppTarget, XMPP_DOMAIN, type TargetIdentity } from "../../targets/target.ts";
+import { ensureXmppImage, type ResolvedXmppImage } from "../../toolchain/xmpp-image.ts";
+import { ContainerXmppServer } from "./container-xmpp-server.ts";
+import { XmppContainer } from "./xmpp-container.ts";
 
 let leftoversRemoved = false;
 
 export { RUN_LABEL } from "./run-labels.ts";
 const RELAY_READY_TIMEOUT_MS = 120_000;
+type RelayUnderTestImage = Extract<RelayUnderTest, { kind: "image" }>;
 const RELAY_IMAGE_FIX = `the image must be pullable or present (podman images / docker images), serve GET /healthz on container ports ${RELAY_PORTS.join(" and ")} with RELAY_LISTEN=${RELAY_PORTS.map((p) => `0.0.0.0:${p}`).join(",")} and keep its data in RELAY_DATA_DIR=/data (fixtures/relay/PROTOCOL.md, "What a relay under test must implement")`;
 
 class ContainerRelay implements RelayControl {
@@ -40,6 +45,16 @@ class ContainerRelay implements RelayControl {
 
   journal(): Promise<string> {
     return httpGetBody(this.url("/journal"), { ca: this.ca, timeoutMs: 10_000 });
+  }
+
+  /** the container's CPU and memory (the engine's stats); null while it is down */
+  async usage() {
+    return this.down ? null : this.container.usage().catch(() => null);
+  }
+
+  /** its /data and everything it printed (a stopped container can be read too) */
+  storedFiles() {
+    return this.container.storedFiles();
   }
 
   async terminate(): Promise<void> {
@@ -87,59 +102,64 @@ class ContainerRelay implements RelayControl {
 
 const TLS_IN_CONTAINER = { cert: "/tls/relay-cert.pem", key: "/tls/relay-key.pem" };
 
+/** The server behind the paths: its control, where Toxiproxy reaches its listeners, the path it serves, and what reports say of it. */
+interface StartedServer {
+  control: RelayControl;
+  /** host:port of listener `index` on the run's network */
+  networkAddress(index: number): string;
+  wsPath: string;
+  target: TargetIdentity;
+  versions: Record<string, string>;
+  stop(): Promise<void>;
+}
+
 export async function startContainersEnvironment(options: EnvironmentOptions): Promise<Environment> {
   checkRelayEnvironment(options.relay ?? null, "containers", "--env");
-  refuseXmppTarget(options.target ?? DEFAULT_TARGET);
+  const targetName = options.target ?? DEFAULT_TARGET;
+  const xmppKind = isXmppTarget(targetName) ? targetName : null;
+  if (xmppKind && options.certificate) throw new InputError(`--tls and target ${xmppKind}: TLS is served by the relay only, for now; allowed: --tls with --target relay, or ${xmppKind} without --tls`);
   const underTest = options.relay?.kind === "image" ? options.relay : null;
   const engine = await ensureContainerEngine({ log: options.log });
-  // a relay under test brings its own image: the reference relay's is not built
-  const images = underTest
-    ? { relay: { name: underTest.image }, toxiproxy: await ensureToxiproxyImage({ log: options.log }) }
-    : await ensureImages({ log: options.log });
+  // only the images this run starts: an XMPP server's or a relay under test's take the reference relay's place
+  const toxiproxyImage = xmppKind || underTest ? await ensureToxiproxyImage({ log: options.log }) : null;
+  const relayImages = xmppKind ? null : underTest ? { relay: { name: underTest.image }, toxiproxy: toxiproxyImage! } : await ensureImages({ log: options.log });
+  const xmppImage = xmppKind ? await ensureXmppImage(xmppKind, { log: options.log }) : null;
+  const toxiproxyImageName = (relayImages?.toxiproxy ?? toxiproxyImage)!.name;
   if (!leftoversRemoved) {
     leftoversRemoved = true;
     const removed = await removeLeftovers().catch(() => null);
     if (removed && (removed.containers.length || removed.networks.length)) options.log(describeRemoved(removed));
   }
   let network: StartedNetwork | null = null;
-  let relay: StartedRelayContainer | null = null;
+  let server: StartedServer | null = null;
   let toxiproxy: StartedToxiproxyContainer | null = null;
   const stop = async () => {
     await toxiproxy?.stop().catch(() => undefined);
-    await relay?.stop({ timeout: 10_000 }).catch(() => undefined);
+    await server?.stop().catch(() => undefined);
     await network?.stop().catch(() => undefined);
-    toxiproxy = relay = network = null;
+    toxiproxy = server = network = null;
   };
   try {
     network = await new Network({ nextUuid: runNetworkName }).start();
-    options.log(`starting ${underTest ? `relay under test (${describeRelayUnderTest(underTest)})` : `relay container (${images.relay.name})`} on ${engine.kind}`);
-    const relayContainer = new RelayContainer(images.relay.name).onNetwork(network).withRelayEnv(options.relayEnv).withLabels(runLabels(options.runId));
-    if (underTest) relayContainer.withStartupTimeout(RELAY_READY_TIMEOUT_MS);
-    const { certificate } = options;
-    if (certificate) {
-      relayContainer
-        .withTls()
-        .withRelayEnv({ RELAY_TLS_CERT: TLS_IN_CONTAINER.cert, RELAY_TLS_KEY: TLS_IN_CONTAINER.key })
-        .withCopyContentToContainer([{ content: certificate.cert, target: TLS_IN_CONTAINER.cert }, { content: certificate.key, target: TLS_IN_CONTAINER.key }]);
-    }
-    relay = await relayContainer.start().catch((error: Error) => {
-      throw underTest ? new EnvironmentError(`${underTest.source} ${underTest.image}: ${error.message.split("\n")[0]}`, RELAY_IMAGE_FIX) : error;
-    });
-    options.log(`starting toxiproxy container (${images.toxiproxy.name})`);
-    toxiproxy = await new ToxiproxyContainer(images.toxiproxy.name).onNetwork(network).withLabels(runLabels(options.runId)).start();
+    const engineName = `${engine.kind} ${engine.version}`;
+    server = xmppImage
+      ? await startXmppServer(xmppImage, network, engineName, options)
+      : await startRelay(relayImages!.relay.name, underTest, network, engineName, options);
+    options.log(`starting toxiproxy container (${toxiproxyImageName})`);
+    toxiproxy = await new ToxiproxyContainer(toxiproxyImageName).onNetwork(network).withLabels(runLabels(options.runId)).start();
     const paths: NetworkPath[] = [];
     for (const plan of PATH_PLAN) {
-      const proxy = await toxiproxy.createProxy({ name: plan.name, upstream: relay.networkAddress(plan.listener) });
-      paths.push({ name: plan.name, kind: plan.kind, url: `${certificate ? "wss" : "ws"}://${proxy.host}:${proxy.port}/ws` });
+      const proxy = await toxiproxy.createProxy({ name: plan.name, upstream: server.networkAddress(plan.listener) });
+      paths.push({ name: plan.name, kind: plan.kind, url: `${options.certificate ? "wss" : "ws"}://${proxy.host}:${proxy.port}${server.wsPath}` });
     }
     const client = toxiproxy.client;
     return {
       kind: "containers",
-      versions: { target: "relay", engine: `${engine.kind} ${engine.version}`, relayImage: images.relay.name, toxiproxyImage: images.toxiproxy.name, toxiproxy: await client.getVersion() },
-      target: { name: "relay", version: underTest ? describeRelayUnderTest(underTest) : images.relay.name },
+      versions: { target: targetName, engine: engineName, ...server.versions, toxiproxyImage: toxiproxyImageName, toxiproxy: await client.getVersion() },
+      target: server.target,
       paths,
       toxiproxyFor: () => client,
-      relay: new ContainerRelay(relay, certificate?.cert),
+      relay: server.control,
       resetNetwork: () => client.reset(),
       stop,
     };
@@ -149,8 +169,52 @@ export async function startContainersEnvironment(options: EnvironmentOptions): P
   }
 }
 
-/** XMPP servers do not run as containers yet: refused before anything starts (exit code 3). */
-function refuseXmppTarget(target: TargetName): void {
-  if (!isXmppTarget(target)) return;
-  throw new EnvironmentError(`target ${target} cannot run in the containers environment: containers for XMPP targets are not built yet; allowed: --env local (or auto) with --target ${target}`, `npm run chaos -- --env local --target ${target}`);
+/** The reference relay's container, or the relay under test's (--relay-image). */
+async function startRelay(image: string, underTest: RelayUnderTestImage | null, network: StartedNetwork, engineName: string, options: EnvironmentOptions): Promise<StartedServer> {
+  options.log(`starting ${underTest ? `relay under test (${describeRelayUnderTest(underTest)})` : `relay container (${image})`} on ${engineName}`);
+  const relayContainer = new RelayContainer(image).onNetwork(network).withRelayEnv(options.relayEnv).withLabels(runLabels(options.runId));
+  if (underTest) relayContainer.withStartupTimeout(RELAY_READY_TIMEOUT_MS);
+  const { certificate } = options;
+  if (certificate) {
+    relayContainer
+      .withTls()
+      .withRelayEnv({ RELAY_TLS_CERT: TLS_IN_CONTAINER.cert, RELAY_TLS_KEY: TLS_IN_CONTAINER.key })
+      .withCopyContentToContainer([{ content: certificate.cert, target: TLS_IN_CONTAINER.cert }, { content: certificate.key, target: TLS_IN_CONTAINER.key }]);
+  }
+  const relay = await relayContainer.start().catch((error: Error) => {
+    throw underTest ? new EnvironmentError(`${underTest.source} ${underTest.image}: ${error.message.split("\n")[0]}`, RELAY_IMAGE_FIX) : error;
+  });
+  return {
+    control: new ContainerRelay(relay, certificate?.cert),
+    networkAddress: (index) => relay.networkAddress(index),
+    wsPath: "/ws",
+    target: { name: "relay", version: underTest ? describeRelayUnderTest(underTest) : image },
+    versions: { relayImage: image },
+    stop: async () => {
+      await relay.stop({ timeout: 10_000 });
+    },
+  };
+}
+
+/** Prosody or ejabberd in the relay's place: the per-run configuration from the template (or --target-config), both listeners behind the paths. */
+async function startXmppServer(image: ResolvedXmppImage, network: StartedNetwork, engineName: string, options: EnvironmentOptions): Promise<StartedServer> {
+  const { kind } = image;
+  const ignored = Object.keys(options.relayEnv);
+  if (ignored.length) options.log(`target ${kind}: the suite's relay settings (${ignored.join(", ")}) are for the relay and are not applied`);
+  options.log(`starting ${kind} container (${image.name}, ${kind} ${image.version}) on ${engineName}${options.targetConfig ? ` with ${options.targetConfig} (--target-config)` : ""}`);
+  const started = Date.now();
+  const container = await new XmppContainer(image, { domain: XMPP_DOMAIN, ...(options.targetConfig ? { configFile: options.targetConfig } : {}) })
+    .onNetwork(network)
+    .withLabels(runLabels(options.runId))
+    .start();
+  options.log(`   ${kind} answers on both listeners after ${Date.now() - started} ms`);
+  const control = new ContainerXmppServer(container);
+  return {
+    control,
+    networkAddress: (index) => container.networkAddress(index),
+    wsPath: container.wsPath,
+    target: { name: kind, version: image.version },
+    versions: { [`${kind}Image`]: image.name, [kind]: image.version },
+    stop: () => control.stop(),
+  };
 }

@@ -14,18 +14,22 @@
 //   Mnesia's files belong to that name, so a restart reuses it), its distribution port is a free
 //   port on 127.0.0.1 (ERL_DIST_PORT, no epmd) and its cookie lives in the data directory (HOME).
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { isMap, parse as parseYaml, parseDocument } from "yaml";
+import { basename, join } from "node:path";
 import { EnvironmentError } from "../../errors.ts";
-import type { RelayControl } from "../../environments/environment.ts";
+import type { RelayControl, StoredFile } from "../../environments/environment.ts";
+import { directoryFiles, storedFile } from "../../environments/local/directory-files.ts";
 import { HttpStatusError } from "../../environments/http-get-text.ts";
 import { freePort } from "../../environments/local/free-port.ts";
 import { SignalledServer } from "../../environments/local/signalled-server.ts";
 import { startProcess, type ManagedProcess } from "../../environments/local/managed-process.ts";
 import { probeXmppWebSocket } from "./xmpp-ws-client.ts";
 import { installedXmppVersionSync, XMPP_SERVER_SPECS, type XmppServerKind } from "./xmpp-server-kind.ts";
+import { LOOPBACK_NETWORKS, renderXmppConfig, xmppConfigSource } from "./xmpp-config.ts";
+
+/** moved to xmpp-config.ts (shared with the containers environment); re-exported for existing imports */
+export { withEjabberdExtra, withProsodyExtra } from "./xmpp-config.ts";
 
 export const XMPP_READY_TIMEOUT_MS = 60_000;
 /** once the first listener answers, how long the second may take */
@@ -85,7 +89,7 @@ export class LocalXmppServer extends SignalledServer implements RelayControl {
 
   /** the file the configuration came from: the user's, or the template */
   private get configSource(): string {
-    return this.options.configFile ?? XMPP_SERVER_SPECS[this.kind].template;
+    return xmppConfigSource(this.kind, this.options.configFile);
   }
 
   private get description(): string {
@@ -106,10 +110,18 @@ export class LocalXmppServer extends SignalledServer implements RelayControl {
     return readFile(this.logFile, "utf8").catch(() => "");
   }
 
-  /** the live processes of the server's process group (for CPU and memory from /proc) */
-  pids(): number[] {
-    const pgid = this.process?.child.pid;
-    return pgid === undefined ? [] : processGroupPids(pgid);
+  /**
+   * What it keeps and wrote: every file of its data directory (configuration, store: Prosody's
+   * .dat/.list files, ejabberd's Mnesia .DCD/.DCL/.DAT files) and its logs (ejabberd: the console
+   * log and its own log directory), named "prosody data: store/localhost/offline/bob.list".
+   */
+  async storedFiles(): Promise<StoredFile[]> {
+    const consoleLog = await storedFile(this.logFile, `${this.kind} log: ${basename(this.logFile)}`);
+    return [
+      ...(await directoryFiles(this.options.dataDir, `${this.kind} data: `)),
+      ...(consoleLog ? [consoleLog] : []),
+      ...(this.kind === "ejabberd" ? await directoryFiles(join(this.options.logDir, "ejabberd"), "ejabberd log: ejabberd/") : []),
+    ];
   }
 
   async start(): Promise<void> {
@@ -138,25 +150,10 @@ export class LocalXmppServer extends SignalledServer implements RelayControl {
 
   private writeConfig(): void {
     const { dataDir, domain, ports } = this.options;
-    let text: string;
-    try {
-      text = readFileSync(this.configSource, "utf8");
-    } catch (error) {
-      throw new EnvironmentError(`cannot read the ${this.kind} configuration ${this.configSource}: ${(error as Error).message}`);
-    }
     const store = join(dataDir, "store");
+    const values = { ports, listenAddress: "127.0.0.1", clientNetworks: LOOPBACK_NETWORKS, dataDir: store, logFile: this.logFile, pidFile: join(dataDir, `${this.kind}.pid`), domain, wsPath: this.wsPath };
+    const text = renderXmppConfig(this.kind, values, { configFile: this.options.configFile, extraConfig: this.options.extraConfig });
     mkdirSync(store, { recursive: true });
-    const values: Record<string, string> = {
-      PORT_1: String(ports[0]),
-      PORT_2: String(ports[1]),
-      DATA_DIR: store,
-      LOG_FILE: this.logFile,
-      PID_FILE: join(dataDir, `${this.kind}.pid`),
-      DOMAIN: domain,
-      WS_PATH: this.wsPath,
-    };
-    text = text.replace(/\{\{([A-Z0-9_]+)\}\}/g, (whole, name: string) => values[name] ?? whole);
-    text = this.kind === "prosody" ? withProsodyExtra(text, this.options.extraConfig ?? {}) : withEjabberdExtra(text, this.options.extraConfig ?? {});
     if (this.kind === "prosody") mkdirSync(join(dataDir, "certs"), { recursive: true });
     writeFileSync(this.configPath, text);
   }
@@ -260,25 +257,6 @@ function fileSize(path: string): number {
   }
 }
 
-/** Prosody: `key = value` lines at {{EXTRA_CONFIG}}, else before the first VirtualHost/Component (later assignments win). */
-export function withProsodyExtra(text: string, extra: Record<string, string>): string {
-  const lines = Object.entries(extra).map(([key, value]) => `${key} = ${value}`).join("\n");
-  if (text.includes("{{EXTRA_CONFIG}}")) return text.replace("{{EXTRA_CONFIG}}", lines);
-  if (!lines) return text;
-  const at = text.search(/^[ \t]*(VirtualHost|Component)\b/m);
-  return at < 0 ? `${text}\n${lines}\n` : `${text.slice(0, at)}${lines}\n${text.slice(at)}`;
-}
-
-/** ejabberd: top-level `key: value` set in the YAML (a file that does not parse is left for ejabberd to refuse). */
-export function withEjabberdExtra(text: string, extra: Record<string, string>): string {
-  const entries = Object.entries(extra);
-  if (entries.length === 0) return text;
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0 || !isMap(doc.contents)) return text;
-  for (const [key, value] of entries) doc.set(key, doc.createNode(parseYaml(value)));
-  return doc.toString();
-}
-
 /** The node name of the ejabberd whose Mnesia lives in `dataDir`: made on first use, kept there. */
 function ejabberdNodeName(dataDir: string): string {
   const file = join(dataDir, "node-name");
@@ -296,24 +274,4 @@ function ejabberdInstallation(): { erl: string; erlLibs: string } {
   const erlLibs = /^ERL_LIBS=["']?([^"'\n]+)["']?$/m.exec(text)?.[1];
   if (!erlLibs) throw new EnvironmentError(`cannot find ERL_LIBS in ${ctl}: is it the ejabberd package's ejabberdctl?`, XMPP_SERVER_SPECS.ejabberd.installCommand);
   return { erl, erlLibs };
-}
-
-/** Live (not zombie) processes whose process group is `pgid`, from /proc. */
-export function processGroupPids(pgid: number): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc").filter((p) => /^\d+$/.test(p));
-  } catch {
-    return [];
-  }
-  const pids: number[] = [];
-  for (const entry of entries) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // fields after "(comm)": state, ppid, pgrp, ...
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(pgrp) === pgid && state !== "Z" && state !== "X") pids.push(Number(entry));
-    } catch { /* gone meanwhile */ }
-  }
-  return pids;
 }

@@ -1,0 +1,241 @@
+// Prosody and ejabberd in the containers environment: the image built offline from the installed
+// Debian package (or reused, or the official image where a registry answers), the container behind
+// Toxiproxy's four paths, controlled as the relay's container is (kill, start, pause, resume), and
+// gone after stop. One environment per server for the whole file; then one short
+// `npm run chaos -- --target prosody --env containers` to a verdict.
+// Under CI=true a missing engine, Toxiproxy or server package fails the tests naming the fix.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getContainerRuntimeClient } from "testcontainers";
+import { afterAll, describe, expect, it, type TestContext } from "vitest";
+import { EnvironmentError } from "../../harness/errors.ts";
+import type { Environment } from "../../harness/environments/environment.ts";
+import { HttpStatusError } from "../../harness/environments/http-get-text.ts";
+import { startContainersEnvironment } from "../../harness/environments/containers/containers-environment.ts";
+import type { ContainerXmppServer } from "../../harness/environments/containers/container-xmpp-server.ts";
+import { RUN_LABEL } from "../../harness/environments/containers/run-labels.ts";
+import { envelopeMessage, NS } from "../../harness/protocol/xmpp/stanzas.ts";
+import { childOf } from "../../harness/protocol/xmpp/xml.ts";
+import { XMPP_DOMAIN } from "../../harness/targets/target.ts";
+import { registerAccounts } from "../../harness/targets/xmpp/register-accounts.ts";
+import { installedXmppVersion, XMPP_SERVER_SPECS, XMPP_SERVERS, type XmppServerKind } from "../../harness/targets/xmpp/xmpp-server-kind.ts";
+import { loginPlain, probeXmppWebSocket } from "../../harness/targets/xmpp/xmpp-ws-client.ts";
+import { OFFICIAL_IMAGES } from "../../harness/toolchain/versions.ts";
+import { inCi, requireContainerEngine, requireTool } from "../support/require-tool.ts";
+import { readRunFile, runChaos, type RunVerdictFile } from "../support/run-chaos.ts";
+
+/** ejabberd's Mnesia disc_only tables (dets) write what they buffered within 3 s */
+const DURABLE_AFTER_MS = 3500;
+const accountsOf = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ localpart: `${prefix}${i}`, password: `secret-${prefix}-${i}` }));
+
+/** The engine, Toxiproxy (its image is built from the binary where no registry answers) and the server's package. */
+async function requireAll(kind: XmppServerKind, ctx: TestContext): Promise<void> {
+  await requireContainerEngine(ctx);
+  await requireTool("toxiproxy-server", ctx);
+  if (await installedXmppVersion(kind)) return;
+  const spec = XMPP_SERVER_SPECS[kind];
+  const message = `${kind} is not installed (Debian package ${spec.debianPackage}): its image is built offline from it`;
+  if (inCi()) throw new EnvironmentError(message, spec.installCommand);
+  process.stderr.write(`\nSKIPPED (not in CI): ${ctx.task.name}\n  ${message}\n  fix: ${spec.installCommand}\n\n`);
+  ctx.skip(message);
+}
+
+async function runContainers(runId: string): Promise<string[]> {
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  return (await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } })).map((c) => `${c.Image} ${c.State}`);
+}
+
+async function answers(url: string, timeoutMs = 2000): Promise<boolean> {
+  return probeXmppWebSocket(url, XMPP_DOMAIN, timeoutMs).then(() => true, () => false);
+}
+
+for (const kind of XMPP_SERVERS) {
+  describe(`${kind} in the containers environment`, () => {
+    const runId = `test-xmpp-containers-${kind}-${process.pid}`;
+    const lines: string[] = [];
+    let env: Environment | null = null;
+    const population = accountsOf("pop", 20);
+    let registeredAt = 0;
+    const started = async (): Promise<{ env: Environment; server: ContainerXmppServer }> => {
+      if (!env) {
+        const logDir = mkdtempSync(join(tmpdir(), `xmpp-containers-${kind}-`));
+        const t0 = Date.now();
+        env = await startContainersEnvironment({ runId, logDir, relayEnv: {}, certificate: null, log: (l) => lines.push(l), target: kind });
+        console.log(`[${kind}] environment up in ${Date.now() - t0} ms:\n  ${lines.join("\n  ")}`);
+      }
+      return { env, server: env.relay as ContainerXmppServer };
+    };
+    afterAll(async () => {
+      await env?.stop();
+    });
+
+    it("builds its image offline (or reuses it) and answers the XMPP WebSocket handshake on both mapped ports and through the four paths", async (ctx) => {
+      await requireAll(kind, ctx);
+      const { env, server } = await started();
+      const image = env.versions[`${kind}Image`];
+      const installed = await installedXmppVersion(kind);
+      if (image === OFFICIAL_IMAGES[kind]) expect(env.target).toEqual({ name: kind, version: OFFICIAL_IMAGES[kind].split(":").pop() });
+      else {
+        expect(image).toMatch(new RegExp(`^e2ee-chaos/${kind}:[0-9a-f]{16}$`));
+        expect(env.target).toEqual({ name: kind, version: installed });
+      }
+      expect(env.kind).toBe("containers");
+      expect(env.versions).toMatchObject({ target: kind, [kind]: env.target.version });
+      expect(lines.some((l) => l.startsWith(`starting ${kind} container (${image}`))).toBe(true);
+      for (const url of [server.url(0), server.url(1)]) expect(await answers(url), url).toBe(true);
+      expect(env.paths.map((p) => [p.name, new URL(p.url).pathname])).toEqual([["direct-a", "/xmpp-websocket"], ["direct-b", "/xmpp-websocket"], ["proxy-1", "/xmpp-websocket"], ["proxy-2", "/xmpp-websocket"]]);
+      for (const path of env.paths) expect(await answers(path.url, 5000), path.url).toBe(true);
+      // no /metrics and no journal: "not available", told apart from "down"
+      await expect(server.metrics()).rejects.toBeInstanceOf(HttpStatusError);
+      await expect(server.metrics()).rejects.toThrow(/no \/metrics/);
+      await expect(server.journal()).rejects.toBeInstanceOf(HttpStatusError);
+      await expect(server.journal()).rejects.toThrow(/keeps no message journal/);
+      expect(await server.logs()).not.toBe("");
+    });
+
+    it("registers accounts and logs them in through Toxiproxy paths", async (ctx) => {
+      await requireAll(kind, ctx);
+      const { env } = await started();
+      expect(await registerAccounts({ url: env.paths[0].url, domain: XMPP_DOMAIN, accounts: population })).toEqual({ registered: 20, existed: 0 });
+      registeredAt = Date.now();
+      const { client, jid } = await loginPlain({ url: env.paths[3].url, domain: XMPP_DOMAIN, ...population[7] });
+      client.close();
+      expect(jid).toMatch(/^pop7@localhost\//);
+      await expect(loginPlain({ url: env.paths[1].url, domain: XMPP_DOMAIN, localpart: "pop7", password: "wrong" })).rejects.toThrow(/pop7@localhost refused: <failure> not-authorized/);
+    });
+
+    it("keeps a message for an offline user through a kill and start of the container, and delivers it at login with <delay/>", async (ctx) => {
+      await requireAll(kind, ctx);
+      const { env, server } = await started();
+      const [alice, bob] = [population[0], population[1]];
+      const sender = await loginPlain({ url: env.paths[0].url, domain: XMPP_DOMAIN, ...alice });
+      sender.client.send(envelopeMessage("m1", `${bob.localpart}@${XMPP_DOMAIN}`, "c2VjcmV0"));
+      // the answer to a ping after it says the message was routed (to Bob's offline store)
+      sender.client.send(`<iq xmlns="${NS.client}" type="get" id="ping1"><ping xmlns="urn:xmpp:ping"/></iq>`);
+      for (let el = await sender.client.next(5000, "ping answer"); el.attrs.id !== "ping1"; el = await sender.client.next(5000, "ping answer"));
+      sender.client.close();
+      await new Promise((r) => setTimeout(r, Math.max(DURABLE_AFTER_MS, registeredAt + DURABLE_AFTER_MS - Date.now())));
+
+      await server.kill();
+      expect(await server.usage()).toBeNull();
+      expect(await answers(env.paths[0].url, 1500)).toBe(false);
+      await expect(server.metrics()).rejects.not.toBeInstanceOf(HttpStatusError); // down, not "no metrics"
+      const t0 = Date.now();
+      await server.start();
+      console.log(`[${kind}] container restarted after SIGKILL, both listeners answering, in ${Date.now() - t0} ms`);
+      for (const url of [server.url(0), server.url(1)]) expect(await answers(url), url).toBe(true);
+
+      const receiver = await loginPlain({ url: env.paths[2].url, domain: XMPP_DOMAIN, ...bob, presence: true });
+      try {
+        let message;
+        for (;;) {
+          const el = await receiver.client.next(10_000, "the offline message m1");
+          if (el.localName === "message" && el.attrs.id === "m1") {
+            message = el;
+            break;
+          }
+        }
+        expect(message.attrs.from).toMatch(new RegExp(`^${alice.localpart}@${XMPP_DOMAIN}`));
+        expect(childOf(message, "e2e", NS.envelope)?.text).toBe("c2VjcmV0");
+        expect(childOf(message, "delay", NS.delay), "offline delivery carries <delay/>").toBeDefined();
+      } finally {
+        receiver.client.close();
+      }
+    });
+
+    it("stops answering while paused, and answers again after resume", async (ctx) => {
+      await requireAll(kind, ctx);
+      const { env, server } = await started();
+      await server.pause();
+      expect(await answers(server.url(0), 1500)).toBe(false);
+      await expect(server.metrics()).rejects.toThrow(/paused/);
+      await server.resume();
+      expect(await answers(server.url(0), 5000)).toBe(true);
+      const { client } = await loginPlain({ url: env.paths[1].url, domain: XMPP_DOMAIN, ...population[12] });
+      client.close();
+    });
+
+    it("reports its CPU and memory from the engine's stats, and its data files", async (ctx) => {
+      await requireAll(kind, ctx);
+      const { server } = await started();
+      const usage = await server.usage();
+      console.log(`[${kind}] usage: ${JSON.stringify(usage)}`);
+      expect(usage!.cpuSeconds).toBeGreaterThan(0);
+      expect(usage!.rssMb).toBeGreaterThan(1);
+      const files = await server.storedFiles();
+      const names = files.map((f) => f.name);
+      console.log(`[${kind}] ${files.length} stored files, e.g. ${names.slice(0, 6).join(", ")}`);
+      expect(names).toContain(`${kind} data: ${kind === "prosody" ? "prosody.cfg.lua" : "ejabberd.yml"}`);
+      if (kind === "prosody") {
+        // one file per account, and Bob's offline store emptied by the delivery
+        expect(names).toContain("prosody data: store/localhost/accounts/pop0.dat");
+        expect(names).toContain("prosody data: logs/prosody.log");
+      } else {
+        expect(names).toContain("ejabberd data: store/passwd.DAT");
+        expect(names).toContain("ejabberd data: logs/ejabberd.log");
+      }
+      expect(names).toContain(`${kind} log: container output`);
+      expect(files.every((f) => f.bytes instanceof Uint8Array)).toBe(true);
+    });
+
+    it("refuses a configuration with a syntax error: EnvironmentError naming the file and the server's complaint, nothing of that run left", async (ctx) => {
+      await requireAll(kind, ctx);
+      await started(); // the image exists
+      const dir = mkdtempSync(join(tmpdir(), `xmpp-containers-badcfg-${kind}-`));
+      const configFile = join(dir, kind === "prosody" ? "broken.cfg.lua" : "broken.yml");
+      writeFileSync(configFile, kind === "prosody"
+        ? `run_as_root = true\nhttp_ports = { {{PORT_1}}, {{PORT_2}}\nVirtualHost "{{DOMAIN}}"\n`
+        : `hosts:\n  - "{{DOMAIN}}"\nlisten:\n  - port: [{{PORT_1}}\n`);
+      const badRun = `${runId}-badcfg`;
+      const error = await startContainersEnvironment({ runId: badRun, logDir: dir, relayEnv: {}, certificate: null, log: () => undefined, target: kind, targetConfig: configFile }).then(async (e) => {
+        await e.stop();
+        return null;
+      }, (e: unknown) => e);
+      console.log(`[${kind}] a broken configuration: ${(error as Error).message.split("\n")[0]}`);
+      expect(error).toBeInstanceOf(EnvironmentError);
+      const message = (error as Error).message;
+      expect(message).toContain(configFile);
+      expect(message).toMatch(/exited \(exit code \d+\)/);
+      expect(message).toMatch(kind === "prosody" ? /'}' expected/ : /Syntax error/i);
+      expect((error as EnvironmentError).fix).toContain(configFile);
+      expect(await runContainers(badRun)).toEqual([]);
+    });
+
+    it("leaves no container of the run after stop", async (ctx) => {
+      await requireAll(kind, ctx);
+      const { env } = await started();
+      expect((await runContainers(runId)).length).toBe(2); // the server and Toxiproxy
+      await env.stop();
+      await env.stop(); // twice is fine
+      expect(await runContainers(runId)).toEqual([]);
+    });
+  });
+}
+
+describe("npm run chaos -- --target prosody --env containers", () => {
+  it("runs a short steady scenario through the four paths to a verdict, the target and its image in the records", async (ctx) => {
+    await requireAll("prosody", ctx);
+    await requireTool("k6", ctx);
+    const dir = mkdtempSync(join(tmpdir(), "chaos-prosody-containers-"));
+    const suite = join(dir, "short.json");
+    writeFileSync(suite, JSON.stringify({ name: "short", scenarios: [{ scenario: "steady", users: 10, rate: 5, warmup: "3s", duration: "8s", drain: "4s" }] }));
+    const run = await runChaos(["--suite", suite, "--target", "prosody", "--env", "containers", "--reports", dir], { CHAOS_ENV: undefined, CHAOS_TARGET: undefined, CHAOS_RELAY_COMMAND: undefined, CHAOS_RELAY_IMAGE: undefined });
+    expect([0, 1], `exit code ${run.code}\n${run.out}\n${run.err}`).toContain(run.code);
+    expect(run.out).toMatch(/^starting prosody container \(\S+, prosody \S+\) on (podman|docker) /m);
+    expect(run.out).toMatch(/^\[steady\] 10 accounts ready in [\d.]+ s \(10 registered, 0 existed\)$/m);
+    const summary = readRunFile<{ target: { name: string; version: string }; environment: { kind: string; versions: Record<string, string> }; scenarios: { status: string; figures: { messages: { sent: number; delivered: number } } }[] }>(run, "summary.json");
+    expect(summary.target.name).toBe("prosody");
+    expect(summary.environment.kind).toBe("containers");
+    expect(summary.environment.versions).toMatchObject({ target: "prosody", prosody: summary.target.version });
+    expect(summary.environment.versions.prosodyImage).toBeDefined();
+    const [scenario] = summary.scenarios;
+    expect(scenario.status).toBe("completed");
+    expect(scenario.figures.messages.sent).toBeGreaterThan(10);
+    expect(scenario.figures.messages.delivered).toBe(scenario.figures.messages.sent);
+    const verdict = readRunFile<RunVerdictFile>(run, "verdict.json");
+    expect(verdict.gate).toBe(run.code === 0 ? "pass" : "fail");
+    console.log(`[prosody containers run] exit ${run.code}, gate ${verdict.gate}, sent ${scenario.figures.messages.sent}, delivered ${scenario.figures.messages.delivered}`);
+    expect(await runContainers(/^run (\S+): suite/m.exec(run.out)![1]!)).toEqual([]);
+  }, 180_000);
+});
