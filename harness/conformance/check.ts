@@ -1,6 +1,9 @@
-// One conformance check: a name, what it proves, and a function that talks to the relay and
-// returns what it measured against what PROTOCOL.md documents. A check that throws (or runs out
-// of time) is FAIL with the error's message; "n/a" is for optional features that are absent.
+// One conformance check: a name, what it proves, and a function that talks to the server under
+// test and returns what it measured against what the protocol documents (the relay's
+// PROTOCOL.md, or the XMPP specifications the scenarios rely on, harness/conformance/xmpp/). A
+// check that throws (or runs out of time) is FAIL with the error's message; "n/a" is for optional
+// features that are absent. A check is typed by the context it runs with: the relay's below, or
+// XmppCheckContext.
 import type { Environment } from "../environments/environment.ts";
 
 export type CheckStatus = "PASS" | "FAIL" | "N/A";
@@ -19,11 +22,13 @@ export interface CheckOutcome {
   expected: string;
 }
 
-export interface ConformanceCheck {
+export interface ConformanceCheck<C = CheckContext> {
   name: string;
-  /** the documented behaviour, as PROTOCOL.md states it */
+  /** the documented behaviour, as PROTOCOL.md (or the XMPP specification) states it */
   expected: string;
-  run(ctx: CheckContext): Promise<{ ok: boolean; measured: string; notAvailable?: boolean }>;
+  /** the check's own deadline (default CHECK_TIMEOUT_MS); the waits inside it are shorter and say what they awaited */
+  timeoutMs?: number;
+  run(ctx: C): Promise<{ ok: boolean; measured: string; notAvailable?: boolean }>;
 }
 
 export const CHECK_TIMEOUT_MS = 5000;
@@ -33,7 +38,7 @@ export interface CheckResult extends CheckOutcome {
   durationMs: number;
 }
 
-export async function runCheck(check: ConformanceCheck, ctx: CheckContext, timeoutMs = CHECK_TIMEOUT_MS): Promise<CheckResult> {
+export async function runCheck<C>(check: ConformanceCheck<C>, ctx: C, timeoutMs = check.timeoutMs ?? CHECK_TIMEOUT_MS): Promise<CheckResult> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   let outcome: CheckOutcome;
@@ -51,12 +56,12 @@ export async function runCheck(check: ConformanceCheck, ctx: CheckContext, timeo
   return { name: check.name, ...outcome, durationMs: Math.round(performance.now() - started) };
 }
 
-/** A plain-text table: check, status, measured, expected. */
-export function formatTable(results: CheckResult[]): string {
-  const clip = (text: string) => (text.length > 70 ? `${text.slice(0, 67)}...` : text);
+/** A plain-text table: check, status, measured (clipped to `measuredWidth` characters), expected. */
+export function formatTable(results: CheckResult[], measuredWidth = 70): string {
+  const clip = (text: string) => (text.length > measuredWidth ? `${text.slice(0, measuredWidth - 3)}...` : text);
   const rows = [["check", "result", "measured", "expected"], ...results.map((r) => [r.name, r.status, clip(r.measured), r.expected])];
   const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length)));
-  const measuredWidth = Math.min(70, Math.max(...rows.map((r) => r[2].length)));
-  const line = (r: string[]) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(measuredWidth)}  ${r[3]}`.trimEnd();
-  return [line(rows[0]), line(rows[0].map((c, i) => "-".repeat(i === 2 ? measuredWidth : i === 3 ? 8 : Math.max(c.length, widths[i] ?? 0)))), ...rows.slice(1).map(line)].join("\n");
+  const width = Math.min(measuredWidth, Math.max(...rows.map((r) => r[2].length)));
+  const line = (r: string[]) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(width)}  ${r[3]}`.trimEnd();
+  return [line(rows[0]), line(rows[0].map((c, i) => "-".repeat(i === 2 ? width : i === 3 ? 8 : Math.max(c.length, widths[i] ?? 0)))), ...rows.slice(1).map(line)].join("\n");
 }
