@@ -46,6 +46,11 @@ export interface LinkWire {
 export interface DialectConnection {
   open(): void;
   text(data: string): void;
+  /**
+   * The liveness probe at the protocol's level, a frame the server answers, sent instead of a
+   * WebSocket ping; null or absent: a WebSocket ping.
+   */
+  probe?(): string | null;
 }
 
 export interface LinkDialect {
@@ -56,6 +61,7 @@ export interface LinkDialect {
 
 export class ServerLink {
   private socket: WebSocket | null = null;
+  private connection: DialectConnection | null = null;
   private generation = 0;
   private endpointIndex = 0;
   /** connection attempts that failed since the last login */
@@ -108,7 +114,7 @@ export class ServerLink {
     this.socket = socket;
     const current = () => generation === this.generation && !this.stopped;
     this.later(() => current() && !this.answered && this.fail(`no answer from the server after ${this.options.connectTimeoutMs} ms`), this.options.connectTimeoutMs);
-    const connection = this.dialect.connection({
+    const connection = (this.connection = this.dialect.connection({
       send: (text) => current() && sendOn(socket, text),
       answered: () => {
         if (current()) this.answered = true;
@@ -120,7 +126,7 @@ export class ServerLink {
         this.handlers.onReady(endpoint);
       },
       fail: (reason) => current() && this.fail(reason),
-    });
+    }));
 
     socket.onopen = () => {
       if (!current()) closeWhenSafe(socket);
@@ -179,7 +185,8 @@ export class ServerLink {
   /**
    * Liveness, called by the VU for all its users every few ticks (one timer per VU, not one per
    * user: per-user intervals cost 0.4 cores for 3,000 idle users), from the server's answer on:
-   * a login under way is judged as a logged-in connection is. A WebSocket ping goes out
+   * a login under way is judged as a logged-in connection is. A ping (the dialect's probe, or a
+   * WebSocket ping) goes out
    * once nothing has arrived for about pingIntervalMs (3/4 of it to all of it, drawn per ping so
    * that many clients' pings spread out; the server's WebSocket layer answers it; a busy
    * connection needs none); the connection is declared dead once nothing, not even a pong, has
@@ -197,6 +204,11 @@ export class ServerLink {
     if (quietMs < this.pingAfterMs || now - this.lastPingAt < this.pingAfterMs) return;
     this.lastPingAt = now;
     this.pingAfterMs = nextPingAfterMs(this.options.pingIntervalMs, this.options.random);
+    const probe = this.connection?.probe?.() ?? null;
+    if (probe !== null) {
+      sendOn(this.socket, probe);
+      return;
+    }
     try {
       this.socket.ping();
     } catch {
@@ -216,6 +228,7 @@ export class ServerLink {
     this.answered = false;
     const socket = this.socket;
     this.socket = null;
+    this.connection = null;
     if (socket) closeWhenSafe(socket);
   }
 

@@ -6,7 +6,7 @@
 // its own namespaced child of <message>, with no <body>: the server sees ciphertext only.
 import type { AckRef } from "../../../harness/protocol/frames.ts";
 import { jidOf, userIdOfJid } from "../../../harness/protocol/xmpp/jid.ts";
-import { ackAnswer, ackRequest, availablePresence, bindResource, enableStreamManagement, envelopeMessage, isCountedStanza, NS, openStream, resumeStream, saslPlain, XMPP_SUBPROTOCOL } from "../../../harness/protocol/xmpp/stanzas.ts";
+import { ackAnswer, ackRequest, availablePresence, bindResource, closeStream, enableStreamManagement, envelopeMessage, isCountedStanza, NS, openStream, resumeStream, saslPlain, XMPP_SUBPROTOCOL } from "../../../harness/protocol/xmpp/stanzas.ts";
 import { childOf, parseXmlElement, type XmlElement } from "../../../harness/protocol/xmpp/xml.ts";
 import type { DialectConnection, LinkOptions, LinkWire } from "../server-link.ts";
 import { LinkedDriver } from "./linked-driver.ts";
@@ -32,6 +32,17 @@ export class XmppDriver extends LinkedDriver implements ServerDriver {
 
   constructor(options: LinkOptions, private readonly account: XmppAccount, events: DriverEvents) {
     super(options, events, XMPP_SUBPROTOCOL);
+  }
+
+  /**
+   * Ends the stream with <close/> before the WebSocket closes (RFC 7395 section 3.6), so the server
+   * ends the session and closes the connection itself. Prosody 0.12.3 answers a WebSocket close
+   * frame on a resumed stream's first connection, never on the one in use: a bare close there
+   * leaves k6 waiting for an answer that does not come.
+   */
+  stop(): void {
+    this.link.send(closeStream());
+    super.stop();
   }
 
   send(id: string, to: string, body: string, fwd?: number): boolean {
@@ -99,6 +110,11 @@ export class XmppDriver extends LinkedDriver implements ServerDriver {
     };
     return {
       open: () => wire.send(openStream(domain)),
+      // Liveness once stream management is on: <r/>, answered with <a h/>, as an XMPP client in a
+      // browser (which cannot send WebSocket pings) keeps its connection checked. Before that, a
+      // WebSocket ping. (Prosody 0.12.3 answers WebSocket pings on a resumed stream on its first
+      // connection, never on the one in use: conformance reports it.)
+      probe: () => (counting ? ackRequest() : null),
       text: (data: string) => {
         const el = parseXmlElement(data);
         if (!el) return;
