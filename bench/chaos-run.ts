@@ -1,8 +1,12 @@
 // One bench measurement: `npm run chaos` (the real CLI, real k6, local environment) on a suite of
-// one fault-free scenario, and the figures of its sending window read back from the run folder.
+// one fault-free scenario against one target (the reference relay, Prosody or ejabberd), and the
+// figures of its sending window read back from the run folder: delivery, k6's CPU, the server's own
+// CPU and memory (its server-usage.jsonl), and where the machine's CPU went.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { serverUsageFigures, type ServerUsageSample } from "../harness/record/server-usage-sampler.ts";
+import { DEFAULT_TARGET, type TargetName } from "../harness/targets/target.ts";
 import type { CryptoMode } from "../scenarios/lib/scenario-settings.ts";
 import { MachineShareSampler, type MachineShare } from "./machine-share.ts";
 import { percentile } from "./proc-stats.ts";
@@ -14,6 +18,23 @@ export interface BenchLoad {
   durationS: number;
   warmupS: number;
   drainS?: number;
+  /** the server under test; default the reference relay */
+  target?: TargetName;
+}
+
+/** The server's own CPU and memory over the window (from the run's server-usage.jsonl); null: not measured, with why in `note`. */
+export interface ServerWindow {
+  target: TargetName;
+  /** the server's version as the run's summary names it; null: it never started */
+  version: string | null;
+  /** mean CPU over the window's one-second samples, cores */
+  cpuCores: number | null;
+  /** highest one-second CPU in the window, cores */
+  cpuCoresPeak: number | null;
+  /** highest resident memory in the window, MB */
+  rssMbPeak: number | null;
+  samples: number;
+  note: string | null;
 }
 
 export interface WindowFigures {
@@ -33,24 +54,33 @@ export interface WindowFigures {
   usersConnected: number;
   generatorSaturated: boolean;
   saturationReason: string | null;
-  /** cores each process of the run used in the window: k6, the relay, Toxiproxy, the harness */
+  /** cores each process of the run used in the window: k6, the server under test, Toxiproxy, the harness */
   machine: MachineShare | null;
+  /** the whole machine's busy cores in the window (the run's own generator.jsonl, /proc/stat): this run and any other work on the machine */
+  machineBusyCores: number | null;
+  /** the server under test's own CPU and memory in the window, for every target */
+  server: ServerWindow;
 }
 
 const SETTLE_MS = 2000;
 
 export async function chaosRun(load: BenchLoad, benchDir: string, log: (line: string) => void): Promise<WindowFigures> {
   mkdirSync(benchDir, { recursive: true });
-  const suiteFile = join(benchDir, `suite-${load.crypto}-${load.users}-${load.rate}.json`);
+  const target = load.target ?? DEFAULT_TARGET;
+  const suiteFile = join(benchDir, `suite-${target}-${load.crypto}-${load.users}-${load.rate}.json`);
   writeFileSync(suiteFile, JSON.stringify({
-    name: `bench-${load.crypto}`, description: "bench: steady traffic, no faults",
-    scenarios: [{ scenario: "steady", users: load.users, rate: load.rate, crypto: load.crypto, warmup: `${load.warmupS}s`, duration: `${load.durationS}s`, drain: `${load.drainS ?? 5}s`, relay: { RELAY_RATE_PER_SEC: 100000, RELAY_RATE_BURST: 100000 } }],
+    name: `bench-${target}-${load.crypto}`, description: `bench: steady traffic against ${target}, no faults`,
+    scenarios: [{
+      scenario: "steady", target, users: load.users, rate: load.rate, crypto: load.crypto, warmup: `${load.warmupS}s`, duration: `${load.durationS}s`, drain: `${load.drainS ?? 5}s`,
+      // the reference relay's rate limits, lifted (an XMPP target has its own limits raised in its template)
+      ...(target === "relay" ? { relay: { RELAY_RATE_PER_SEC: 100000, RELAY_RATE_BURST: 100000 } } : {}),
+    }],
   }));
   const reports = join(benchDir, "runs");
   const child = spawn(process.execPath, ["--import", "tsx", "harness/cli/main.ts", "--suite", suiteFile, "--env", "local", "--reports", reports], { stdio: ["ignore", "pipe", "pipe"] });
   const sampler = new MachineShareSampler(child.pid!);
+  let tail = "";
   const exitCode = await new Promise<number | null>((done) => {
-    let tail = "";
     const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-4000));
     child.stdout.on("data", keep);
     child.stderr.on("data", keep);
@@ -60,8 +90,18 @@ export async function chaosRun(load: BenchLoad, benchDir: string, log: (line: st
     });
   });
   sampler.stop();
-  return windowFigures(load, resolve(reports, "latest"), exitCode, sampler);
+  // 0 and 1 are runs with a verdict (1: the gate failed, as a saturated step does); any other code
+  // left no run folder of its own, and `latest` would be an earlier run's
+  if (exitCode !== 0 && exitCode !== 1) {
+    const last = tail.split("\n").map((l) => l.trim()).filter(Boolean).at(-1) ?? "no output";
+    throw new ChaosRunError(`npm run chaos (${target}, ${load.rate} msgs/s) exited ${exitCode} without a verdict: ${last}`);
+  }
+  // the run's own folder, not `latest` (which the next step moves on)
+  return windowFigures(load, realpathSync(resolve(reports, "latest")), exitCode, sampler);
 }
+
+/** A step's `npm run chaos` ended without a verdict (exit code other than 0 and 1): no figures. */
+export class ChaosRunError extends Error {}
 
 export function windowFigures(load: BenchLoad, runDir: string, exitCode: number | null, sampler: MachineShareSampler | null = null): WindowFigures {
   const summary = JSON.parse(readFileSync(join(runDir, "summary.json"), "utf8"));
@@ -88,8 +128,23 @@ export function windowFigures(load: BenchLoad, runDir: string, exitCode: number 
     generatorSaturated: Boolean(span),
     saturationReason: span ? span.reason : null,
     machine: sampler ? sampler.share(from, to) : null,
+    machineBusyCores: mean(samples.map((s) => s.machineBusyCores).filter((v): v is number => typeof v === "number")),
+    server: serverWindow(scenario, join(runDir, scenario.name, "server-usage.jsonl"), { from, to }, load.target ?? DEFAULT_TARGET),
   };
 }
+
+/** The server's mean and peak CPU and peak memory over the samples whose interval ends in the window. */
+function serverWindow(scenario: { target?: { name: TargetName; version: string | null } }, file: string, window: { from: number; to: number }, asked: TargetName): ServerWindow {
+  const samples: ServerUsageSample[] = existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
+  const figures = serverUsageFigures(samples, { window });
+  return {
+    target: scenario.target?.name ?? asked, version: scenario.target?.version ?? null,
+    cpuCores: figures.cpuCoresMean, cpuCoresPeak: figures.cpuCoresPeak, rssMbPeak: figures.rssMbPeak, samples: figures.samples,
+    note: existsSync(file) ? figures.note : "the run has no server-usage.jsonl",
+  };
+}
+
+const mean = (values: number[]): number | null => (values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100 : null);
 
 /** Users connected when the VUs reported their final tallies (the sum over VUs). */
 function connectedAtEnd(eventsFile: string): number {

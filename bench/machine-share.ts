@@ -1,25 +1,40 @@
-// Who uses the machine during a bench run: the CPU of a process tree split by role (k6, the relay,
-// Toxiproxy, the harness itself), sampled from /proc, so a figure can say whether k6 or the rest
-// of the machine ran out. Linux only; elsewhere every share is null.
+// Who uses the machine during a bench run: the CPU of a process tree split by role (k6, the server
+// under test: the reference relay, Prosody or ejabberd; Toxiproxy, the harness itself), sampled from
+// /proc, so a figure can say whether k6 or the rest of the machine ran out. Linux only; elsewhere
+// every share is null.
 import { readFileSync } from "node:fs";
 import { cpuAt, cpuSeconds, processTree, type CpuSample } from "./proc-stats.ts";
 
-export const ROLES = ["k6", "relay", "toxiproxy", "harness"] as const;
+export const ROLES = ["k6", "server", "toxiproxy", "harness"] as const;
 export type Role = (typeof ROLES)[number];
 export type MachineShare = Record<Role, number | null>;
 
-function roleOf(pid: number): Role {
-  let comm = "";
-  let cmdline = "";
+/**
+ * The role of a process by its name and command line, as it is now (read at every sample: ejabberd
+ * starts as `/bin/sh` and becomes `beam.smp` by exec). A process whose parent is the server (ejabberd's
+ * erl_child_setup) is the server too. The harness's own command line names the suite file, which
+ * names the target, so the server is told by the program it runs, not by a word in its arguments.
+ */
+export function roleOf(comm: string, argv: string[], parentRole: Role | undefined): Role {
+  if (comm === "k6") return "k6";
+  if (comm.startsWith("toxiproxy")) return "toxiproxy";
+  if (parentRole === "server") return "server";
+  // the reference relay (node fixtures/relay/...), Prosody (a Lua script: lua5.x /usr/bin/prosody), ejabberd (beam.smp)
+  if (comm === "beam.smp" || comm === "prosody") return "server";
+  const program = argv.slice(0, 2).join(" ");
+  return /relay\.mjs|fixtures\/relay|\/prosody(\s|$)/.test(program) ? "server" : "harness";
+}
+
+function readRole(pid: number, roles: Map<number, Role>): Role {
   try {
-    comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    const comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+    const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    return roleOf(comm, argv, roles.get(ppid));
   } catch {
     return "harness";
   }
-  if (comm === "k6") return "k6";
-  if (comm.startsWith("toxiproxy")) return "toxiproxy";
-  return /relay\.mjs|fixtures\/relay/.test(cmdline) ? "relay" : "harness";
 }
 
 /** Samples a process tree's CPU by role every `everyMs` until stopped. */
@@ -28,14 +43,15 @@ export class MachineShareSampler {
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(rootPid: number, everyMs = 500) {
-    const roles = new Map<number, Role>();
     this.timer = setInterval(() => {
       const sums = new Map<Role, number>(ROLES.map((r) => [r, 0]));
+      // parents come before their children in processTree's order
+      const roles = new Map<number, Role>();
       for (const pid of processTree(rootPid)) {
         const cpu = cpuSeconds(pid);
         if (!Number.isFinite(cpu)) continue;
-        if (!roles.has(pid)) roles.set(pid, roleOf(pid));
-        const role = roles.get(pid)!;
+        const role = readRole(pid, roles);
+        roles.set(pid, role);
         sums.set(role, sums.get(role)! + cpu);
       }
       const t = Date.now();
@@ -59,7 +75,7 @@ export class MachineShareSampler {
   }
 }
 
-/** "k6 0.9, relay 0.4, toxiproxy 0.5, harness 0.1" */
+/** "k6 0.9, server 0.4, toxiproxy 0.5, harness 0.1" */
 export function formatShare(share: MachineShare): string {
   return ROLES.map((r) => `${r} ${share[r] ?? "-"}`).join(", ");
 }
