@@ -20,15 +20,26 @@ export function k6ThresholdsJudgement(s: JudgedScenario): Judgement {
 
 export function checkJudgements(s: JudgedScenario): Judgement[] {
   return s.checks.map((c) => {
-    if (Array.isArray(c.details.findings)) return { ...c, source: "check", scenario: s.name, measured: `${c.details.findings.length} finding(s)`, limit: "0 findings" };
+    if (Array.isArray(c.details.findings)) return { ...c, source: "check", scenario: s.name, measured: `${c.details.findings.length} finding(s)${privacyScope(c.details)}`, limit: "0 findings" };
     // message checkers: how many messages they flagged of how many they looked at (ids in details)
     if (typeof c.details.count === "number") {
       const ids = Array.isArray(c.details.ids) ? (c.details.ids as { id?: unknown }[]).slice(0, 3).map((x) => String(x.id)) : [];
       const checked = typeof c.details.checked === "number" ? ` of ${c.details.checked}` : "";
-      return { ...c, source: "check", scenario: s.name, measured: `${c.details.count}${checked} message(s) flagged${ids.length ? ` (${ids.join(", ")}${c.details.count > ids.length ? ", ..." : ""})` : ""}`, limit: "none flagged" };
+      // a checker that fails only part of what it flags says so: `policy` (redelivered on the wire
+      // under at least once: reported, not a failure) or `unexplained` (late: only what no fault explains)
+      const unexplained = typeof c.details.unexplained === "number" ? `; ${c.details.unexplained} that no fault explains` : "";
+      const limit = typeof c.details.policy === "string" ? c.details.policy : unexplained ? "none that no fault explains" : "none flagged";
+      return { ...c, source: "check", scenario: s.name, measured: `${c.details.count}${checked} message(s) flagged${ids.length ? ` (${ids.join(", ")}${c.details.count > ids.length ? ", ..." : ""})` : ""}${unexplained}`, limit };
     }
     return { ...c, source: "check", scenario: s.name, measured: null, limit: null };
   });
+}
+
+/** What the privacy check read: the proxies' traffic, and the server's stored files and logs. */
+function privacyScope(details: Record<string, unknown>): string {
+  const captures = Array.isArray(details.captures) ? (details.captures as { path?: string; messages?: number }[]) : [];
+  const stored = typeof details.storedFilesTotal === "number" ? `, ${details.storedFilesTotal} stored file(s) of the server (${typeof details.storedBytes === "number" ? details.storedBytes : 0} bytes)` : "";
+  return captures.length || stored ? ` in ${captures.map((c) => `${c.path}: ${c.messages ?? 0} messages`).join(", ") || "no capture"}${stored}` : "";
 }
 
 export function generatorJudgement(s: JudgedScenario): Judgement {

@@ -171,8 +171,8 @@ describe("the exit code is the gate, from real runs", () => {
     expect(privacy.status).toBe("fail");
     expect(privacy.details.findings).toEqual(expect.arrayContaining([expect.objectContaining({ source: "proxy-1", direction: "client-to-server", found: "canary", canary: leaked })]));
     const found = (privacy.details.findings as unknown[]).length;
-    expect(privacy.measured).toBe(`${found} finding(s)`);
+    expect(privacy.measured).toMatch(new RegExp(`^${found} finding\\(s\\) in proxy-1: \\d+ messages, proxy-2: \\d+ messages, \\d+ stored file\\(s\\) of the server \\(\\d+ bytes\\)$`));
     expect(verdict.judgements.find((j) => j.name.startsWith("privacy.canariesFound == 0"))).toMatchObject({ status: "fail", measured: String(found) });
-    expect(run.out).toContain(`FAIL    [steady] privacy: measured ${found} finding(s), limit 0 findings`);
+    expect(run.out).toMatch(new RegExp(`FAIL    \\[steady\\] privacy: measured ${found} finding\\(s\\) in proxy-1: .*, limit 0 findings`));
   }, 150_000);
 });

@@ -65,6 +65,13 @@ describe("one verdict from every source of judgement", () => {
     const checker = verdictOf([scenario({ checks: [{ name: "lost", status: "fail", details: { count: 4, checked: 100, ids: [{ id: "1.7", fault: "none" }, { id: "2.3", fault: "none" }, { id: "3.1", fault: "none" }, { id: "4.9", fault: "none" }] } }] })]);
     expect(checker.judgements.find((j) => j.name === "lost")).toMatchObject({ source: "check", status: "fail", measured: "4 of 100 message(s) flagged (1.7, 2.3, 3.1, ...)", limit: "none flagged" });
     expect(exitCodeForVerdict(checker)).toBe(1);
+    // a checker that reports more than it fails is shown with its own rule, never "none flagged" beside a count
+    const reporting = verdictOf([scenario({ checks: [
+      { name: "redelivered-on-wire", status: "pass", details: { count: 2, checked: 100, ids: [{ id: "36.3", fault: "timeline[0] relay-restart" }, { id: "43.3", fault: "timeline[0] relay-restart" }], policy: "at least once: reported, not a failure" } },
+      { name: "late", status: "pass", details: { count: 21, checked: 100, ids: [], unexplained: 0 } },
+    ] })]);
+    expect(reporting.judgements.find((j) => j.name === "redelivered-on-wire")).toMatchObject({ status: "pass", measured: "2 of 100 message(s) flagged (36.3, 43.3)", limit: "at least once: reported, not a failure" });
+    expect(reporting.judgements.find((j) => j.name === "late")).toMatchObject({ status: "pass", measured: "21 of 100 message(s) flagged; 0 that no fault explains", limit: "none that no fault explains" });
     const saturated = verdictOf([scenario({ generator: { measured: true, note: null, inMeasuredWindow: true, spans: [{ inMeasuredWindow: true, reason: "timer lag 340 ms", fromS: 12, toS: 31 }] } })]);
     expect(saturated.judgements.find((j) => j.source === "generator")).toMatchObject({ status: "fail", details: { spans: ["12s-31s: timer lag 340 ms"] } });
   });

@@ -2,8 +2,7 @@
 // run written before some figure existed gets null for it, never a guess.
 import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { readSummary, readVerdictFile, type Status, type SummaryInput } from "./report-input.ts";
-import { verdictRows, worst } from "./verdict-rows.ts";
+import { readSummary, readVerdictFile, recordedStatus, type Status, type SummaryInput } from "./report-input.ts";
 
 export interface HistoryRow {
   runId: string;
@@ -12,8 +11,8 @@ export interface HistoryRow {
   startedS: number;
   suite: string;
   status: string;
+  /** verdict.json's status; unknown for a run that wrote none */
   verdict: Status;
-  declaredVerdict: string | null;
   scenarios: number;
   sent: number | null;
   delivered: number | null;
@@ -61,11 +60,10 @@ function historyRow(folder: string, dir: string, s: SummaryInput): HistoryRow {
   const ttrs = recoveries.filter((r) => r.recovered && typeof r.ttrMs === "number").map((r) => r.ttrMs! / 1000);
   const started = Date.parse(s.startedAt ?? "");
   const verdictFile = readVerdictFile(dir);
-  const recorded = verdictFile?.status;
+
   return {
     runId: s.runId ?? folder, startedAt: s.startedAt ?? "", startedS: Number.isFinite(started) ? started / 1000 : 0,
-    suite: s.suite?.name ?? "", status: s.status ?? "unknown", verdict: recorded === "pass" || recorded === "fail" || recorded === "unknown" ? recorded : worst(verdictRows(s).map((r) => r.status)),
-    declaredVerdict: recorded ?? (typeof s.verdict?.status === "string" ? s.verdict.status : null),
+    suite: s.suite?.name ?? "", status: s.status ?? "unknown", verdict: recordedStatus(verdictFile),
     scenarios: scenarios.length, sent, delivered,
     deliveredPercent: sent ? Math.round(((delivered ?? 0) / sent) * 10000) / 100 : null,
     lostAfterAck: sum((m) => m.lostAfterAck),

@@ -72,3 +72,8 @@ export interface VerdictFile {
 export function readVerdictFile(runDir: string): VerdictFile | null {
   return readRunJson<VerdictFile>(runDir, "verdict.json");
 }
+
+/** The run's verdict as the gate gave it (verdict.json); unknown when it wrote none: the pages never judge. */
+export function recordedStatus(file: VerdictFile | null): Status {
+  return file?.status === "pass" || file?.status === "fail" ? file.status : "unknown";
+}

@@ -4,11 +4,10 @@
 import { join } from "node:path";
 import { CHART_SPECS, type ChartSpec } from "./chart-specs.ts";
 import { checkerFindings, messageFindings, type Findings } from "./findings.ts";
-import { readVerdictFile, type Status, type SummaryInput, type SummaryScenario, type SummaryTarget } from "./report-input.ts";
+import { readVerdictFile, recordedStatus, type Status, type SummaryInput, type SummaryScenario, type SummaryTarget } from "./report-input.ts";
 import { scenarioSeries, type Series } from "./scenario-series.ts";
 import { serverUsageText } from "../server-usage-text.ts";
 import { rerunCommand } from "./shell-command.ts";
-import { verdictRows, worst, type VerdictRow } from "./verdict-rows.ts";
 import { restartPoints, type RestartPoint } from "./restart-points.ts";
 
 export interface Band { fromS: number; toS: number; label: string; entry?: number }
@@ -36,10 +35,9 @@ export interface ScenarioModel {
 
 export interface RunModel {
   runId: string;
+  /** verdict.json's status; unknown when the run wrote none */
   overall: Status;
-  declaredVerdict: string | null;
-  verdict: VerdictRow[];
-  /** the verdict layer's judgements (verdict.json), when the run wrote them */
+  /** verdict.json's judgements, each as the gate gave it; null when the run wrote no verdict.json */
   judgements: { source: string; scenario: string; name: string; status: string; measured: string; limit: string }[] | null;
   gate: string | null;
   meta: { status: string; startedAt: string; endedAt: string; suite: string; target: string | null; suiteSource: string; description: string; environment: string; versions: Record<string, string>; command: string; seeds: string; error: string | null };
@@ -48,7 +46,6 @@ export interface RunModel {
 }
 
 export async function runModel(runDir: string, summary: SummaryInput): Promise<RunModel> {
-  const verdict = verdictRows(summary);
   const scenarios: ScenarioModel[] = [];
   for (const s of summary.scenarios ?? []) scenarios.push(await scenarioModel(runDir, s));
   const file = readVerdictFile(runDir);
@@ -56,10 +53,7 @@ export async function runModel(runDir: string, summary: SummaryInput): Promise<R
   const seeds = [...new Set((summary.scenarios ?? []).map((s) => s.load?.seed).filter((v) => v !== undefined))];
   return {
     runId: summary.runId ?? "unknown run",
-    // the verdict layer's status when the run recorded one (it sets the exit code), else the worst row here
-    overall: file?.status === "pass" || file?.status === "fail" || file?.status === "unknown" ? file.status : worst(verdict.map((r) => r.status)),
-    declaredVerdict: file?.status ?? (typeof summary.verdict?.status === "string" ? summary.verdict.status : null),
-    verdict,
+    overall: recordedStatus(file),
     judgements: file?.judgements?.map((j) => ({ source: text(j.source), scenario: text(j.scenario), name: text(j.name), status: text(j.status), measured: text(j.measured), limit: text(j.limit) })) ?? null,
     gate: file?.gate ?? null,
     meta: {

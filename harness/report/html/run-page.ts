@@ -15,15 +15,14 @@ export function runPage(model: RunModel): string {
 <p class="no-print"><a href="../index.html">All runs</a></p>
 <h1>Run ${h(model.runId)} <span class="verdict-banner ${statusClass(model.overall)}" id="overall-verdict">${h(model.overall)}</span></h1>
 ${model.meta.target ? `<p id="target">Server under test: <strong>${h(model.meta.target)}</strong></p>` : ""}
-${model.declaredVerdict ? `<p>Verdict recorded by the run (verdict.json): <span class="${statusClass(model.declaredVerdict)}" id="recorded-verdict">${h(model.declaredVerdict)}</span>${model.gate ? `, gate <span class="${statusClass(model.gate)}">${h(model.gate)}</span>` : ""}</p>` : ""}
+${model.gate ? `<p>Gate (the exit code's verdict): <span class="${statusClass(model.gate)}" id="gate">${h(model.gate)}</span></p>` : ""}
 ${model.meta.description ? `<p>${h(model.meta.description)}</p>` : ""}
 ${model.meta.error ? `<p class="status-fail">Error: ${h(model.meta.error)}</p>` : ""}
 </header>
 <main>
 <section aria-labelledby="verdict-h">
 <h2 id="verdict-h">Verdict</h2>
-${verdictTable(model)}
-${model.judgements ? judgementsTable(model.judgements) : ""}
+${model.judgements ? verdictTable(model.judgements) : `<p id="no-verdict">This run wrote no verdict.json (it ended before it was judged, or predates the verdict layer): no verdict is shown, and none is made up here.</p>`}
 </section>
 <section aria-labelledby="run-h">
 <h2 id="run-h">Run, environment and versions</h2>
@@ -53,17 +52,10 @@ ${model.restart.length ? restartSection(model) : ""}
 
 const statusClass = (s: string) => `status status-${s === "pass" || s === "fail" ? s : "unknown"}`;
 
-function verdictTable(model: RunModel): string {
-  const rows = model.verdict.map((r) => `<tr><td>${h(r.scenario)}</td><td>${h(r.name)}</td><td class="${statusClass(r.status)}">${h(r.status)}</td><td>${h(r.measured)}</td><td>${h(r.limit)}</td></tr>`);
-  return `<table id="verdict-table"><caption>Each checker and objective: status, measured value and limit (from summary.json)</caption>
-<thead><tr><th scope="col">scenario</th><th scope="col">checker / objective</th><th scope="col">status</th><th scope="col">measured</th><th scope="col">limit</th></tr></thead>
-<tbody>${rows.join("\n")}</tbody></table>`;
-}
-
-function judgementsTable(rows: NonNullable<RunModel["judgements"]>): string {
+function verdictTable(rows: NonNullable<RunModel["judgements"]>): string {
   const body = rows.map((r) => `<tr><td>${h(r.scenario)}</td><td>${h(r.source)}</td><td>${h(r.name)}</td><td class="${statusClass(r.status)}">${h(r.status)}</td><td>${h(r.measured)}</td><td>${h(r.limit)}</td></tr>`);
-  return `<table id="judgements-table"><caption>Objectives judged by the verdict layer (verdict.json)</caption>
-<thead><tr><th scope="col">scenario</th><th scope="col">source</th><th scope="col">objective</th><th scope="col">status</th><th scope="col">measured</th><th scope="col">limit</th></tr></thead>
+  return `<table id="verdict-table"><caption>Every judgement of the run's verdict, as the gate gave it (verdict.json)</caption>
+<thead><tr><th scope="col">scenario</th><th scope="col">source</th><th scope="col">checker / objective</th><th scope="col">status</th><th scope="col">measured</th><th scope="col">limit</th></tr></thead>
 <tbody>${body.join("\n")}</tbody></table>`;
 }
 
