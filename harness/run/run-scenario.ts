@@ -11,7 +11,7 @@ import type { CheckResult } from "../checks/check-result.ts";
 import { privacyCheck, type PrivacyCheckInput } from "../checks/privacy-check.ts";
 import type { RelayControl } from "../environments/environment.ts";
 import type { TappedEnvironment } from "../environments/tap-paths.ts";
-import { generatePopulation } from "../load/population.ts";
+import { generatePopulation, writePopulationFile } from "../load/population.ts";
 import { preloadBacklog, type BacklogFigures } from "../load/preload-backlog.ts";
 import { preloadXmppBacklog } from "../load/preload-xmpp-backlog.ts";
 import { k6Files } from "../load/run-k6.ts";
@@ -29,10 +29,13 @@ import type { TimelineEntry } from "../timeline/timeline-entry.ts";
 import { driveLoad } from "./drive-load.ts";
 import { toK6Env, type RunWiring } from "../../scenarios/lib/scenario-settings.ts";
 import { registerPopulation } from "../load/register-population.ts";
+import type { AbortingThreshold } from "../verdict/k6-thresholds.ts";
 import { TARGET_PROTOCOL, XMPP_DOMAIN, type TargetIdentity } from "../targets/target.ts";
 
 /** one-time prekeys each user publishes: only a pair without an earlier session uses one (X3DH) */
 const ONE_TIME_PREKEYS = 5;
+/** populations at least this big print progress lines while they are generated (about 10 s of work on 2 cores) */
+const PROGRESS_FROM_USERS = 10_000;
 
 export interface ScenarioResult {
   name: string;
@@ -69,8 +72,8 @@ export interface ScenarioContext {
   tls: boolean;
   /** also write k6's raw metric points (--out json) */
   k6RawMetrics: boolean;
-  /** k6 thresholds made from the run's SLO objectives (verdict/k6-thresholds.ts), beside the scenario's own */
-  k6Thresholds?: Record<string, string[]>;
+  /** k6 thresholds from the run's SLO objectives marked abortOnFail (verdict/k6-thresholds.ts), beside the scenario's own */
+  k6Thresholds?: Record<string, AbortingThreshold[]>;
   log: (line: string) => void;
 }
 
@@ -78,9 +81,12 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   const dir = join(ctx.runDir, plan.name);
   mkdirSync(dir, { recursive: true });
   ctx.log(`[${plan.name}] generating ${load.users} users (identities, prekeys, social graph, seed ${load.seed})`);
-  const population = await generatePopulation({ users: load.users, seed: load.seed, contactsPerUser: load.contacts, oneTimePrekeys: ONE_TIME_PREKEYS });
+  const population = await generatePopulation({
+    users: load.users, seed: load.seed, contactsPerUser: load.contacts, oneTimePrekeys: ONE_TIME_PREKEYS, signal: ctx.interrupt,
+    ...(load.users >= PROGRESS_FROM_USERS ? { onProgress: generationProgress(plan.name, ctx.log) } : {}),
+  });
   const populationFile = join(dir, "population.json");
-  writeFileSync(populationFile, JSON.stringify(population));
+  await writePopulationFile(populationFile, population, ctx.interrupt);
   const target = ctx.env.target;
   const protocol = TARGET_PROTOCOL[target.name];
   const backlog = load.backlog === 0 ? null
@@ -173,4 +179,21 @@ function mergeByTime(events: ClientEvent[], faults: FaultRecord[]): object[] {
     ...faults.map((f) => ({ t: f.appliedAt, record: { ev: `fault_${f.event}`, ...f, t: f.appliedAt } })),
   ];
   return all.sort((a, b) => a.t - b.t).map((x) => x.record);
+}
+
+/** "[steady]   generating users: 12,000/60,000 (20%), 4.1 s, about 16 s left": every 10% or 10 s, and at the end. */
+function generationProgress(name: string, log: (line: string) => void): (done: number, total: number) => void {
+  const started = Date.now();
+  let lastAt = 0;
+  let lastShare = 0;
+  return (done, total) => {
+    const now = Date.now();
+    const share = done / total;
+    if (done < total && share - lastShare < 0.1 && now - lastAt < 10_000) return;
+    lastAt = now;
+    lastShare = share;
+    const seconds = (now - started) / 1000;
+    const left = done > 0 && done < total ? `, about ${Math.ceil((seconds / done) * (total - done))} s left` : "";
+    log(`[${name}]   generating users: ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} (${Math.floor(share * 100)}%), ${seconds.toFixed(1)} s${left}`);
+  };
 }

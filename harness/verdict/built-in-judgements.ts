@@ -15,7 +15,7 @@ export function k6ThresholdsJudgement(s: JudgedScenario): Judgement {
   const code = s.k6ExitCode;
   const status = code === 0 ? "pass" : code === K6_THRESHOLDS_FAILED ? "fail" : "unknown";
   const details = code === 0 || code === K6_THRESHOLDS_FAILED ? {} : { reason: code === null ? "k6 did not finish" : `k6 exited with ${code}, not a threshold verdict` };
-  return { source: "k6-thresholds", name: "k6 thresholds", scenario: s.name, status, measured: code === null ? null : `k6 exit code ${code}`, limit: "every threshold met (exit code 0)", details };
+  return { source: "k6-thresholds", name: "k6 thresholds", scenario: s.name, status, measured: code === null ? null : `k6 exit code ${code}`, limit: "every threshold met (exit code 0): the scenario's own, and SLO objectives marked abortOnFail, which stop the run when they fail", details };
 }
 
 export function checkJudgements(s: JudgedScenario): Judgement[] {

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { FAULT_KINDS } from "../faults/registry.ts";
 import { FAULT_WINDOW_PARTS, FIGURES, PHASES, UNIT_SPELLINGS, figureNamed } from "./figure-catalog.ts";
+import { K6_METRICS } from "./k6-thresholds.ts";
 
 export const COMPARISONS = ["<=", "<", ">=", ">", "=="] as const;
 export type Comparison = (typeof COMPARISONS)[number];
@@ -21,6 +22,7 @@ export const objectiveSchema = z
     value: z.number().finite().optional(),
     unit: z.enum(ALL_UNITS as [string, ...string[]]).optional().describe("ms or s for times, % or ratio for shares, count for counts, cores for CPU, MB or GB for memory"),
     maxRegression: z.string().regex(/^\d+(\.\d+)?%$/, "must be a percentage like \"10%\"").optional().describe("relative to --baseline: no more than this much worse"),
+    abortOnFail: z.boolean().optional().describe("also a k6 threshold with abortOnFail: k6 stops the run as soon as it fails (whole-run latency.* and messages.decryptFailures with op and value); the harness judges it either way"),
   })
   .superRefine((o, ctx) => {
     const figure = figureNamed(o.figure);
@@ -34,6 +36,9 @@ export const objectiveSchema = z
     if (absolute && o.unit === undefined && figure.unit !== "count") ctx.addIssue({ code: "custom", path: ["unit"], message: `${o.figure} is a ${figure.unit} figure: say its unit; allowed: ${spellings.join(", ")}` });
     if (o.fault !== undefined && o.phase !== undefined) ctx.addIssue({ code: "custom", path: ["phase"], message: "give either phase or fault, not both" });
     if (o.window !== undefined && o.fault === undefined) ctx.addIssue({ code: "custom", path: ["window"], message: "window needs fault (the fault kind whose window it is)" });
+    if (o.abortOnFail && (!(o.figure in K6_METRICS) || !absolute || o.fault !== undefined || (o.phase ?? "whole") !== "whole")) {
+      ctx.addIssue({ code: "custom", path: ["abortOnFail"], message: `abortOnFail needs a figure k6 measures during the run, over the whole run, with op and value; allowed figures: ${Object.keys(K6_METRICS).join(", ")}` });
+    }
     const scope = o.fault !== undefined ? "fault" : "phase";
     if (!figure.scopes.includes(scope)) ctx.addIssue({ code: "custom", path: [scope === "fault" ? "fault" : "figure"], message: `${o.figure} is measured ${figure.scopes.map((s) => (s === "fault" ? "in a fault window (give fault)" : "over a phase")).join(" or ")}, not ${scope === "fault" ? "in a fault window" : "over a phase"}` });
   });

@@ -36,11 +36,14 @@ export function conversationScenario(name: ScenarioName, thresholds: Record<stri
   return { settings, population: { size: members.length, member: (i) => members[i] as PopulationMember, userIds: [...userIds] }, options };
 }
 
-/** The scenario's own thresholds plus those the harness made from the run's SLO objectives (THRESHOLDS, JSON). */
-function withRunThresholds(own: Record<string, string[]>, fromRun: string): Record<string, string[]> {
+/** k6's threshold forms: a rule, or a rule that stops the run when it fails. */
+type Threshold = string | { threshold: string; abortOnFail: boolean; delayAbortEval?: string };
+
+/** The scenario's own thresholds plus the SLO objectives marked abortOnFail (THRESHOLDS, JSON). */
+function withRunThresholds(own: Record<string, string[]>, fromRun: string): Record<string, Threshold[]> {
   if (!fromRun) return own;
-  const extra = JSON.parse(fromRun) as Record<string, string[]>;
-  const merged: Record<string, string[]> = { ...own };
+  const extra = JSON.parse(fromRun) as Record<string, Threshold[]>;
+  const merged: Record<string, Threshold[]> = { ...own };
   for (const [metric, rules] of Object.entries(extra)) merged[metric] = [...(merged[metric] ?? []), ...rules];
   return merged;
 }

@@ -72,7 +72,7 @@ export const RUN_VARIABLES = {
   endpoints: "ENDPOINTS",
   /** how many of the first endpoints are the service's own addresses (clients start at one of them, round robin as DNS would) */
   directEndpoints: "DIRECT_ENDPOINTS",
-  /** k6 thresholds the harness made from the run's SLO objectives: JSON, metric -> rules */
+  /** k6 thresholds from the run's SLO objectives marked abortOnFail: JSON, metric -> rules */
   thresholds: "THRESHOLDS",
   /** which protocol the clients speak (TARGET_PROTOCOLS); empty: the reference relay's */
   protocol: "PROTOCOL",

@@ -126,19 +126,27 @@ describe("one verdict from every source of judgement", () => {
     expect(partial.judgements.find((j) => j.source === "objective")).toMatchObject({ status: "unknown", details: { reason: expect.stringMatching(/^could not read latency.p99: /) } });
   });
 
-  it("sets whole-run latency and decrypt-failure objectives as k6 thresholds, in k6's units, for the scenarios they name", () => {
-    const { objectives } = slo({ objectives: [
-      { figure: "latency.p99", op: "<=", value: 0.5, unit: "s" },
-      { figure: "latency.p50", op: "<", value: 40, unit: "ms", scenario: "steady" },
-      { figure: "latency.max", op: "<=", value: 9, unit: "s", scenario: "outage" },
-      { figure: "latency.p95", op: "<=", value: 1, unit: "s", phase: "steady" },
-      { figure: "latency.p95", op: "<=", value: 1, unit: "s", fault: "relay-crash" },
-      { figure: "latency.p99", maxRegression: "10%" },
-      { figure: "messages.decryptFailures", op: "==", value: 0 },
+  it("judges every objective once, itself; only those marked abortOnFail also become k6 thresholds that stop the run, in k6's units", () => {
+    const loaded = slo({ objectives: [
+      { figure: "latency.p99", op: "<=", value: 0.5, unit: "s", abortOnFail: true },
+      { figure: "latency.p50", op: "<", value: 40, unit: "ms", scenario: "steady", abortOnFail: true },
+      { figure: "latency.max", op: "<=", value: 9, unit: "s", scenario: "outage", abortOnFail: true },
+      { figure: "latency.p95", op: "<=", value: 1, unit: "s" },
+      { figure: "messages.decryptFailures", op: "==", value: 0, abortOnFail: true },
       { figure: "messages.lostAfterAck", op: "==", value: 0 },
     ] }, ["steady", "outage"]);
-    expect(k6ThresholdsFor(objectives, "steady", "steady")).toEqual({ delivery_latency: ["p(99)<=500", "p(50)<40"], decrypt_failures: ["count==0"] });
-    expect(k6ThresholdsFor(objectives, "other", "restart")).toEqual({ delivery_latency: ["p(99)<=500"], decrypt_failures: ["count==0"] });
+    const { objectives } = loaded;
+    const abort = (threshold: string) => ({ threshold, abortOnFail: true, delayAbortEval: "10s" });
+    expect(k6ThresholdsFor(objectives, "steady", "steady")).toEqual({ delivery_latency: [abort("p(99)<=500"), abort("p(50)<40")], decrypt_failures: [abort("count==0")] });
+    expect(k6ThresholdsFor(objectives, "other", "restart")).toEqual({ delivery_latency: [abort("p(99)<=500")], decrypt_failures: [abort("count==0")] });
+    // the harness judges every objective itself, whatever k6 does (one for a scenario the run did not have is unknown)
+    expect(verdictOf([scenario()], loaded).judgements.filter((j) => j.source === "objective").map((j) => j.name)).toEqual([
+      "latency.p99 <= 0.5 s [steady]", "latency.p50 < 40 ms", "latency.max <= 9 s", "latency.p95 <= 1 s [steady]", "messages.decryptFailures == 0 [steady]", "messages.lostAfterAck == 0 [steady]",
+    ]);
+    // abortOnFail where k6 cannot act during the run is refused
+    for (const bad of [{ figure: "messages.lostAfterAck", op: "==", value: 0, abortOnFail: true }, { figure: "latency.p95", op: "<=", value: 1, unit: "s", phase: "steady", abortOnFail: true }, { figure: "latency.p99", maxRegression: "10%", abortOnFail: true }]) {
+      expect(() => slo({ objectives: [bad] })).toThrow(/abortOnFail needs a figure k6 measures during the run, over the whole run, with op and value; allowed figures: latency.p50, latency.p95, latency.p99, latency.max, messages.decryptFailures/);
+    }
   });
 
   it("writes verdict.json, a JUnit file that validates against the Jenkins/Surefire schema, and the Markdown step summary", async (ctx) => {
