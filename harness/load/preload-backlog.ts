@@ -5,10 +5,13 @@ import { EnvironmentError } from "../errors.ts";
 import { NodeRelayClient, offlineUserId } from "./node-relay-client.ts";
 
 export interface BacklogFigures {
+  /** messages stored (acknowledged by the server) */
   messages: number;
   recipients: number;
   loadMs: number;
   perSecond: number;
+  /** the server refused to store more: what it answered, after how many (the scenario runs with what was stored, and fails) */
+  refused?: string;
 }
 
 const SENDERS = 4;
