@@ -142,9 +142,10 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   writeJsonLines(join(dir, "generator.jsonl"), driven.k6Usage);
   writeJsonLines(join(dir, "server-usage.jsonl"), driven.serverUsage);
   const relative = (f: string) => join(plan.name, f);
+  const error = [backlog?.refused ? `backlog of ${load.backlog} messages: ${backlog.refused}; the scenario ran with ${backlog.messages} stored` : null, driven.error].filter(Boolean).join("; ");
   return {
     name: plan.name, scenario: plan.scenario, target,
-    status: ctx.interrupt.aborted ? "interrupted" : driven.error ? "failed" : "completed", ...(driven.error ? { error: driven.error } : {}),
+    status: ctx.interrupt.aborted ? "interrupted" : error ? "failed" : "completed", ...(error ? { error } : {}),
     load, startedAt: driven.startedAt, endedAt: Date.now(), k6ExitCode: driven.k6ExitCode, thresholdsPassed: driven.k6ExitCode === 0,
     timeline: plan.timeline, faults, figures,
     relay: { peaks: relayPeaks(driven.relaySamples), startups: relayStartups(relayLogs), backlog },
