@@ -39,6 +39,11 @@ export interface FaultKind {
   params: Record<string, ParamSpec>;
   /** the envelope fields it honours; validation rejects the others, so nothing is silently ignored */
   envelope: readonly EnvelopeField[];
+  /**
+   * Settings under which it cannot honour an envelope field it otherwise does: the field, and why
+   * (validation refuses the field then), or null.
+   */
+  unhonoured?(params: Record<string, number | string>): { fields: readonly EnvelopeField[]; because: string } | null;
   /** it makes its paths unusable (clients must fail over): failover times are measured for it */
   blocksPaths: boolean;
   /**

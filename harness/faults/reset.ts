@@ -8,6 +8,7 @@ export const reset: FaultKind = {
   summary: "block the path with connection resets (refuse = proxy disabled, reset_peer = TCP RST after timeoutMs)",
   targets: "paths",
   envelope: ["direction", "toxicity"],
+  unhonoured: (params) => (params.mode === "refuse" ? { fields: ["direction", "toxicity"], because: "mode 'refuse' disables the whole proxy: every connection, both directions; direction and toxicity need mode 'reset_peer'" } : null),
   blocksPaths: true,
   recoveryFrom: "heal",
   params: {

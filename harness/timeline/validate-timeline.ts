@@ -34,11 +34,16 @@ function validateEntry(raw: unknown, where: string, index: number): TimelineEntr
       throw new InputError(`${where}.${field}: fault '${kind.kind}' does not use ${field}; allowed fields for it: ${[...COMMON_ENVELOPE_FIELDS, ...kind.envelope].join(", ")}`);
     }
   }
+  const settings = params(kind, fault, `${where}.fault`);
+  const unhonoured = kind.unhonoured?.(settings);
+  for (const field of unhonoured?.fields ?? []) {
+    if (entry[field] !== undefined) throw new InputError(`${where}.${field}: fault '${kind.kind}' cannot honour ${field} here: ${unhonoured!.because}`);
+  }
   const direction = entry.direction ?? "downstream";
   if (!DIRECTIONS.includes(direction)) throw new InputError(`${where}.direction: '${String(direction)}' is not allowed; allowed: ${DIRECTIONS.join(", ")}`);
   const toxicity = entry.toxicity ?? 1;
   if (typeof toxicity !== "number" || !(toxicity >= 0 && toxicity <= 1)) throw new InputError(`${where}.toxicity: ${JSON.stringify(toxicity)} is not allowed; allowed: a number from 0 to 1`);
-  return { index, atMs, forMs, kind: kind.kind, target: String(entry.target), paths: targetPaths(kind, entry.target, where), direction, toxicity, params: params(kind, fault, `${where}.fault`) };
+  return { index, atMs, forMs, kind: kind.kind, target: String(entry.target), paths: targetPaths(kind, entry.target, where), direction, toxicity, params: settings };
 }
 
 function duration(value: unknown, where: string): number {

@@ -61,7 +61,10 @@ describe("timeline validation", () => {
   it("accepts only the envelope fields a kind honours", () => {
     expect(bad([{ at: "1s", target: "relay", toxicity: 0.5, fault: { kind: "relay-pause" } }])).toMatch(/^suite\.json: timeline\[0\]\.toxicity: fault 'relay-pause' does not use toxicity; allowed fields for it: at, for, target, fault$/);
     expect(bad([{ at: "1s", target: "direct-a", direction: "upstream", fault: { kind: "blackhole" } }])).toMatch(/timeline\[0\]\.direction: fault 'blackhole' does not use direction; allowed fields for it: at, for, target, fault, toxicity$/);
-    expect(validateTimeline([{ at: "1s", target: "direct-a", direction: "upstream", toxicity: 0.5, fault: { kind: "reset" } }], "suite.json")[0]).toMatchObject({ direction: "upstream", toxicity: 0.5 });
+    // reset honours them in mode reset_peer only: mode refuse (its default) disables the whole proxy
+    expect(validateTimeline([{ at: "1s", target: "direct-a", direction: "upstream", toxicity: 0.5, fault: { kind: "reset", mode: "reset_peer" } }], "suite.json")[0]).toMatchObject({ direction: "upstream", toxicity: 0.5 });
+    expect(bad([{ at: "1s", target: "direct-a", direction: "upstream", fault: { kind: "reset" } }])).toMatch(/^suite\.json: timeline\[0\]\.direction: fault 'reset' cannot honour direction here: mode 'refuse' disables the whole proxy: every connection, both directions; direction and toxicity need mode 'reset_peer'$/);
+    expect(bad([{ at: "1s", target: "direct-a", toxicity: 0.5, fault: { kind: "reset", mode: "refuse" } }])).toMatch(/timeline\[0\]\.toxicity: fault 'reset' cannot honour toxicity here: mode 'refuse'/);
   });
 
   it("declares on each kind what the fault means: blocks paths, where recovery counts from", () => {
