@@ -26,7 +26,7 @@ describe("the XMPP backlog preload against Prosody", () => {
     const figures = await preloadXmppBacklog(await prosody(), "localhost", 2000, (l) => lines.push(l));
     expect(figures).toMatchObject({ messages: 2000, recipients: 50 });
     expect(figures.refused).toBeUndefined();
-    expect(lines.at(-1)).toMatch(/^ {2}backlog: 2000\/2000 stored \(\d+\/s\)$/);
+    expect(lines.at(-1)).toMatch(/^ {2}backlog: 2000\/2000 stored \(\d+\/s, lately \d+\/s\)$/);
   }, 60_000);
 
   it("stops where the server refuses to store more, saying what it answered", async (ctx) => {
@@ -36,5 +36,15 @@ describe("the XMPP backlog preload against Prosody", () => {
     expect(figures.refused).toMatch(/^the server bounced message b\d+ to backlog-[0-9a-f]+-to\d+@localhost: \w+\/service-unavailable.*; 200 of 1,000 stored$/);
     // 50 recipients with room for 4 each
     expect(figures.messages).toBe(200);
+  }, 60_000);
+
+  it("stops at its time limit, keeping what was stored by then", async (ctx) => {
+    await requireCommand("prosody", "prosody", ctx);
+    const started = Date.now();
+    const figures = await preloadXmppBacklog(await prosody(), "localhost", 1_000_000, () => undefined, 1500);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(figures.refused).toMatch(/^not all stored within 2 s, the time a preload may take \(the server acknowledged \d+\/s lately\); [\d,]+ of 1,000,000 stored$/);
+    expect(figures.messages).toBeGreaterThan(0);
+    expect(figures.messages).toBeLessThan(1_000_000);
   }, 60_000);
 });
