@@ -23,7 +23,8 @@ const ANSWER_TIMEOUT_MS = 60_000;
 /** the longest a preload may take; what was stored by then is the backlog */
 export const PRELOAD_LIMIT_MS = 10 * 60_000;
 
-export async function preloadXmppBacklog(url: string, domain: string, count: number, log: (line: string) => void, limitMs = PRELOAD_LIMIT_MS): Promise<BacklogFigures> {
+export async function preloadXmppBacklog(url: string, domain: string, count: number, log: (line: string) => void, opts: { signal?: AbortSignal; limitMs?: number } = {}): Promise<BacklogFigures> {
+  const limitMs = opts.limitMs ?? PRELOAD_LIMIT_MS;
   const started = Date.now();
   const tag = randomBytes(4).toString("hex");
   const account = (role: string, i: number) => ({ localpart: `backlog-${tag}-${role}${i}`, password: randomBytes(12).toString("hex") });
@@ -39,6 +40,7 @@ export async function preloadXmppBacklog(url: string, domain: string, count: num
   let refused: string | null = null;
   let lastRate = 0;
   const overdue = () => {
+    if (refused === null && opts.signal?.aborted) refused = "interrupted";
     if (refused === null && Date.now() - started > limitMs) refused = `not all stored within ${Math.round(limitMs / 1000)} s, the time a preload may take (the server acknowledged ${lastRate}/s lately)`;
     return refused !== null;
   };

@@ -41,10 +41,21 @@ describe("the XMPP backlog preload against Prosody", () => {
   it("stops at its time limit, keeping what was stored by then", async (ctx) => {
     await requireCommand("prosody", "prosody", ctx);
     const started = Date.now();
-    const figures = await preloadXmppBacklog(await prosody(), "localhost", 1_000_000, () => undefined, 1500);
+    const figures = await preloadXmppBacklog(await prosody(), "localhost", 1_000_000, () => undefined, { limitMs: 1500 });
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(figures.refused).toMatch(/^not all stored within 2 s, the time a preload may take \(the server acknowledged \d+\/s lately\); [\d,]+ of 1,000,000 stored$/);
     expect(figures.messages).toBeGreaterThan(0);
     expect(figures.messages).toBeLessThan(1_000_000);
+  }, 60_000);
+
+  it("stops at once when the run is interrupted", async (ctx) => {
+    await requireCommand("prosody", "prosody", ctx);
+    const url = await prosody();
+    const interrupt = new AbortController();
+    setTimeout(() => interrupt.abort(), 500);
+    const started = Date.now();
+    const figures = await preloadXmppBacklog(url, "localhost", 1_000_000, () => undefined, { signal: interrupt.signal });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(figures.refused).toMatch(/^interrupted; [\d,]+ of 1,000,000 stored$/);
   }, 60_000);
 });
