@@ -90,7 +90,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   const target = ctx.env.target;
   const protocol = TARGET_PROTOCOL[target.name];
   const backlog = load.backlog === 0 ? null
-    : protocol === "xmpp" ? await preloadXmppBacklog(ctx.env.paths[0].url, XMPP_DOMAIN, load.backlog, ctx.log)
+    : protocol === "xmpp" ? await preloadXmppBacklog(ctx.env.paths[0].url, XMPP_DOMAIN, load.backlog, ctx.log, { signal: ctx.interrupt })
     : await preloadBacklog(ctx.env.paths[0].url, load.backlog, ctx.log);
   const protocolWiring: Partial<RunWiring> = { protocol };
   if (protocol === "xmpp") {
@@ -194,7 +194,8 @@ function generationProgress(name: string, log: (line: string) => void): (done: n
     lastAt = now;
     lastShare = share;
     const seconds = (now - started) / 1000;
-    const left = done > 0 && done < total ? `, about ${Math.ceil((seconds / done) * (total - done))} s left` : "";
+    // workers take about a second to start: the pace is known once some users are done
+    const left = share >= 0.05 && done < total ? `, about ${Math.ceil((seconds / done) * (total - done))} s left` : "";
     log(`[${name}]   generating users: ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} (${Math.floor(share * 100)}%), ${seconds.toFixed(1)} s${left}`);
   };
 }
