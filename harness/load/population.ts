@@ -3,6 +3,7 @@
 // and a seeded social graph, so the same seed gives the same conversations. A generated population
 // is kept in a cache file named by its size, seed and format, and read back on the next run.
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { InterruptedError } from "../errors.ts";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -35,6 +36,8 @@ export interface PopulationOptions {
   cache?: boolean;
   /** worker threads generating keys; default one per CPU (at most 8); 1: all in this thread */
   threads?: number;
+  /** aborted (Ctrl-C): generation stops at once, the workers are terminated, nothing is cached, and the promise rejects with an InterruptedError */
+  signal?: AbortSignal;
 }
 
 /** Below this many users per thread, starting a worker (~0.2 s) costs more than it saves. */
@@ -68,18 +71,43 @@ export function populationCacheFile(options: PopulationOptions): string {
  * social graph depends on the seed alone.
  */
 export async function generatePopulation(options: PopulationOptions): Promise<Population> {
+  const step = new Stepper(options.signal, () => `population generation of ${options.users} users interrupted`);
+  step.check();
   const file = options.cache === false ? null : populationCacheFile(options);
-  const cached = file ? readCachedPopulation(file, options) : null;
+  const cached = file ? await readCachedPopulation(file, options, step) : null;
   if (cached) {
     options.onProgress?.(options.users, options.users);
     return cached;
   }
-  const population = await buildPopulation(options);
-  if (file) writeCachedPopulation(file, options, population);
+  const population = await buildPopulation(options, step);
+  if (file) await writeCachedPopulation(file, options, population, step);
   return population;
 }
 
-async function buildPopulation(options: PopulationOptions): Promise<Population> {
+/**
+ * Lets timers, signals and I/O run about every 50 ms of synchronous work, and throws an
+ * InterruptedError there once the signal is aborted: a long loop stays interruptible.
+ */
+class Stepper {
+  private slice = Date.now();
+  constructor(
+    readonly signal: AbortSignal | undefined,
+    private readonly what: () => string,
+  ) {}
+
+  check(): void {
+    if (this.signal?.aborted) throw new InterruptedError(this.what());
+  }
+
+  async step(): Promise<void> {
+    if (Date.now() - this.slice < 50) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.slice = Date.now();
+    this.check();
+  }
+}
+
+async function buildPopulation(options: PopulationOptions, step: Stepper): Promise<Population> {
   const graph = socialGraph(options.users, options.contactsPerUser, seededRandom(options.seed));
   const progress = throttledProgress(options.users, options.onProgress);
   const users: GeneratedUser[] = new Array(options.users);
@@ -89,16 +117,18 @@ async function buildPopulation(options: PopulationOptions): Promise<Population> 
     done += batch.length;
     progress(done);
   };
+  const interrupted = new Stepper(options.signal, () => `population generation interrupted after ${done.toLocaleString("en-US")} of ${options.users.toLocaleString("en-US")} users`);
   const threads = Math.min(options.threads ?? Math.min(availableParallelism(), 8), Math.floor(options.users / MIN_USERS_PER_THREAD));
-  const left = threads > 1 ? await generateInWorkers(options.users, options.oneTimePrekeys, threads, store) : [{ from: 0, to: options.users }];
-  for (const range of left) await generateHere(range, options.oneTimePrekeys, store);
+  const left = threads > 1 ? await generateInWorkers(options.users, options.oneTimePrekeys, threads, store, options.signal) : [{ from: 0, to: options.users }];
+  interrupted.check();
+  for (const range of left) await generateHere(range, options.oneTimePrekeys, store, interrupted);
   const members = users.map((user, index): PopulationMember => ({ index, userId: user.userId, identity: user.identity, prekeys: user.prekeys, contacts: graph[index], sessions: [] }));
-  addEarlierSessions(members);
+  await addEarlierSessions(members, step);
   return { seed: options.seed, members };
 }
 
 /** One earlier session per pair of members where either writes to the other (the lower index initiated it). */
-function addEarlierSessions(members: PopulationMember[]): void {
+async function addEarlierSessions(members: PopulationMember[], step: Stepper): Promise<void> {
   const paired = new Set<string>();
   for (const member of members) {
     for (const contact of member.contacts) {
@@ -109,6 +139,7 @@ function addEarlierSessions(members: PopulationMember[]): void {
       members[a].sessions.push(forA);
       members[b].sessions.push(forB);
     }
+    await step.step();
   }
 }
 
@@ -116,22 +147,19 @@ type Store = (from: number, batch: GeneratedUser[]) => void;
 interface Range { from: number; to: number }
 
 /** Generates users [from, to) in this thread, letting the caller's timers, signals and I/O run every 50 ms. */
-async function generateHere(range: Range, oneTimePrekeys: number, store: Store): Promise<void> {
-  let slice = Date.now();
+async function generateHere(range: Range, oneTimePrekeys: number, store: Store, step: Stepper): Promise<void> {
   for (let index = range.from; index < range.to; index++) {
     store(index, [generateUser(oneTimePrekeys)]);
-    if (Date.now() - slice >= 50) {
-      await new Promise((resolve) => setImmediate(resolve));
-      slice = Date.now();
-    }
+    await step.step();
   }
 }
 
 /**
  * Splits the users over `threads` worker threads; returns the ranges a worker could not finish
  * (it did not start, e.g. without tsx, or it failed), which the caller then generates itself.
+ * An aborted signal terminates every worker at once (their ranges come back unfinished).
  */
-async function generateInWorkers(total: number, oneTimePrekeys: number, threads: number, store: Store): Promise<Range[]> {
+async function generateInWorkers(total: number, oneTimePrekeys: number, threads: number, store: Store, signal?: AbortSignal): Promise<Range[]> {
   const ranges = Array.from({ length: threads }, (_, i): Range => ({ from: Math.floor((total * i) / threads), to: Math.floor((total * (i + 1)) / threads) }));
   const left = await Promise.all(ranges.map((range) => new Promise<Range | null>((resolve) => {
     let next = range.from;
@@ -142,12 +170,16 @@ async function generateInWorkers(total: number, oneTimePrekeys: number, threads:
       resolve(range);
       return;
     }
+    const onAbort = () => finish({ from: next, to: range.to });
     const finish = (result: Range | null) => {
+      signal?.removeEventListener("abort", onAbort);
       resolve(result);
       worker.removeAllListeners();
       worker.on("error", () => {});
       void worker.terminate();
     };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
     worker.on("message", (message: WorkerMessage) => {
       if ("done" in message) return finish(next === range.to ? null : { from: next, to: range.to });
       store(message.from, message.users);
@@ -183,12 +215,14 @@ function throttledProgress(total: number, onProgress?: (done: number, total: num
   };
 }
 
-// The cache file is one JSON document written one member per line, so neither writing nor reading
-// needs the whole population as one string (V8 strings stop at ~512 MiB, about 90,000 users):
+// The cache file and the run's population.json are each one JSON document written one member per
+// line, so neither writing nor reading needs the whole population as one string (V8 strings stop at
+// ~512 MiB, about 90,000 users):
 //   {"format":1,"users":..,"seed":..,"contactsPerUser":..,"oneTimePrekeys":..,"members":[
 //   {member 0},
 //   {member 1}
 //   ]}
+// (population.json starts with {"seed":..,"members":[ instead: the Population type k6 reads.)
 
 function cacheHeader(options: PopulationOptions): string {
   const { users, seed, contactsPerUser, oneTimePrekeys } = options;
@@ -196,19 +230,19 @@ function cacheHeader(options: PopulationOptions): string {
 }
 
 /** The cached population, or null when there is none or it is unreadable, truncated or of another key. */
-function readCachedPopulation(file: string, options: PopulationOptions): Population | null {
+async function readCachedPopulation(file: string, options: PopulationOptions, step: Stepper): Promise<Population | null> {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch {
     return null;
   }
+  const members: PopulationMember[] = [];
   try {
     const header = cacheHeader(options);
     let start = bytes.indexOf(10);
     if (start < 0 || bytes.toString("utf8", 0, start) !== header) return null;
     start++;
-    const members: PopulationMember[] = [];
     while (start < bytes.length) {
       let end = bytes.indexOf(10, start);
       if (end < 0) end = bytes.length;
@@ -218,36 +252,58 @@ function readCachedPopulation(file: string, options: PopulationOptions): Populat
       const member = JSON.parse(line.endsWith(",") ? line.slice(0, -1) : line) as PopulationMember;
       if (member.index !== members.length) return null;
       members.push(member);
+      await step.step();
     }
-    if (members.length !== options.users) return null;
-    return { seed: options.seed, members };
-  } catch {
+  } catch (error) {
+    if (error instanceof InterruptedError) throw error;
     return null;
+  }
+  if (members.length !== options.users) return null;
+  return { seed: options.seed, members };
+}
+
+/** Writes the cache file through a temporary file, so a reader never sees half of one; best effort, but an interrupt is passed on. */
+async function writeCachedPopulation(file: string, options: PopulationOptions, population: Population, step: Stepper): Promise<void> {
+  try {
+    mkdirSync(join(file, ".."), { recursive: true });
+    await writeMembers(file, cacheHeader(options), population.members, step);
+  } catch (error) {
+    // a cache that cannot be written (read-only checkout, full disk) only costs the next run time
+    if (error instanceof InterruptedError) throw error;
   }
 }
 
-/** Writes the cache file through a temporary file, so a reader never sees half of one; best effort. */
-function writeCachedPopulation(file: string, options: PopulationOptions, population: Population): void {
+/**
+ * The run's population file for k6 (`{"seed":..,"members":[...]}`), one member a line: any size
+ * that fits in memory, where one JSON.stringify of the whole stops at about 90,000 users. Written
+ * through a temporary file; an aborted signal stops it (InterruptedError) and removes the file.
+ */
+export async function writePopulationFile(file: string, population: Population, signal?: AbortSignal): Promise<void> {
+  const step = new Stepper(signal, () => `writing ${file} interrupted`);
+  await writeMembers(file, JSON.stringify({ seed: population.seed, members: [] }).slice(0, -2), population.members, step);
+}
+
+async function writeMembers(file: string, header: string, members: PopulationMember[], step: Stepper): Promise<void> {
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(join(file, ".."), { recursive: true });
     const fd = openSync(temporary, "w");
     try {
-      let chunk = cacheHeader(options) + "\n";
-      population.members.forEach((member, i) => {
-        chunk += JSON.stringify(member) + (i < population.members.length - 1 ? ",\n" : "\n");
+      let chunk = header + "\n";
+      for (let i = 0; i < members.length; i++) {
+        chunk += JSON.stringify(members[i]) + (i < members.length - 1 ? ",\n" : "\n");
         if (chunk.length >= 1 << 20) {
           writeSync(fd, chunk);
           chunk = "";
+          await step.step();
         }
-      });
+      }
       writeSync(fd, chunk + "]}\n");
     } finally {
       closeSync(fd);
     }
     renameSync(temporary, file);
-  } catch {
-    // a cache that cannot be written (read-only checkout, full disk) only costs the next run time
+  } catch (error) {
     rmSync(temporary, { force: true });
+    throw error;
   }
 }

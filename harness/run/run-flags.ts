@@ -23,6 +23,8 @@ export interface RunFlags {
   /** earlier run for relative objectives: a run id under reportsDir, a run folder or its summary.json */
   baseline?: string;
   load: Partial<LoadShape>;
+  /** each load setting given as a flag, as the flag was written ("--users 1000000000", "--duration 1h"), for messages */
+  loadFlags?: Partial<Record<keyof LoadShape, string>>;
   /** the user's own relay (--relay-command / --relay-image, or their variables); null: the reference relay */
   relay: RelayUnderTest | null;
   /** the server under test for every scenario (--target, or CHAOS_TARGET); undefined: each scenario's own (default relay) */
@@ -43,7 +45,9 @@ flags:
                        alone with its defaults and no faults
   --env KIND           containers | local | auto (default: auto = containers where an engine
                        answers, else local; also CHAOS_ENV)
-  --users N            simulated users (overrides the suite and the scenario's defaults)
+  --users N            simulated users (overrides the suite and the scenario's defaults); users,
+                       VUs, rate x duration and backlogs are checked against this machine's
+                       memory before anything starts (too big: exit 2 with the estimate)
   --rate N             messages per second, all users together
   --duration D         sending time per scenario, e.g. 30s, 2m
   --seed N             seed of the social graph and traffic
@@ -95,6 +99,11 @@ export function parseRunFlags(argv: string[]): RunFlags {
     throw new InputError(`${(e as Error).message}; see npm run chaos -- --help`);
   }
   const load: Partial<LoadShape> = {};
+  const loadFlags: Partial<Record<keyof LoadShape, string>> = {};
+  for (const [flag, key] of [["users", "users"], ["rate", "rate"], ["vus", "vus"], ["duration", "durationS"], ["seed", "seed"]] as const) {
+    const raw = values[flag];
+    if (raw !== undefined) loadFlags[key] = `--${flag} ${raw}`;
+  }
   const count = (flag: string, raw: string | undefined, min: number): number | undefined => {
     if (raw === undefined) return undefined;
     const n = Number(raw);
@@ -127,7 +136,7 @@ export function parseRunFlags(argv: string[]): RunFlags {
   if (target) checkTargetFits({ target: target.name, chosenBy: target.chosenBy, tls, relay, targetConfig });
   return {
     suite: values.suite ?? "default", scenario: values.scenario, env: values.env, tls, k6RawMetrics: values["k6-raw-metrics"] ?? false, reportsDir: values.reports ?? "reports",
-    slo: values.slo, baseline: values.baseline, load, relay, ...(target ? { target } : {}), ...(targetConfig !== undefined ? { targetConfig } : {}), help: values.help ?? false,
+    slo: values.slo, baseline: values.baseline, load, loadFlags, relay, ...(target ? { target } : {}), ...(targetConfig !== undefined ? { targetConfig } : {}), help: values.help ?? false,
   };
 }
 

@@ -23,6 +23,7 @@ import { K6_VERSION } from "../toolchain/versions.ts";
 import type { RunFlags } from "./run-flags.ts";
 import { runScenario } from "./run-scenario.ts";
 import { planTargets } from "./plan-targets.ts";
+import { checkSizes, sizedScenarios } from "./size-check.ts";
 
 /** The run's one verdict; the CLI turns it into the exit code. */
 export interface RunOutcome { runDir: string; summary: RunSummary; verdict: RunVerdict }
@@ -34,6 +35,8 @@ export async function runSuite(flags: RunFlags, argv: string[], interrupt: Abort
   if (plans.length === 0) throw new InputError(`${suite.source}: the suite has no scenarios`);
   const loads = plans.map((p) => scenarioSettings(p.scenario, p.load, flags.load));
   const targets = planTargets(plans, flags, suite.source);
+  // sizes this machine cannot hold are bad input too, refused before anything is built or started
+  checkSizes(sizedScenarios(plans, loads, targets, flags));
   // the SLO file and the baseline are read before anything starts: bad input is exit 2 at once
   const sloFile = flags.slo ?? suite.slo;
   const slo = sloFile ? loadSlo(sloFile, [...new Set([...plans.map((p) => p.name), ...availableScenarios()])]) : null;

@@ -103,22 +103,27 @@ function scenarioPlan(raw: unknown, where: string): ScenarioPlan {
     throw new InputError(`${where}.scenario: ${JSON.stringify(scenario)} is not a scenario; allowed: ${availableScenarios().join(", ")}`);
   }
   const load: Partial<LoadShape> = {};
+  const fields: Partial<Record<keyof LoadShape, string>> = {};
   for (const [field, key] of [["users", "users"], ["rate", "rate"], ["seed", "seed"], ["contacts", "contacts"], ["backlog", "backlog"]] as const) {
     if (s[field] === undefined) continue;
     if (typeof s[field] !== "number" || !Number.isFinite(s[field]) || (s[field] as number) < 0) throw new InputError(`${where}.${field}: ${JSON.stringify(s[field])} is not allowed; allowed: a number >= 0`);
     load[key] = s[field] as number;
+    fields[key] = field;
   }
   for (const [field, key] of [["warmup", "warmupS"], ["duration", "durationS"], ["drain", "drainS"]] as const) {
     if (s[field] === undefined) continue;
     const ms = typeof s[field] === "string" || typeof s[field] === "number" ? parseDurationMs(s[field] as string | number) : null;
     if (ms === null) throw new InputError(`${where}.${field}: ${JSON.stringify(s[field])} is not a duration; allowed: ${DURATION_FORMAT}`);
     load[key] = ms / 1000;
+    fields[key] = field;
   }
   if (s.crypto !== undefined) {
     if (!(CRYPTO_MODES as readonly unknown[]).includes(s.crypto)) throw new InputError(`${where}.crypto: ${JSON.stringify(s.crypto)} is not allowed; allowed: ${CRYPTO_MODES.join(", ")}`);
     load.cryptoMode = s.crypto as LoadShape["cryptoMode"];
   }
-  Object.assign(load, k6Settings(s.k6Env, `${where}.k6Env`));
+  const fromK6Env = k6Settings(s.k6Env, `${where}.k6Env`);
+  for (const key of Object.keys(fromK6Env) as (keyof LoadShape)[]) fields[key] = `k6Env.${key in NUMBER_SETTINGS ? NUMBER_SETTINGS[key as NumberSetting] : CHOICE_SETTINGS[key as keyof typeof CHOICE_SETTINGS].env}`;
+  Object.assign(load, fromK6Env);
   if (s.delivery !== undefined && !(DELIVERY_PROMISES as readonly unknown[]).includes(s.delivery)) {
     throw new InputError(`${where}.delivery: ${JSON.stringify(s.delivery)} is not allowed; allowed: ${DELIVERY_PROMISES.join(", ")}`);
   }
@@ -129,6 +134,7 @@ function scenarioPlan(raw: unknown, where: string): ScenarioPlan {
     scenario: scenario as ScenarioName,
     file: join(SCENARIOS_DIR, `${scenario}.ts`),
     load,
+    origin: { where, fields },
     relayEnv: stringMap(s.relay, `${where}.relay`),
     timeline: timelineOf(s.timeline, where),
     recovery: recoveryBand(s.recovery, `${where}.recovery`),

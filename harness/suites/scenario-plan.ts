@@ -15,6 +15,8 @@ export interface ScenarioPlan {
   scenario: ScenarioName;
   file: string;
   load: Partial<LoadShape>;
+  /** where the plan was written ("fixtures/suites/x.json: scenarios[2]", "--scenario steady") and the field each of `load`'s settings came from ("users", "k6Env.USERS"), for messages */
+  origin?: { where: string; fields: Partial<Record<keyof LoadShape, string>> };
   /** RELAY_* variables for the relay (forward cap, rate limits) */
   relayEnv: Record<string, string>;
   timeline: TimelineEntry[];

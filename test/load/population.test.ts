@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { generatePopulation, POPULATION_FORMAT, populationCacheFile, type PopulationOptions } from "../../harness/load/population.ts";
+import { InterruptedError } from "../../harness/errors.ts";
+import { generatePopulation, POPULATION_FORMAT, populationCacheFile, writePopulationFile, type PopulationOptions } from "../../harness/load/population.ts";
 import { fromUtf8, utf8 } from "../../harness/protocol/bytes.ts";
 import { decodeEnvelope } from "../../harness/protocol/envelope.ts";
 import { createIdentity, exportIdentity, importIdentity } from "../../harness/protocol/identity.ts";
@@ -220,5 +221,42 @@ describe("social graph and cache", () => {
     expect(userIds(second)).not.toEqual(userIds(first));
     expect(contacts(second)).toEqual(contacts(first));
     expect(userIds(await generatePopulation(options))).toEqual(userIds(second));
+  });
+});
+
+describe("interrupting a generation, and the population file", () => {
+  it("stops at once when its signal is aborted, in workers and in this thread, and caches nothing", async () => {
+    for (const threads of [2, 1]) {
+      const cacheDir = freshCacheDir();
+      const controller = new AbortController();
+      let abortedAt = 0;
+      const generation = generatePopulation(small({
+        users: 20_000, threads, cache: true, cacheDir, oneTimePrekeys: 1,
+        onProgress: (done) => {
+          if (done > 0 && !abortedAt) (abortedAt = Date.now(), controller.abort());
+        },
+        signal: controller.signal,
+      }));
+      await expect(generation).rejects.toThrow(InterruptedError);
+      await expect(generation).rejects.toThrow(/population generation interrupted after [\d,]+ of 20,000 users/);
+      expect(Date.now() - abortedAt, `threads ${threads}`).toBeLessThan(500);
+      expect(existsSync(cacheDir) ? readdirSync(cacheDir) : []).toEqual([]);
+    }
+  });
+
+  it("refuses to start with an aborted signal", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(generatePopulation(small({ signal: controller.signal }))).rejects.toThrow(InterruptedError);
+  });
+
+  it("writes the population file k6 reads one member a line: the same JSON document as the population", async () => {
+    const population = await generatePopulation(small({ users: 7 }));
+    const file = join(cacheRoot, "population.json");
+    await writePopulationFile(file, population);
+    const text = readFileSync(file, "utf8");
+    expect(text.split("\n")).toHaveLength(7 + 3);
+    expect(JSON.stringify(JSON.parse(text))).toBe(JSON.stringify(population));
+    expect(readdirSync(cacheRoot).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 });

@@ -41,7 +41,8 @@ describe("relay idle sockets and descriptor limit", () => {
   });
 
   it("survives the descriptor limit and reports it in /metrics and on stdout", async () => {
-    const relay = await startRelayProcess();
+    // no reserve (RELAY_FD_RESERVE=0): the relay runs into its limit, as a relay without one does (descriptor-pressure.test.ts has the reserve)
+    const relay = await startRelayProcess({ env: { RELAY_FD_RESERVE: "0" } });
     expect(relay.started.fdLimit).toBeGreaterThan(0);
     execFileSync("prlimit", ["--pid", String(relay.pid), "--nofile=64:64"]);
     const port = Number(new URL(relay.httpUrls[0]).port);

@@ -45,6 +45,8 @@ export interface RelayProcessOptions {
   listeners?: number;
   env?: Record<string, string>;
   startTimeoutMs?: number;
+  /** the relay's descriptor limit (soft and hard), set by prlimit(1) around the process */
+  nofile?: number;
 }
 
 let bundle: Promise<string> | null = null;
@@ -67,7 +69,9 @@ export async function startRelayProcess(options: RelayProcessOptions = {}): Prom
   const path = await ensureRelayBundle();
   const dataDir = options.dataDir ?? makeTempDir();
   const listen = Array.from({ length: options.listeners ?? 1 }, () => "127.0.0.1:0").join(",");
-  const child = spawn(process.execPath, [path], {
+  // prlimit execs the relay: the child's pid is the relay's
+  const [command, args] = options.nofile === undefined ? [process.execPath, [path]] : ["prlimit", [`--nofile=${options.nofile}:${options.nofile}`, "--", process.execPath, path]];
+  const child = spawn(command, args, {
     env: { ...process.env, RELAY_LISTEN: listen, RELAY_DATA_DIR: dataDir, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
