@@ -16,7 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   doctor: { summary: "check node, k6, toxiproxy, the XMPP servers, the container engine and images; print fixes", load: () => import("./commands/doctor.ts") },
   slo: { summary: "SLO files: --list the figures objectives may name, --schema, --check FILE", load: () => import("./commands/slo.ts") },
   tools: { summary: "build k6 and toxiproxy into .tools/bin and prepare container images", load: () => import("./commands/tools.ts") },
-  clean: { summary: "remove containers and networks left behind by earlier runs", load: () => import("./commands/clean.ts") },
+  clean: { summary: "end local processes and remove containers and networks left behind by earlier runs", load: () => import("./commands/clean.ts") },
   conformance: { summary: "check a server for what the scenarios rely on (the relay's wire protocol, or XMPP with --target prosody|ejabberd or --xmpp-url): a table of PASS/FAIL checks and conformance.json", load: () => import("./commands/conformance.ts") },
   report: { summary: "rebuild a run's HTML page (report RUN_ID) or the history of all runs (report [--all])", load: () => import("./commands/report.ts") },
 };

@@ -29,5 +29,5 @@ export function startK6(k6Path: string, scenarioFile: string, env: Record<string
     scenarioFile,
   ];
   // k6's JS garbage is short-lived: a larger GC target trades some memory for a quarter less CPU
-  return startProcess(k6Path, args, { logFile: files.log, env: { GOGC: process.env.GOGC ?? "400" } });
+  return startProcess(k6Path, args, { logFile: files.log, env: { GOGC: process.env.GOGC ?? "400" }, name: "k6" });
 }

@@ -5,19 +5,23 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type Dockerode from "dockerode";
 import { getContainerRuntimeClient } from "testcontainers";
+import { processStartTime } from "../local/process-identity.ts";
 
 /** Label on every container a run starts (`podman ps --filter label=e2ee-chaos.run`): the run id. */
 export const RUN_LABEL = "e2ee-chaos.run";
 /** The harness process (pid) and machine that own a container. */
 export const OWNER_PID_LABEL = "e2ee-chaos.pid";
 export const OWNER_HOST_LABEL = "e2ee-chaos.host";
+/** The owner's start time (process-identity.ts): a container whose owner's pid now runs something else is left over too. */
+export const OWNER_START_LABEL = "e2ee-chaos.pid-start";
 /** Networks are named e2ee-chaos-<pid>-<random>. */
 const NETWORK_PREFIX = "e2ee-chaos-";
 /** Containers labelled before owners were recorded count as left over once this old. */
 const UNOWNED_AFTER_S = 30 * 60;
 
 export function runLabels(runId: string): Record<string, string> {
-  return { [RUN_LABEL]: runId, [OWNER_PID_LABEL]: String(process.pid), [OWNER_HOST_LABEL]: hostname() };
+  const start = processStartTime(process.pid);
+  return { [RUN_LABEL]: runId, [OWNER_PID_LABEL]: String(process.pid), [OWNER_HOST_LABEL]: hostname(), ...(start !== null ? { [OWNER_START_LABEL]: start } : {}) };
 }
 
 export function runNetworkName(): string {
@@ -31,6 +35,14 @@ function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/** The harness that labelled a container still runs: its pid is alive (a zombie is not) and, where recorded, started when it did. */
+function ownerRuns(labels: Record<string, string>): boolean {
+  const pid = Number(labels[OWNER_PID_LABEL]);
+  const start = processStartTime(pid);
+  if (start === null) return false;
+  return labels[OWNER_START_LABEL] === undefined || labels[OWNER_START_LABEL] === start;
 }
 
 async function dockerode(): Promise<Dockerode> {
@@ -52,10 +64,9 @@ export async function removeLeftovers(options: { mine?: boolean; all?: boolean }
   const filters = { label: [options.mine ? `${OWNER_PID_LABEL}=${process.pid}` : RUN_LABEL] };
   for (const c of await docker.listContainers({ all: true, filters })) {
     const labels = c.Labels ?? {};
-    const pid = Number(labels[OWNER_PID_LABEL]);
     const orphan = options.all ? true
       : options.mine ? labels[OWNER_HOST_LABEL] === here
-      : (labels[OWNER_PID_LABEL] === undefined ? now - c.Created > UNOWNED_AFTER_S : labels[OWNER_HOST_LABEL] === here && !processAlive(pid));
+      : (labels[OWNER_PID_LABEL] === undefined ? now - c.Created > UNOWNED_AFTER_S : labels[OWNER_HOST_LABEL] === here && !ownerRuns(labels));
     if (!orphan) continue;
     try {
       await docker.getContainer(c.Id).remove({ force: true, v: true });

@@ -20,6 +20,7 @@ import { LocalXmppServer } from "../../targets/xmpp/local-xmpp-server.ts";
 import { DEFAULT_TARGET, isXmppTarget, XMPP_DOMAIN, type XmppTargetName } from "../../targets/target.ts";
 import { ensureXmppServer } from "../../toolchain/ensure-xmpp-server.ts";
 import { startProcess, type ManagedProcess } from "./managed-process.ts";
+import { forgetDirectory, recordDirectory } from "./harness-record.ts";
 
 const TOXIPROXY_READY_TIMEOUT_MS = 30_000;
 
@@ -30,12 +31,14 @@ export async function startLocalEnvironment(options: EnvironmentOptions): Promis
   // before anything starts: a missing server is installed now (root on Debian) or exit code 3
   if (xmppKind) await ensureXmppServer(xmppKind, options.log);
   const dataDir = mkdtempSync(join(tmpdir(), xmppKind ? `e2ee-chaos-${xmppKind}-` : "e2ee-chaos-relay-"));
+  recordDirectory(dataDir); // a killed harness's is removed with its processes (local-leftovers.ts)
   const toxiproxyProcesses: ManagedProcess[] = [];
   let relay: { stop(): Promise<void> } | null = null;
   const stop = async () => {
     await relay?.stop();
     await Promise.all(toxiproxyProcesses.map((p) => p.stop()));
     rmSync(dataDir, { recursive: true, force: true });
+    forgetDirectory(dataDir);
   };
   try {
     const toxiproxyServer = await ensureToolPath("toxiproxy-server", options.log);

@@ -77,8 +77,8 @@ export class LocalRelay extends SignalledServer implements RelayControl {
     const { ports, dataDir, launch } = this.options;
     const env = { ...relayContractEnv(ports.map((port) => ({ host: "127.0.0.1", port })), dataDir, this.options.tls), ...this.options.env };
     const proc = launch.kind === "bundle"
-      ? startProcess(process.execPath, [launch.bundle], { env, logFile: this.logFile })
-      : startProcess("/bin/sh", ["-c", launch.command], { env, logFile: this.logFile, group: true });
+      ? startProcess(process.execPath, [launch.bundle], { env, logFile: this.logFile, name: "relay" })
+      : startProcess("/bin/sh", ["-c", launch.command], { env, logFile: this.logFile, group: true, name: "relay command" });
     this.process = proc;
     // every listener must answer: each network path leads to one of them
     for (const [index] of ports.entries()) {

@@ -4,9 +4,16 @@
 // faults while Toxiproxy and the relay still run, then stops its children itself. With `group`
 // (a command run through a shell) every signal goes to the child's whole process group, and it
 // counts as stopped once no process of the group is left.
+// Every child is also recorded in the runtime folder (harness-record.ts) and tied to the harness's
+// life (lifeline.ts): a harness killed with SIGKILL takes its children with it, and what it could
+// not take `npm run chaos -- clean` finds.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
+import { basename } from "node:path";
+import { forgetAllProcesses, forgetProcess, prepareRecord, recordedProcesses, recordProcess, type RecordedProcess } from "./harness-record.ts";
+import { withParentDeathSignal } from "./lifeline.ts";
 import { groupAlive, groupGone, signalGroup } from "./process-group.ts";
+import { processStartTime } from "./process-identity.ts";
 
 /** every live child, with the way to signal it (itself, or its process group) */
 const live = new Map<ChildProcess, (signal: NodeJS.Signals) => void>();
@@ -21,9 +28,13 @@ export interface ManagedProcess {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
-export function startProcess(command: string, args: string[], options: { env?: Record<string, string>; logFile: string; group?: boolean }): ManagedProcess {
+/** `name`: what it is called in the runtime record and by `clean` ("relay", "k6"; default: the command's file name). */
+export function startProcess(command: string, args: string[], options: { env?: Record<string, string>; logFile: string; group?: boolean; name?: string }): ManagedProcess {
+  prepareRecord(); // a runtime folder that cannot take the record fails the run before anything starts
   const log = createWriteStream(options.logFile, { flags: "a" });
-  const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const [file, argv] = withParentDeathSignal(command, args);
+  const child = spawn(file, argv, { env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const recorded: RecordedProcess | null = child.pid === undefined ? null : recordProcess({ name: options.name ?? basename(command), pid: child.pid, group: options.group === true });
   const signal = (sig: NodeJS.Signals): void => {
     if (options.group && child.pid !== undefined) signalGroup(child.pid, sig);
     else child.kill(sig);
@@ -33,6 +44,8 @@ export function startProcess(command: string, args: string[], options: { env?: R
   child.stderr?.pipe(log, { end: false });
   const exited = new Promise<void>((resolve) => child.once("exit", () => {
     live.delete(child);
+    // a group outlives its leader while a member runs (a relay command's server): stop() waits for it
+    if (recorded && !(options.group && groupAlive(recorded.pid))) forgetProcess(recorded);
     resolve();
   }));
   const isRunning = () => child.exitCode === null && child.signalCode === null;
@@ -43,7 +56,10 @@ export function startProcess(command: string, args: string[], options: { env?: R
     signal,
     async stop(sig = "SIGTERM", graceMs = 10_000) {
       const pid = child.pid;
-      if (!isRunning() && !(options.group && pid !== undefined && groupAlive(pid))) return;
+      if (!isRunning() && !(options.group && pid !== undefined && groupAlive(pid))) {
+        if (recorded) forgetProcess(recorded);
+        return;
+      }
       signal(sig);
       const started = Date.now();
       const timer = setTimeout(() => signal("SIGKILL"), graceMs);
@@ -54,6 +70,7 @@ export function startProcess(command: string, args: string[], options: { env?: R
         await groupGone(pid, 2000);
       }
       clearTimeout(timer);
+      if (recorded && !(options.group && groupAlive(recorded.pid))) forgetProcess(recorded);
     },
   };
 }
@@ -66,16 +83,37 @@ export function killAllProcessesNow(): void {
       signal("SIGKILL");
     } catch { /* already gone */ }
   }
+  killLeaderlessGroups();
 }
 
-// whatever way the harness exits, its children do not outlive it
-process.once("exit", killAllProcessesNow);
+// whatever way the harness exits, its children do not outlive it; what this handler cannot run for
+// (SIGKILL, a fatal signal, a V8 abort) the lifeline handles. A record still naming temporary
+// folders is left for the lifeline watchdog, which removes them once the processes are gone.
+process.once("exit", () => {
+  killAllProcessesNow();
+  forgetAllProcesses();
+});
 
 /** Kills every child still alive, continuing any that were stopped first (for Ctrl-C and crashes). */
 export async function killAllProcesses(): Promise<void> {
+  killLeaderlessGroups();
   await Promise.all([...live].map(([child, signal]) => new Promise<void>((resolve) => {
     child.once("exit", () => resolve());
     signal("SIGCONT");
     signal("SIGKILL");
   })));
+}
+
+/** Groups whose leader (a shell) exited while a member still runs: no longer in `live`, still recorded. */
+function killLeaderlessGroups(): void {
+  for (const recorded of recordedProcesses()) {
+    if (!recorded.group) continue;
+    // its leader's pid taken by a later process: the group ended and its id was reused
+    const start = processStartTime(recorded.pid);
+    if (start !== null && recorded.startTime !== null && start !== recorded.startTime) continue;
+    try {
+      signalGroup(recorded.pid, "SIGCONT");
+      signalGroup(recorded.pid, "SIGKILL");
+    } catch { /* not ours to signal */ }
+  }
 }

@@ -159,7 +159,7 @@ export class LocalXmppServer extends SignalledServer implements RelayControl {
   }
 
   private launchProsody(): ManagedProcess {
-    return startProcess(XMPP_SERVER_SPECS.prosody.launcher, ["--config", this.configPath, "-F"], { logFile: this.logFile, group: true });
+    return startProcess(XMPP_SERVER_SPECS.prosody.launcher, ["--config", this.configPath, "-F"], { logFile: this.logFile, group: true, name: "prosody" });
   }
 
   private async launchEjabberd(): Promise<ManagedProcess> {
@@ -195,7 +195,7 @@ export class LocalXmppServer extends SignalledServer implements RelayControl {
       "-noinput",
     ];
     // in the Mnesia directory, as ejabberdctl does (nothing lands in the harness's working directory)
-    return startProcess("/bin/sh", ["-c", 'cd "$0" && exec "$@"', mnesiaDir, erl, ...args], { env, logFile: this.logFile, group: true });
+    return startProcess("/bin/sh", ["-c", 'cd "$0" && exec "$@"', mnesiaDir, erl, ...args], { env, logFile: this.logFile, group: true, name: "ejabberd" });
   }
 
   /** Why the server is not ready: exit code, its own complaint (a refused configuration), its last lines. */
