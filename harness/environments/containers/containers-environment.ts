@@ -14,6 +14,7 @@ import { PATH_PLAN } from "../network-paths.ts";
 import { httpGetBody } from "../http-get-text.ts";
 import { waitForHttp } from "../wait-for-http.ts";
 import { containerLogs } from "./engine-container.ts";
+import { ContainerControl } from "./container-control.ts";
 import { RELAY_PORTS, RelayContainer, type StartedRelayContainer } from "./relay-container.ts";
 import { ToxiproxyContainer, type StartedToxiproxyContainer } from "./toxiproxy-container.ts";
 import { describeRemoved, removeLeftovers, runLabels, runNetworkName } from "./run-labels.ts";
@@ -29,11 +30,10 @@ const RELAY_READY_TIMEOUT_MS = 120_000;
 type RelayUnderTestImage = Extract<RelayUnderTest, { kind: "image" }>;
 const RELAY_IMAGE_FIX = `the image must be pullable or present (podman images / docker images), serve GET /healthz on container ports ${RELAY_PORTS.join(" and ")} with RELAY_LISTEN=${RELAY_PORTS.map((p) => `0.0.0.0:${p}`).join(",")} and keep its data in RELAY_DATA_DIR=/data (fixtures/relay/PROTOCOL.md, "What a relay under test must implement")`;
 
-class ContainerRelay implements RelayControl {
-  private down = false;
-  private paused = false;
-
-  constructor(private readonly container: StartedRelayContainer, private readonly ca: string | undefined) {}
+class ContainerRelay extends ContainerControl implements RelayControl {
+  constructor(protected readonly container: StartedRelayContainer, private readonly ca: string | undefined) {
+    super(container);
+  }
 
   metrics(): Promise<string> {
     return httpGetBody(this.url("/metrics"), { ca: this.ca });
@@ -47,53 +47,12 @@ class ContainerRelay implements RelayControl {
     return httpGetBody(this.url("/journal"), { ca: this.ca, timeoutMs: 10_000 });
   }
 
-  /** the container's CPU and memory (the engine's stats); null while it is down */
-  async usage() {
-    return this.down ? null : this.container.usage().catch(() => null);
-  }
-
-  /** its /data and everything it printed (a stopped container can be read too) */
-  storedFiles() {
-    return this.container.storedFiles();
-  }
-
-  async terminate(): Promise<void> {
-    await this.resume();
-    await this.container.terminate();
-    this.down = true;
-  }
-
-  async kill(): Promise<void> {
-    await this.resume();
-    await this.container.kill();
-    this.down = true;
-  }
-
-  async start(): Promise<void> {
-    if (!this.down) return;
-    await this.container.restart();
-    this.down = false;
-    await this.ready();
-  }
-
-  async pause(): Promise<void> {
-    if (this.paused || this.down) return;
-    await this.container.pause();
-    this.paused = true;
-  }
-
-  async resume(): Promise<void> {
-    if (!this.paused) return;
-    await this.container.unpause();
-    this.paused = false;
-  }
-
   private url(path: string, listener = 0): string {
     return `${this.ca ? "https" : "http"}://${this.container.getHost()}:${this.container.hostPort(listener)}${path}`;
   }
 
   /** every listener answers /healthz (each network path leads to one of them) */
-  private async ready(): Promise<void> {
+  protected async ready(): Promise<void> {
     for (const index of RELAY_PORTS.keys()) {
       await waitForHttp(this.url("/healthz", index), "relay container", { timeoutMs: RELAY_READY_TIMEOUT_MS, ca: this.ca });
     }

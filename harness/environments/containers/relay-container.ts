@@ -1,11 +1,12 @@
 // The relay as a Testcontainers module (the reference relay's image, or a relay under test's:
 // the same variables, ports and readiness): defaults in the constructor, typed actions on the started container.
-import { AbstractStartedContainer, GenericContainer, Wait, type StartedNetwork, type StartedTestContainer, type WaitStrategy } from "testcontainers";
+import { GenericContainer, Wait, type StartedNetwork, type StartedTestContainer, type WaitStrategy } from "testcontainers";
 import { EnvironmentError } from "../../errors.ts";
 import { relayContractEnv } from "../relay-contract-env.ts";
 import { joinNetworkOnly } from "./join-network.ts";
-import type { ServerUsage, StoredFile } from "../environment.ts";
-import { containerLogs, containerUsage, killContainer, pauseContainer, stopContainer, unpauseContainer } from "./engine-container.ts";
+import type { StoredFile } from "../environment.ts";
+import { containerLogs } from "./engine-container.ts";
+import { StartedServerContainer } from "./started-server-container.ts";
 import { readTarFiles } from "./tar-files.ts";
 
 /** Container ports of the relay's listeners; each can be cut on its own (through its own Toxiproxy proxy). */
@@ -73,7 +74,7 @@ export class RelayContainer extends GenericContainer {
   }
 }
 
-export class StartedRelayContainer extends AbstractStartedContainer {
+export class StartedRelayContainer extends StartedServerContainer {
   constructor(started: StartedTestContainer) {
     super(started);
   }
@@ -107,30 +108,6 @@ export class StartedRelayContainer extends AbstractStartedContainer {
     const port = RELAY_PORTS[index];
     if (port === undefined) throw new RangeError(`relay has listeners 0..${RELAY_PORTS.length - 1}, not ${index}`);
     return `${RELAY_NETWORK_ALIAS}:${port}`;
-  }
-
-  /** SIGKILL (kill -9): no flush, no goodbye. The container stays; `restart()` starts it again with its data. */
-  async kill(): Promise<void> {
-    await killContainer(this.getId());
-  }
-
-  /** SIGTERM, and SIGKILL after 10 s: the relay flushes and says goodbye. The container stays, as after kill(). */
-  async terminate(): Promise<void> {
-    await stopContainer(this.getId(), 10);
-  }
-
-  /** Freezes every process of the relay (it stops answering without closing sockets); `unpause()` resumes. */
-  async pause(): Promise<void> {
-    await pauseContainer(this.getId());
-  }
-
-  async unpause(): Promise<void> {
-    await unpauseContainer(this.getId());
-  }
-
-  /** CPU seconds since this start of the container and its memory, from the engine's stats; null when stopped */
-  usage(): Promise<ServerUsage | null> {
-    return containerUsage(this.getId());
   }
 
   /** every regular file of its data directory ("relay data: journal.jsonl"), and everything it printed ("relay log: container output") */

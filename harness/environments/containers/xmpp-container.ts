@@ -6,14 +6,15 @@
 // A server that exits or does not answer is an EnvironmentError naming the configuration file and
 // what the server said; Testcontainers removes such a container, so nothing is left running.
 import type Dockerode from "dockerode";
-import { AbstractStartedContainer, GenericContainer, getContainerRuntimeClient, type BoundPorts, type StartedNetwork, type StartedTestContainer, type WaitStrategy } from "testcontainers";
+import { GenericContainer, getContainerRuntimeClient, type BoundPorts, type StartedNetwork, type StartedTestContainer, type WaitStrategy } from "testcontainers";
 import { EnvironmentError } from "../../errors.ts";
-import type { ServerUsage, StoredFile } from "../environment.ts";
+import type { StoredFile } from "../environment.ts";
 import { ANY_NETWORK, renderXmppConfig, xmppConfigSource } from "../../targets/xmpp/xmpp-config.ts";
 import { XMPP_SERVER_SPECS, type XmppServerKind } from "../../targets/xmpp/xmpp-server-kind.ts";
 import { probeXmppWebSocket } from "../../targets/xmpp/xmpp-ws-client.ts";
 import { XMPP_CONTAINER_PORTS, type ResolvedXmppImage, type XmppImageLayout } from "../../toolchain/xmpp-image.ts";
-import { containerLogs, containerUsage, killContainer, pauseContainer, stopContainer, unpauseContainer } from "./engine-container.ts";
+import { containerLogs } from "./engine-container.ts";
+import { StartedServerContainer } from "./started-server-container.ts";
 import { joinNetworkOnly } from "./join-network.ts";
 import { readTarFiles } from "./tar-files.ts";
 
@@ -83,7 +84,7 @@ export class XmppContainer extends GenericContainer {
   }
 }
 
-export class StartedXmppContainer extends AbstractStartedContainer {
+export class StartedXmppContainer extends StartedServerContainer {
   readonly kind: XmppServerKind;
   readonly wsPath: string;
 
@@ -110,29 +111,6 @@ export class StartedXmppContainer extends AbstractStartedContainer {
     const port = XMPP_CONTAINER_PORTS[index];
     if (port === undefined) throw new RangeError(`${this.kind} has listeners 0..${XMPP_CONTAINER_PORTS.length - 1}, not ${index}`);
     return `${XMPP_NETWORK_ALIAS}:${port}`;
-  }
-
-  /** SIGKILL: the container stays, with its data; `restart()` starts it again. */
-  async kill(): Promise<void> {
-    await killContainer(this.getId());
-  }
-
-  /** SIGTERM, SIGKILL after 10 s; the container stays, as after kill(). */
-  async terminate(): Promise<void> {
-    await stopContainer(this.getId(), 10);
-  }
-
-  async pause(): Promise<void> {
-    await pauseContainer(this.getId());
-  }
-
-  async unpause(): Promise<void> {
-    await unpauseContainer(this.getId());
-  }
-
-  /** CPU seconds since this start of the container and its memory (the engine's stats); null when stopped. */
-  usage(): Promise<ServerUsage | null> {
-    return containerUsage(this.getId());
   }
 
   /** What it printed (all its starts), then its log file (Prosody writes its log there, not to the console). */

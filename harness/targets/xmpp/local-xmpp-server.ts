@@ -20,7 +20,7 @@ import { basename, join } from "node:path";
 import { EnvironmentError } from "../../errors.ts";
 import type { RelayControl, StoredFile } from "../../environments/environment.ts";
 import { directoryFiles, storedFile } from "../../environments/local/directory-files.ts";
-import { HttpStatusError } from "../../environments/http-get-text.ts";
+import { noJournal, noMetrics } from "./xmpp-not-available.ts";
 import { freePort } from "../../environments/local/free-port.ts";
 import { SignalledServer } from "../../environments/local/signalled-server.ts";
 import { startProcess, type ManagedProcess } from "../../environments/local/managed-process.ts";
@@ -97,13 +97,11 @@ export class LocalXmppServer extends SignalledServer implements RelayControl {
   }
 
   metrics(): Promise<string> {
-    // up but without the endpoint (HttpStatusError) vs down, as the relay sampler tells them apart
-    if (!this.process?.isRunning() || this.paused) return Promise.reject(new Error(`${this.kind} is ${this.paused ? "paused" : "not running"}`));
-    return Promise.reject(withMessage(new HttpStatusError(`http://127.0.0.1:${this.options.ports[0]}/metrics`, 404), `${this.kind} has no /metrics endpoint: its figures (connections, queue depth, CPU, memory) are not available from it`));
+    return noMetrics(this.kind, `http://127.0.0.1:${this.options.ports[0]}`, this.paused ? "paused" : this.process?.isRunning() ? "up" : "down");
   }
 
   journal(): Promise<string> {
-    return Promise.reject(withMessage(new HttpStatusError(`http://127.0.0.1:${this.options.ports[0]}/journal`, 404), `${this.kind} keeps no message journal (GET /journal answers HTTP 404): the checkers go by the clients' records alone`));
+    return noJournal(this.kind, `http://127.0.0.1:${this.options.ports[0]}`);
   }
 
   async logs(): Promise<string> {
@@ -242,11 +240,6 @@ async function waitForXmpp(url: string, domain: string, timeoutMs: number, alive
     await new Promise((r) => setTimeout(r, 100));
   }
   return last;
-}
-
-function withMessage<E extends Error>(error: E, message: string): E {
-  error.message = message;
-  return error;
 }
 
 function fileSize(path: string): number {
