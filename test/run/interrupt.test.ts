@@ -14,24 +14,8 @@ import { RUN_LABEL } from "../../harness/environments/containers/containers-envi
 import type { RunSummary } from "../../harness/report/run-summary.ts";
 import type { FaultRecord } from "../../harness/timeline/fault-timeline.ts";
 import { requireImages, requireTool } from "../support/require-tool.ts";
+import { descendants } from "../support/process-tree.ts";
 
-/** Every process below `root`, read from /proc. */
-function descendants(root: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch { /* gone */ }
-  }
-  const found: number[] = [];
-  const walk = (pid: number) => {
-    for (const [child, parent] of parentOf) if (parent === pid) (found.push(child), walk(child));
-  };
-  walk(root);
-  return found;
-}
 
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
 

@@ -8,32 +8,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POPULATION_CACHE } from "../../harness/load/population.ts";
 import { requireTool } from "../support/require-tool.ts";
+import { commandOf, descendants } from "../support/process-tree.ts";
 
-/** Every process below `root`, read from /proc. */
-function descendants(root: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch { /* gone */ }
-  }
-  const found: number[] = [];
-  const walk = (pid: number) => {
-    for (const [child, parent] of parentOf) if (parent === pid) (found.push(child), walk(child));
-  };
-  walk(root);
-  return found;
-}
 
-const commandOf = (pid: number) => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
-  } catch {
-    return "";
-  }
-};
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
 
 describe("population generation of a large population", () => {

@@ -2,34 +2,12 @@
 // a field) exits 2 with the estimate within a second of the harness starting, and starts nothing:
 // no relay, Toxiproxy or k6 process, no run folder.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { commandOf, descendants } from "../support/process-tree.ts";
 
-/** Every process below `root` with its command line, read from /proc. */
-function descendants(root: number): Map<number, string> {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch { /* gone */ }
-  }
-  const found = new Map<number, string>();
-  const walk = (pid: number) => {
-    for (const [child, parent] of parentOf) {
-      if (parent !== pid) continue;
-      try {
-        found.set(child, readFileSync(`/proc/${child}/cmdline`, "utf8").replace(/\0/g, " ").trim());
-      } catch { /* gone */ }
-      walk(child);
-    }
-  };
-  walk(root);
-  return found;
-}
 
 interface Timed { code: number | null; err: string; ms: number; children: string[] }
 
@@ -45,7 +23,7 @@ function chaosTimed(args: string[]): Promise<Timed> {
     child.stdout.resume();
     const seen = new Map<number, string>();
     const sampler = setInterval(() => {
-      for (const [pid, command] of descendants(child.pid!)) seen.set(pid, command);
+      for (const pid of descendants(child.pid!)) seen.set(pid, commandOf(pid));
     }, 10);
     child.on("error", reject);
     child.on("exit", (code) => {

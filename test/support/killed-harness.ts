@@ -3,12 +3,13 @@
 // job would: what it started is known from its runtime record and from its process tree (read
 // before the kill), each process by pid and start time, so a pid reused later never counts.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HarnessRecord } from "../../harness/environments/local/harness-record.ts";
 import { processTreePids } from "../../harness/environments/local/process-group.ts";
 import { processStartTime } from "../../harness/environments/local/process-identity.ts";
+import { descendants } from "./process-tree.ts";
 
 export interface StartedHarness {
   child: ChildProcess;
@@ -112,22 +113,6 @@ export function killEverything(harness: StartedHarness, processes: RunProcess[])
   } catch { /* gone */ }
 }
 
-function descendants(root: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch { /* gone */ }
-  }
-  const found: number[] = [];
-  const walk = (pid: number) => {
-    for (const [child, parent] of parentOf) if (parent === pid) (found.push(child), walk(child));
-  };
-  walk(root);
-  return found;
-}
 
 function commandLine(pid: number): string {
   try {

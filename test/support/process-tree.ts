@@ -1,0 +1,29 @@
+// The processes a test's child started, read from /proc: what is left of a run is checked by them.
+import { readdirSync, readFileSync } from "node:fs";
+
+/** Every process below `root`. */
+export function descendants(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch { /* gone */ }
+  }
+  const found: number[] = [];
+  const walk = (pid: number) => {
+    for (const [child, parent] of parentOf) if (parent === pid) (found.push(child), walk(child));
+  };
+  walk(root);
+  return found;
+}
+
+/** A process's command line ("" once it is gone). */
+export function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+  } catch {
+    return "";
+  }
+}
