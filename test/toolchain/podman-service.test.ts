@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { probeEngine } from "../../harness/toolchain/container-engine.ts";
 import { podmanInstalled, startPodmanService } from "../../harness/toolchain/podman-service.ts";
+import { requireCommand } from "../support/require-tool.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "podman-service-test-"));
 const socket = join(dir, "podman.sock");
@@ -20,10 +21,7 @@ afterAll(() => {
 
 describe("the Podman service the harness starts", () => {
   it("runs from /, not from the directory it was started in", async (ctx) => {
-    if (!(await podmanInstalled())) {
-      if (process.env.CI === "true") throw new Error("podman is not installed: bash .ci/run installs it (apt-get install podman)");
-      ctx.skip(); // shown as skipped: Podman is not installed here
-    }
+    if (!(await podmanInstalled())) await requireCommand("podman", "podman", ctx);
     startPodmanService(socket);
     for (let i = 0; i < 80 && !(await probeEngine(`unix://${socket}`)); i++) await new Promise((r) => setTimeout(r, 250));
     expect(await probeEngine(`unix://${socket}`), `no answer at ${socket}`).toBeDefined();
