@@ -50,7 +50,6 @@ describe("conformance command", () => {
     expect(run.code, `${run.out}\n${run.err}`).toBe(0);
     expect(run.report?.passed).toBe(true);
     expect(run.report?.checks.map((c) => c.name)).toEqual(CONFORMANCE_CHECKS.map((c) => c.name));
-    expect(run.report?.checks.length).toBeGreaterThanOrEqual(10);
     for (const check of run.report?.checks ?? []) expect(check.status, `${check.name}: ${check.measured}`).toBe("PASS");
     expect(run.out).toMatch(/^check\s+result\s+measured\s+expected$/m);
     expect(run.out).toMatch(/^send-sent-ack\s+PASS\s/m);

@@ -64,6 +64,8 @@ describe("relay fuzzing", () => {
     warmB.ack(["warm-1"]);
     await Promise.all([warmA.close(), warmB.close()]);
     const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
+    // printed first, so that a failing run can be repeated whatever fails
+    console.log(`fuzz: seed=${seed} (FUZZ_SEED=${seed} repeats these frames)`);
     const targets = await Promise.all(Array.from({ length: 4 }, () => createIdentity()));
     const fuzz = new FuzzFrames(seededRandom(seed), [...targets.map((t) => t.userId), warmA.userId]);
     let connections = 0;

@@ -73,9 +73,12 @@ describe("relay message exchange", () => {
     const bobId = await createIdentity();
     const phone = await connect(relay.wsUrls[0], { identity: bobId });
     const laptop = await connect(relay.wsUrls[1], { identity: bobId });
-    await alice.sendAndWait(bobId.userId, randomBody(), "both-1");
-    await phone.waitForDeliveries(1);
-    await laptop.waitForDeliveries(1);
+    const body = randomBody();
+    await alice.sendAndWait(bobId.userId, body, "both-1");
+    const [onPhone] = await phone.waitForDeliveries(1);
+    const [onLaptop] = await laptop.waitForDeliveries(1);
+    // the same message, whole, from alice, on both connections
+    for (const delivered of [onPhone, onLaptop]) expect(delivered).toMatchObject({ id: "both-1", from: alice.userId, body });
     phone.ack(["both-1"]);
   });
 

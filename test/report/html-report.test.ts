@@ -182,7 +182,8 @@ describe("the HTML reports in a real browser", () => {
       // one trend per SLO objective the real run measured (an objective with nothing measured is unknown: no value to draw)
       const judged = existsSync(recorded) ? (readJson<{ judgements: { source: string; scenario: string; name: string; details?: { value?: unknown } }[] }>(recorded).judgements) : [];
       const measured = judged.filter((j) => j.source === "objective" && typeof j.details?.value === "number").map((j) => `${j.scenario}: ${j.name}`);
-      if (existsSync(recorded)) expect(measured.length, "the run measured its p99 objective").toBeGreaterThan(0);
+      expect(existsSync(recorded), "the real run wrote verdict.json").toBe(true);
+      expect(measured.length, "the run measured its p99 objective").toBeGreaterThan(0);
       expect(pixels.length, "five headline trends and one per measured SLO objective").toBe(5 + measured.length);
       const captions = await page.locator("figure[id^=trend-objective-] figcaption").allTextContents();
       expect(captions.map((c) => measured.find((m) => c.includes(m)))).toEqual(measured.sort());
