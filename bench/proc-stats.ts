@@ -3,16 +3,7 @@
 import { clockTicksPerSecond } from "../harness/record/process-usage-sampler.ts";
 import { readFileSync, readdirSync } from "node:fs";
 import { resolve } from "node:path";
-
-/** Fields after "(comm)" of /proc/<pid>/stat: [0] is field 3 (state); utime is [11], stime [12]. */
-function statFields(pid: number | "self"): string[] | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).trim().split(" ");
-  } catch {
-    return null;
-  }
-}
+import { procStatFields as statFields } from "../harness/record/proc-stat.ts";
 
 /** CPU seconds (user + system) the process used so far; NaN once it is gone. */
 export function cpuSeconds(pid: number): number {

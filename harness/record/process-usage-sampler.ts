@@ -6,6 +6,7 @@
 // measured" rather than "fine").
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { procStatFields } from "./proc-stat.ts";
 
 export interface ProcessUsageSample {
   /** end of the interval (ms since the epoch) */
@@ -47,14 +48,8 @@ export function clockTicksPerSecond(): number {
  * (cutime + cstime): summed over a process group, the total then does not drop when a child exits.
  */
 export function readProcessUsage(pid: number, options: { reapedChildren?: boolean } = {}): ProcessUsage | null {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return null;
-  }
-  // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const fields = procStatFields(pid);
+  if (!fields) return null;
   // after comm: [0] state (field 3) ... [11] utime (field 14), [12] stime (field 15)
   // [13] cutime, [14] cstime: children waited for
   const utime = Number(fields[11]);

@@ -1,15 +1,14 @@
 // The processes a test's child started, read from /proc: what is left of a run is checked by them.
 import { readdirSync, readFileSync } from "node:fs";
+import { procStatFields } from "../../harness/record/proc-stat.ts";
 
 /** Every process below `root`. */
 export function descendants(root: number): number[] {
   const parentOf = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch { /* gone */ }
+    const ppid = procStatFields(Number(entry))?.[1]; // none: gone
+    if (ppid !== undefined) parentOf.set(Number(entry), Number(ppid));
   }
   const found: number[] = [];
   const walk = (pid: number) => {

@@ -1,7 +1,8 @@
 // A child's whole process group (the child is its leader: it was spawned detached). A shell
 // command may leave its real server as a grandchild, so signals go to the group and "stopped"
 // means no process of the group is left.
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { procStatFields } from "../../record/proc-stat.ts";
 
 /** Sends `signal` to every process of group `pgid`; a group already gone is no error. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
@@ -26,14 +27,8 @@ export function groupAlive(pgid: number): boolean {
     return true; // no /proc: the signal test above is all there is
   }
   return pids.some((pid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      // fields after "(comm)": state, ppid, pgrp, ...
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return Number(pgrp) === pgid && state !== "Z";
-    } catch {
-      return false;
-    }
+    const [state, , pgrp] = procStatFields(Number(pid)) ?? [];
+    return state !== undefined && Number(pgrp) === pgid && state !== "Z";
   });
 }
 
@@ -83,12 +78,8 @@ function liveProcesses(): { pid: number; ppid: number; pgrp: number }[] {
   }
   const processes = [];
   for (const entry of entries) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // fields after "(comm)": state, ppid, pgrp, ...
-      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (state !== "Z" && state !== "X") processes.push({ pid: Number(entry), ppid: Number(ppid), pgrp: Number(pgrp) });
-    } catch { /* gone meanwhile */ }
+    const [state, ppid, pgrp] = procStatFields(Number(entry)) ?? []; // none: gone meanwhile
+    if (state !== undefined && state !== "Z" && state !== "X") processes.push({ pid: Number(entry), ppid: Number(ppid), pgrp: Number(pgrp) });
   }
   return processes;
 }

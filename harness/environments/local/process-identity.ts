@@ -4,6 +4,7 @@
 // then names one process only: once 1234 is reused, its start time no longer matches.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { procStatFields } from "../../record/proc-stat.ts";
 
 const HAS_PROC = (() => {
   try {
@@ -21,14 +22,8 @@ const HAS_PROC = (() => {
 export function processStartTime(pid: number): string | null {
   if (!Number.isInteger(pid) || pid <= 0) return null;
   if (HAS_PROC) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    } catch {
-      return null;
-    }
-    // "pid (comm) state ppid ...": after the last ')' [0] is field 3 (state), [19] field 22 (starttime)
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const fields = procStatFields(pid);
+    if (!fields) return null;
     return fields[0] === "Z" || fields[0] === "X" ? null : (fields[19] ?? null);
   }
   try {
