@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
-import { privacyCheck, type Finding } from "../../harness/checks/privacy-check.ts";
+import { privacyCheck, privacyNotApplicable, type Finding } from "../../harness/checks/privacy-check.ts";
 import { decodeWebSocketStream } from "../../harness/checks/websocket-capture.ts";
 import { readCapture, TrafficTap } from "../../harness/environments/traffic-tap.ts";
 import { makeRunCertificate } from "../../harness/environments/run-certificate.ts";
@@ -279,5 +279,11 @@ describe("privacy check over WebSocket captures", () => {
     expect(empty.details.reason).toMatch(/nothing to scan/);
     const missing = await privacyCheck({ runId: RUN, population, captures: [join(dir, "no-such.tap")] });
     expect(missing).toMatchObject({ name: "privacy", status: "unknown", details: { error: { message: expect.stringMatching(/ENOENT/) } } });
+  });
+
+  it("is unknown, not applicable, when the crypto mode sends random bytes (opaque), and applies to every other mode", () => {
+    expect(privacyNotApplicable("opaque")).toMatchObject({ name: "privacy", status: "unknown", details: { notApplicable: expect.stringMatching(/opaque sends random bytes/) } });
+    expect(privacyNotApplicable("full")).toBeUndefined();
+    expect(privacyNotApplicable("session")).toBeUndefined();
   });
 });
