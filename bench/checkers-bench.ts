@@ -46,7 +46,7 @@ function generate(): ClientEvent[] {
   return events;
 }
 
-const fault = (event: "inject" | "heal", entry: number, kind: string, at: number): FaultRecord => ({ event, entry, kind, target: kind.startsWith("relay") ? "relay" : "all-paths", requestedAt: T0 + at, appliedAt: T0 + at + 5, ok: true });
+const fault = (event: "inject" | "heal", entry: number, kind: string, at: number): FaultRecord => ({ event, entry, kind, target: kind.startsWith("relay") ? "relay" : "all-paths", requestedAt: T0 + at, appliedAt: T0 + at + 5, lastAppliedAt: T0 + at + 5, ok: true });
 const faults = [fault("inject", 0, "latency", 120_000), fault("heal", 0, "latency", 180_000), fault("inject", 1, "relay-crash", 300_000), fault("heal", 1, "relay-crash", 303_000)];
 
 const t0 = performance.now();

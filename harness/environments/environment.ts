@@ -1,7 +1,7 @@
 // What a running environment offers the rest of the harness, whichever way it was started
 // (containers through Testcontainers, or local child processes).
-import type { Toxiproxy } from "toxiproxy-node-client";
 import type { TargetIdentity } from "../targets/target.ts";
+import type { NetworkControl } from "./network-control.ts";
 
 export type EnvironmentKind = "containers" | "local";
 
@@ -59,11 +59,9 @@ export interface Environment {
   /** the server under test and its version (also in versions) */
   target: TargetIdentity;
   paths: NetworkPath[];
-  /** the Toxiproxy server that holds a path's proxy (the local environment spreads them over two) */
-  toxiproxyFor(path: string): Toxiproxy;
+  /** toxics and enabled/disabled paths, whichever Toxiproxy server holds a path */
+  network: NetworkControl;
   relay: RelayControl;
-  /** removes every toxic and re-enables every proxy, on every Toxiproxy server */
-  resetNetwork(): Promise<void>;
   /** stops everything this environment started; safe to call twice */
   stop(): Promise<void>;
 }

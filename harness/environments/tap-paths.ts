@@ -40,10 +40,9 @@ export async function tapPaths(env: Environment, which: (p: NetworkPath) => bool
     get kind() { return env.kind; },
     get versions() { return env.versions; },
     get target() { return env.target; },
-    toxiproxyFor: (path: string) => env.toxiproxyFor(path),
+    get network() { return env.network; },
     get relay() { return env.relay; },
     paths,
-    resetNetwork: () => env.resetNetwork(),
     stop: async () => {
       try {
         await stopTaps();

@@ -9,6 +9,6 @@ import { relayRestart } from "./relay-restart.ts";
 import { reset } from "./reset.ts";
 import { slicer } from "./slicer.ts";
 
-export const FAULT_KINDS: Readonly<Record<string, FaultKind>> = Object.fromEntries(
-  [latency, bandwidth, slicer, reset, blackhole, relayRestart, relayCrash, relayPause].map((k) => [k.kind, k]),
-);
+const KINDS: readonly FaultKind[] = [latency, bandwidth, slicer, reset, blackhole, relayRestart, relayCrash, relayPause];
+
+export const FAULT_KINDS: Readonly<Record<string, FaultKind>> = Object.fromEntries(KINDS.map((k) => [k.kind, k]));

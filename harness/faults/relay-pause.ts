@@ -1,14 +1,15 @@
 // relay-pause: freeze the relay (SIGSTOP / container pause): sockets stay open, nothing answers.
-import type { FaultKind } from "./fault-kind.ts";
+import { defineFaultKind } from "./fault-kind.ts";
+import { NO_SETTINGS } from "./fault-settings.ts";
 
-export const relayPause: FaultKind = {
+export const relayPause = defineFaultKind({
   kind: "relay-pause",
   summary: "freeze the relay process (SIGSTOP or container pause); heal thaws it",
   targets: "relay",
   envelope: [],
   blocksPaths: false,
   recoveryFrom: "heal",
-  params: {},
+  params: NO_SETTINGS,
   inject: (ctx) => ctx.env.relay.pause(),
   heal: (ctx) => ctx.env.relay.resume(),
-};
+});

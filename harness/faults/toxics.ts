@@ -1,33 +1,40 @@
-// Adding and removing Toxiproxy toxics on several proxies, in one or both directions.
-import type { ToxicType } from "toxiproxy-node-client";
+// A network fault on each of its paths at once (Promise.all, not one path after another), through
+// the environment's network control: a toxic per path and direction, removed by the same names.
+import type { ToxicStream, ToxicType } from "../environments/network-control.ts";
 import type { FaultContext } from "./fault-kind.ts";
 
-function streams(ctx: FaultContext): ("upstream" | "downstream")[] {
-  return ctx.direction === "both" ? ["upstream", "downstream"] : [ctx.direction];
+const BOTH_STREAMS: readonly ToxicStream[] = ["upstream", "downstream"];
+
+function streams(ctx: FaultContext<unknown>): readonly ToxicStream[] {
+  return ctx.direction === "both" ? BOTH_STREAMS : [ctx.direction];
 }
 
-export async function addToxic(ctx: FaultContext, type: ToxicType, attributes: Record<string, number>): Promise<void> {
-  for (const path of ctx.paths) {
-    const proxy = await ctx.env.toxiproxyFor(path).get(path);
-    for (const stream of streams(ctx)) {
-      await proxy.addToxic({ name: `${ctx.name}-${stream}`, type, stream: stream as never, toxicity: ctx.toxicity, attributes });
-    }
-  }
+const toxicName = (ctx: FaultContext<unknown>, stream: ToxicStream) => `${ctx.name}-${stream}`;
+
+/**
+ * Runs `act` on every path concurrently and tells the context when each path is done; every path
+ * is tried even when one fails, and the error then names each path that failed.
+ */
+export async function onEachPath(ctx: FaultContext<unknown>, act: (path: string) => Promise<unknown>): Promise<void> {
+  const results = await Promise.allSettled(ctx.paths.map(async (path) => {
+    await act(path);
+    ctx.onPathApplied?.(path);
+  }));
+  const failed = results.flatMap((r, i) => (r.status === "rejected" ? [`${ctx.paths[i]}: ${(r.reason as Error).message}`] : []));
+  if (failed.length) throw new Error(failed.join("; "));
 }
 
-/** Removes the toxics `addToxic` made; toxics already gone are fine. */
-export async function removeToxic(ctx: FaultContext): Promise<void> {
-  for (const path of ctx.paths) {
-    for (const stream of ["upstream", "downstream"]) {
-      const response = await fetch(`${ctx.env.toxiproxyFor(path).host}/proxies/${encodeURIComponent(path)}/toxics/${encodeURIComponent(`${ctx.name}-${stream}`)}`, { method: "DELETE" });
-      if (!response.ok && response.status !== 404) throw new Error(`removing toxic ${ctx.name}-${stream} from ${path}: HTTP ${response.status}`);
-    }
-  }
+/** The fault's toxic on one path, in the directions the entry asks for. */
+export async function addToxicOn(ctx: FaultContext<unknown>, path: string, type: ToxicType, attributes: Record<string, number>): Promise<void> {
+  await Promise.all(streams(ctx).map((stream) => ctx.env.network.addToxic(path, { name: toxicName(ctx, stream), type, stream, toxicity: ctx.toxicity, attributes })));
 }
 
-export async function setEnabled(ctx: FaultContext, enabled: boolean): Promise<void> {
-  for (const path of ctx.paths) {
-    const proxy = await ctx.env.toxiproxyFor(path).get(path);
-    await proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });
-  }
+/** Removes what addToxicOn added on one path (both directions: heals are idempotent, whatever was added). */
+export async function removeToxicFrom(ctx: FaultContext<unknown>, path: string): Promise<void> {
+  await Promise.all(BOTH_STREAMS.map((stream) => ctx.env.network.removeToxic(path, toxicName(ctx, stream))));
 }
+
+export const addToxic = (ctx: FaultContext<unknown>, type: ToxicType, attributes: Record<string, number>): Promise<void> =>
+  onEachPath(ctx, (path) => addToxicOn(ctx, path, type, attributes));
+
+export const removeToxic = (ctx: FaultContext<unknown>): Promise<void> => onEachPath(ctx, (path) => removeToxicFrom(ctx, path));

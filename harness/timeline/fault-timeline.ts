@@ -1,6 +1,7 @@
 // Runs a validated timeline against a live environment on the load's clock: each entry is
 // injected at t0 + at and healed at t0 + at + for. Every inject and heal is recorded with the
-// time it was requested and the time it took effect. healAll() heals whatever is still active
+// time it was requested and the times it took effect (on several paths, applied concurrently: on
+// the first and on the last). healAll() heals whatever is still active
 // (the engine calls it in `finally`, on Ctrl-C too); heals are idempotent.
 import type { Environment } from "../environments/environment.ts";
 import type { FaultContext } from "../faults/fault-kind.ts";
@@ -13,7 +14,10 @@ export interface FaultRecord {
   kind: string;
   target: string;
   requestedAt: number;
+  /** when it took effect; on several paths: on the first */
   appliedAt: number;
+  /** on several paths: when it took effect on the last (else appliedAt) */
+  lastAppliedAt: number;
   ok: boolean;
   error?: string;
 }
@@ -66,7 +70,11 @@ export class FaultTimeline {
     const run = async () => {
       if (event === "heal" && !this.injected.has(entry.index)) return;
       const kind = FAULT_KINDS[entry.kind];
-      const ctx: FaultContext = { env: this.env, paths: entry.paths, direction: entry.direction, toxicity: entry.toxicity, params: entry.params, name: `t${entry.index}-${entry.kind}` };
+      const pathTimes: number[] = [];
+      const ctx: FaultContext = {
+        env: this.env, paths: entry.paths, direction: entry.direction, toxicity: entry.toxicity, params: entry.params, name: `t${entry.index}-${entry.kind}`,
+        onPathApplied: () => pathTimes.push(Date.now()),
+      };
       let error: string | undefined;
       try {
         if (event === "inject") this.injected.add(entry.index);
@@ -75,7 +83,9 @@ export class FaultTimeline {
       } catch (e) {
         error = (e as Error).message;
       }
-      this.onRecord({ event, entry: entry.index, kind: entry.kind, target: entry.target, requestedAt, appliedAt: Date.now(), ok: !error, ...(error ? { error } : {}) });
+      const done = Date.now();
+      const [appliedAt, lastAppliedAt] = pathTimes.length ? [Math.min(...pathTimes), Math.max(...pathTimes)] : [done, done];
+      this.onRecord({ event, entry: entry.index, kind: entry.kind, target: entry.target, requestedAt, appliedAt, lastAppliedAt, ok: !error, ...(error ? { error } : {}) });
     };
     const next = (this.chains.get(entry.index) ?? Promise.resolve()).then(run);
     this.chains.set(entry.index, next);

@@ -1,6 +1,6 @@
 // One line of a fault timeline, as written (the envelope: when, how long, where, which direction,
 // how much) and as validated (times in ms, the fault's own settings completed with defaults).
-import type { Direction } from "../faults/fault-kind.ts";
+import type { Direction, FaultSettings } from "../faults/fault-kind.ts";
 
 export interface TimelineEntryInput {
   at: string | number;
@@ -22,5 +22,6 @@ export interface TimelineEntry {
   paths: string[];
   direction: Direction;
   toxicity: number;
-  params: Record<string, number | string>;
+  /** the fault's own settings, as its kind's schema made them */
+  params: FaultSettings;
 }

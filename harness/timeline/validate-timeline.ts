@@ -1,8 +1,10 @@
-// Checks a timeline before anything starts: unknown kinds, bad durations, unknown targets and
-// out-of-range settings are an InputError naming the file, the entry, the field and what is allowed.
+// Checks a timeline before anything starts: unknown kinds, bad durations, unknown targets,
+// settings outside the kind's schema and envelope fields the kind cannot honour are an InputError
+// naming the file, the entry, the field and what is allowed.
 import { InputError } from "../errors.ts";
 import { pathTargetNames, resolvePathTarget } from "../environments/network-paths.ts";
-import { COMMON_ENVELOPE_FIELDS, type FaultKind, type ParamSpec } from "../faults/fault-kind.ts";
+import { COMMON_ENVELOPE_FIELDS, type FaultKind, type FaultSettings } from "../faults/fault-kind.ts";
+import { describeAllowed, describeSetting, settingNames } from "../faults/fault-settings.ts";
 import { FAULT_KINDS } from "../faults/registry.ts";
 import { DURATION_FORMAT, parseDurationMs } from "./duration.ts";
 import type { TimelineEntry, TimelineEntryInput } from "./timeline-entry.ts";
@@ -62,30 +64,19 @@ function targetPaths(kind: FaultKind, target: unknown, where: string): string[] 
   return paths.map((p) => p.name);
 }
 
-function params(kind: FaultKind, fault: Record<string, unknown>, where: string): Record<string, number | string> {
-  const out: Record<string, number | string> = {};
-  for (const name of Object.keys(fault)) {
-    if (name !== "kind" && !kind.params[name]) {
-      const allowed = Object.keys(kind.params);
-      throw new InputError(`${where}.${name}: unknown setting for '${kind.kind}'; allowed: ${allowed.length ? allowed.join(", ") : "none"}`);
-    }
+/** The fault's settings through its kind's schema (defaults filled in); the first problem names the setting and what it allows. */
+function params(kind: FaultKind, fault: Record<string, unknown>, where: string): FaultSettings {
+  const { kind: _kind, ...given } = fault;
+  const parsed = kind.params.safeParse(given);
+  if (parsed.success) return parsed.data as FaultSettings;
+  const issues = parsed.error.issues;
+  const unknown = issues.find((i) => i.code === "unrecognized_keys");
+  if (unknown) {
+    const allowed = settingNames(kind.params);
+    throw new InputError(`${where}.${unknown.keys[0]}: unknown setting for '${kind.kind}'; allowed: ${allowed.length ? allowed.join(", ") : "none"}`);
   }
-  for (const [name, spec] of Object.entries(kind.params)) out[name] = param(spec, fault[name], `${where}.${name}`);
-  return out;
-}
-
-function param(spec: ParamSpec, value: unknown, where: string): number | string {
-  if (value === undefined) {
-    if (spec.default === undefined) throw new InputError(`${where}: missing (${spec.description})`);
-    return spec.default;
-  }
-  if (spec.type === "number") {
-    const ok = typeof value === "number" && Number.isFinite(value) && value >= (spec.min ?? -Infinity) && value <= (spec.max ?? Infinity);
-    if (!ok) throw new InputError(`${where}: ${JSON.stringify(value)} is not allowed; allowed: a number from ${spec.min ?? "-inf"} to ${spec.max ?? "inf"} (${spec.description})`);
-    return value as number;
-  }
-  if (typeof value !== "string" || (spec.allowed && !spec.allowed.includes(value))) {
-    throw new InputError(`${where}: ${JSON.stringify(value)} is not allowed; allowed: ${spec.allowed?.join(", ") ?? "a string"}`);
-  }
-  return value;
+  const name = String(issues[0]!.path[0]);
+  const setting = kind.params.shape[name]!;
+  if (given[name] === undefined) throw new InputError(`${where}.${name}: missing (${describeSetting(setting).description})`);
+  throw new InputError(`${where}.${name}: ${JSON.stringify(given[name])} is not allowed; allowed: ${describeAllowed(setting)}`);
 }

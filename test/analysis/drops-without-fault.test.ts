@@ -6,7 +6,7 @@ import type { FaultRecord } from "../../harness/timeline/fault-timeline.ts";
 import type { TimelineEntry } from "../../harness/timeline/timeline-entry.ts";
 
 const T0 = 1_000_000;
-const record = (event: "inject" | "heal", entry: number, kind: string, target: string, at: number, requestedAt = at): FaultRecord => ({ event, entry, kind, target, requestedAt, appliedAt: at, ok: true });
+const record = (event: "inject" | "heal", entry: number, kind: string, target: string, at: number, requestedAt = at): FaultRecord => ({ event, entry, kind, target, requestedAt, appliedAt: at, lastAppliedAt: at, ok: true });
 const entry = (index: number, kind: string, target: string, paths: string[]): TimelineEntry => ({ index, atMs: 0, forMs: 10_000, kind, target, paths, direction: "both", toxicity: 1, params: {} });
 const drop = (t: number, ep: string, reason = "silent for more than 4000 ms", user = 1): ConnEvent => ({ ev: "conn", user, kind: "dropped", ep, t, reason });
 

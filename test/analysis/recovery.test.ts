@@ -12,7 +12,7 @@ let n = 0;
 function message(sentAt: number, latencyMs: number | null, acked = true): MessageRecord {
   return {
     id: `m${n++}`, from: 0, to: 1, seq: n, tag: null, sentAt, sentVia: "direct-a", resends: 0, ackedAt: acked ? sentAt + 5 : null, ackedVia: acked ? "direct-a" : null,
-    deliveries: latencyMs === null ? [] : [sentAt + latencyMs], shownAt: latencyMs === null ? [] : [sentAt + latencyMs], redeliveredAt: [], ackOrder: acked ? n : null, shownOrder: latencyMs === null ? null : n, deliveredVia: latencyMs === null ? null : "direct-a", latencyMs, decryptFailed: false, rejected: null,
+    deliveries: latencyMs === null ? [] : [sentAt + latencyMs], shownAt: latencyMs === null ? [] : [sentAt + latencyMs], redeliveredAt: [], alteredAt: [], ackOrder: acked ? n : null, shownOrder: latencyMs === null ? null : n, deliveredVia: latencyMs === null ? null : "direct-a", latencyMs, decryptFailed: false, rejected: null,
   };
 }
 /** ten messages a second from `from` to `to`, each with the latency `latency(t)` gives */
@@ -95,8 +95,8 @@ describe("fault recovery", () => {
     const kill = T0 + 10_000;
     const start = T0 + 13_000;
     const records = traffic(T0, T0 + 30_000, (t) => (t >= kill && t < start ? start + 500 - t : 30));
-    const inject = { event: "inject" as const, entry: 0, kind: "relay-crash", target: "relay", requestedAt: kill - 2, appliedAt: kill, ok: true };
-    const heal = { ...inject, event: "heal" as const, requestedAt: start - 100, appliedAt: start };
+    const inject = { event: "inject" as const, entry: 0, kind: "relay-crash", target: "relay", requestedAt: kill - 2, appliedAt: kill, lastAppliedAt: kill, ok: true };
+    const heal = { ...inject, event: "heal" as const, requestedAt: start - 100, appliedAt: start, lastAppliedAt: start };
     const windows = faultWindows([inject, heal], DEFAULT_RECOVERY_BAND.settleMs, T0 + 30_000);
     const result = faultRecovery({ records, events: [], window: windows[0], windows, until: T0 + 30_000, users: 10, baseline, band: DEFAULT_RECOVERY_BAND });
     expect(result.reference).toBe("inject");

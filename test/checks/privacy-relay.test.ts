@@ -116,12 +116,11 @@ describe("privacy of what a volunteer proxy forwards (real relay, real toxiproxy
   it("passes a blocked proxy (Toxiproxy proxy disabled) on to the client as a connection error, and recovers after the heal", async () => {
     const tapped = env!;
     const url = tapped.paths.find((p) => p.name === "proxy-2")!.url;
-    const proxy = await tapped.toxiproxyFor("proxy-2").get("proxy-2");
-    await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
+    await tapped.network.setEnabled("proxy-2", false);
     try {
       await expect(RelayTestClient.connect(url)).rejects.toThrow(/ECONNRESET|socket hang up/);
     } finally {
-      await tapped.resetNetwork();
+      await tapped.network.reset();
     }
     const client = await RelayTestClient.connect(url);
     expect((await client.ping()).type).toBe("pong");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../harness/errors.ts";
+import { describeSetting, settingNames } from "../../harness/faults/fault-settings.ts";
 import { FAULT_KINDS } from "../../harness/faults/registry.ts";
 import { parseDurationMs } from "../../harness/timeline/duration.ts";
 import { validateTimeline } from "../../harness/timeline/validate-timeline.ts";
@@ -65,6 +66,23 @@ describe("timeline validation", () => {
     expect(validateTimeline([{ at: "1s", target: "direct-a", direction: "upstream", toxicity: 0.5, fault: { kind: "reset", mode: "reset_peer" } }], "suite.json")[0]).toMatchObject({ direction: "upstream", toxicity: 0.5 });
     expect(bad([{ at: "1s", target: "direct-a", direction: "upstream", fault: { kind: "reset" } }])).toMatch(/^suite\.json: timeline\[0\]\.direction: fault 'reset' cannot honour direction here: mode 'refuse' disables the whole proxy: every connection, both directions; direction and toxicity need mode 'reset_peer'$/);
     expect(bad([{ at: "1s", target: "direct-a", toxicity: 0.5, fault: { kind: "reset", mode: "refuse" } }])).toMatch(/timeline\[0\]\.toxicity: fault 'reset' cannot honour toxicity here: mode 'refuse'/);
+  });
+
+  it("declares each kind's settings as a schema: every setting described, with its default", () => {
+    const settings = Object.fromEntries(Object.values(FAULT_KINDS).map((k) => [k.kind, k.params.parse({})]));
+    expect(settings).toEqual({
+      latency: { latencyMs: 100, jitterMs: 0 }, bandwidth: { rateKBps: 16 }, slicer: { averageSize: 64, sizeVariation: 32, delayUs: 1000 }, reset: { mode: "refuse", timeoutMs: 0 },
+      blackhole: {}, "relay-restart": {}, "relay-crash": {}, "relay-pause": {},
+    });
+    for (const kind of Object.values(FAULT_KINDS)) {
+      for (const name of settingNames(kind.params)) expect(describeSetting(kind.params.shape[name]!).description, `${kind.kind}.${name}`).not.toBe("");
+    }
+  });
+
+  it("refuses a setting of the wrong type, naming what is allowed", () => {
+    expect(bad([{ at: "1s", target: "proxies", fault: { kind: "slicer", delayUs: "fast" } }])).toMatch(/^suite\.json: timeline\[0\]\.fault\.delayUs: "fast" is not allowed; allowed: a number from 0 to 10000000 \(pause between pieces in microseconds\)$/);
+    expect(bad([{ at: "1s", target: "proxies", fault: { kind: "reset", mode: 1 } }])).toMatch(/fault\.mode: 1 is not allowed; allowed: refuse, reset_peer$/);
+    expect(bad([{ at: "1s", target: "relay", fault: { kind: "relay-crash", signal: "KILL" } }])).toMatch(/fault\.signal: unknown setting for 'relay-crash'; allowed: none$/);
   });
 
   it("declares on each kind what the fault means: blocks paths, where recovery counts from", () => {

@@ -2,11 +2,11 @@
 // `upstreamPort`, and the harness's own blackhole fault on it (a `timeout` toxic, timeout 0, both
 // ways: TCP stays up, no byte passes), as a run applies it.
 import { join } from "node:path";
-import { Toxiproxy } from "toxiproxy-node-client";
 import type { Environment } from "../../harness/environments/environment.ts";
 import { freePort } from "../../harness/environments/local/free-port.ts";
 import { startProcess } from "../../harness/environments/local/managed-process.ts";
 import { TOXIPROXY_ENV } from "../../harness/environments/toxiproxy-log-level.ts";
+import { ToxiproxyNetwork } from "../../harness/environments/toxiproxy-network.ts";
 import { waitForHttp } from "../../harness/environments/wait-for-http.ts";
 import { blackhole } from "../../harness/faults/blackhole.ts";
 import type { FaultContext } from "../../harness/faults/fault-kind.ts";
@@ -26,10 +26,10 @@ export async function startBlackholedPath(toxiproxyServer: string, upstreamPort:
   const proc = startProcess(toxiproxyServer, ["-host", "127.0.0.1", "-port", String(apiPort)], { env: TOXIPROXY_ENV, logFile: join(logDir, "toxiproxy.log") });
   try {
     await waitForHttp(`http://127.0.0.1:${apiPort}/version`, "toxiproxy-server", { timeoutMs: 15_000, alive: () => proc.isRunning() });
-    const client = new Toxiproxy(`http://127.0.0.1:${apiPort}`);
+    const network = new ToxiproxyNetwork([`http://127.0.0.1:${apiPort}`]);
     const listenPort = await freePort();
-    await client.createProxy({ name: PROXY, listen: `127.0.0.1:${listenPort}`, upstream: `127.0.0.1:${upstreamPort}`, enabled: true });
-    const fault: FaultContext = { env: { toxiproxyFor: () => client } as unknown as Environment, paths: [PROXY], direction: "both", toxicity: 1, params: {}, name: "test-blackhole" };
+    await network.createPath(PROXY, `127.0.0.1:${listenPort}`, `127.0.0.1:${upstreamPort}`);
+    const fault: FaultContext<Record<string, never>> = { env: { network } as unknown as Environment, paths: [PROXY], direction: "both", toxicity: 1, params: {}, name: "test-blackhole" };
     return {
       url: `ws://127.0.0.1:${listenPort}${wsPath}`,
       blackhole: () => blackhole.inject(fault),

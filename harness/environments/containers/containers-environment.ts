@@ -111,15 +111,14 @@ export async function startContainersEnvironment(options: EnvironmentOptions): P
       const proxy = await toxiproxy.createProxy({ name: plan.name, upstream: server.networkAddress(plan.listener) });
       paths.push({ name: plan.name, kind: plan.kind, url: `${options.certificate ? "wss" : "ws"}://${proxy.host}:${proxy.port}${server.wsPath}` });
     }
-    const client = toxiproxy.client;
+    const control = toxiproxy.network;
     return {
       kind: "containers",
-      versions: { target: targetName, engine: engineName, ...server.versions, toxiproxyImage: toxiproxyImageName, toxiproxy: await client.getVersion() },
+      versions: { target: targetName, engine: engineName, ...server.versions, toxiproxyImage: toxiproxyImageName, toxiproxy: await control.version() },
       target: server.target,
       paths,
-      toxiproxyFor: () => client,
+      network: control,
       relay: server.control,
-      resetNetwork: () => client.reset(),
       stop,
     };
   } catch (error) {

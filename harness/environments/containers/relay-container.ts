@@ -1,11 +1,11 @@
 // The relay as a Testcontainers module (the reference relay's image, or a relay under test's:
 // the same variables, ports and readiness): defaults in the constructor, typed actions on the started container.
-import { GenericContainer, Wait, type StartedNetwork, type StartedTestContainer, type WaitStrategy } from "testcontainers";
+import { Wait, type StartedTestContainer, type WaitStrategy } from "testcontainers";
 import { EnvironmentError } from "../../errors.ts";
 import { relayContractEnv } from "../relay-contract-env.ts";
-import { joinNetworkOnly } from "./join-network.ts";
 import type { StoredFile } from "../environment.ts";
 import { containerLogs } from "./engine-container.ts";
+import { NetworkMemberContainer } from "./network-member-container.ts";
 import { StartedServerContainer } from "./started-server-container.ts";
 import { readTarFiles } from "./tar-files.ts";
 
@@ -22,29 +22,14 @@ function everyListenerHealthy(tls: boolean): WaitStrategy {
   return Wait.forAll(RELAY_PORTS.map((port) => (tls ? Wait.forHttp("/healthz", port).usingTls().allowInsecure() : Wait.forHttp("/healthz", port)).forStatusCode(200)));
 }
 
-export class RelayContainer extends GenericContainer {
-  private startupTimeout = RELAY_STARTUP_TIMEOUT_MS;
-
+/** On a network (onNetwork), Toxiproxy reaches it as `relay`: relay:7001, relay:7002. */
+export class RelayContainer extends NetworkMemberContainer {
   /** `image` comes from ensureRelayImage() / ensureImages() (harness/toolchain), or is a relay under test (--relay-image). */
   constructor(private readonly image: string) {
-    super(image);
+    super(image, RELAY_NETWORK_ALIAS, RELAY_STARTUP_TIMEOUT_MS);
     this.withExposedPorts(...RELAY_PORTS)
       .withEnvironment(relayContractEnv(RELAY_PORTS.map((port) => ({ host: "0.0.0.0", port })), RELAY_DATA_DIR, null))
-      .withWaitStrategy(everyListenerHealthy(false))
-      .withStartupTimeout(RELAY_STARTUP_TIMEOUT_MS);
-  }
-
-  override withStartupTimeout(ms: number): this {
-    this.startupTimeout = ms;
-    return super.withStartupTimeout(ms);
-  }
-
-  /** Joins a user-defined network as `relay` (Toxiproxy reaches it at relay:7001, relay:7002). */
-  onNetwork(network: StartedNetwork): this {
-    // withNetwork() records the network; joinNetworkOnly() keeps the container off the default bridge.
-    this.withNetwork(network);
-    joinNetworkOnly(this.createOpts, network, [RELAY_NETWORK_ALIAS]);
-    return this;
+      .withWaitStrategy(everyListenerHealthy(false));
   }
 
   /** The relay serves https/wss (give RELAY_TLS_CERT/KEY files): readiness is checked over TLS. */

@@ -1,9 +1,9 @@
 // Toxiproxy as a Testcontainers module (the equivalent of @testcontainers/toxiproxy, which needs testcontainers 12).
-import { Toxiproxy, type Proxy } from "toxiproxy-node-client";
-import { AbstractStartedContainer, GenericContainer, Wait, type StartedNetwork, type StartedTestContainer } from "testcontainers";
+import { AbstractStartedContainer, Wait, type StartedTestContainer } from "testcontainers";
 import { EnvironmentError } from "../../errors.ts";
-import { joinNetworkOnly } from "./join-network.ts";
 import { TOXIPROXY_ENV } from "../toxiproxy-log-level.ts";
+import { ToxiproxyNetwork } from "../toxiproxy-network.ts";
+import { NetworkMemberContainer } from "./network-member-container.ts";
 import { pauseContainer, unpauseContainer } from "./engine-container.ts";
 
 export const TOXIPROXY_CONTROL_PORT = 8474;
@@ -12,8 +12,7 @@ export const DEFAULT_PROXY_PORT_COUNT = 32;
 export const TOXIPROXY_NETWORK_ALIAS = "toxiproxy";
 export const TOXIPROXY_STARTUP_TIMEOUT_MS = 30_000;
 
-export class ToxiproxyContainer extends GenericContainer {
-  private startupTimeout = TOXIPROXY_STARTUP_TIMEOUT_MS;
+export class ToxiproxyContainer extends NetworkMemberContainer {
   private readonly proxyPorts: number[];
 
   /** `image` comes from ensureToxiproxyImage() / ensureImages() (harness/toolchain). */
@@ -21,25 +20,12 @@ export class ToxiproxyContainer extends GenericContainer {
     private readonly image: string,
     options: { proxyPortCount?: number } = {},
   ) {
-    super(image);
+    super(image, TOXIPROXY_NETWORK_ALIAS, TOXIPROXY_STARTUP_TIMEOUT_MS);
     const count = options.proxyPortCount ?? DEFAULT_PROXY_PORT_COUNT;
     this.proxyPorts = Array.from({ length: count }, (_, i) => FIRST_PROXY_PORT + i);
     this.withExposedPorts(TOXIPROXY_CONTROL_PORT, ...this.proxyPorts)
       .withEnvironment(TOXIPROXY_ENV)
-      .withWaitStrategy(Wait.forHttp("/version", TOXIPROXY_CONTROL_PORT).forStatusCode(200))
-      .withStartupTimeout(TOXIPROXY_STARTUP_TIMEOUT_MS);
-  }
-
-  override withStartupTimeout(ms: number): this {
-    this.startupTimeout = ms;
-    return super.withStartupTimeout(ms);
-  }
-
-  onNetwork(network: StartedNetwork): this {
-    // withNetwork() records the network; joinNetworkOnly() keeps the container off the default bridge.
-    this.withNetwork(network);
-    joinNetworkOnly(this.createOpts, network, [TOXIPROXY_NETWORK_ALIAS]);
-    return this;
+      .withWaitStrategy(Wait.forHttp("/version", TOXIPROXY_CONTROL_PORT).forStatusCode(200));
   }
 
   override async start(): Promise<StartedToxiproxyContainer> {
@@ -56,7 +42,6 @@ export class ToxiproxyContainer extends GenericContainer {
 
 /** A proxy created in the container, and where the host reaches it. */
 export interface CreatedProxy {
-  proxy: Proxy;
   name: string;
   /** Port inside the container (listen 0.0.0.0:<containerPort>). */
   containerPort: number;
@@ -67,6 +52,8 @@ export interface CreatedProxy {
 
 export class StartedToxiproxyContainer extends AbstractStartedContainer {
   private readonly free: number[];
+  /** toxics and enabled/disabled paths on this container's proxies */
+  readonly network: ToxiproxyNetwork;
 
   constructor(
     started: StartedTestContainer,
@@ -74,6 +61,7 @@ export class StartedToxiproxyContainer extends AbstractStartedContainer {
   ) {
     super(started);
     this.free = [...proxyPorts];
+    this.network = new ToxiproxyNetwork([this.apiUrl()]);
   }
 
   /** Base URL of the control API from the host (changes after a restart). */
@@ -81,25 +69,15 @@ export class StartedToxiproxyContainer extends AbstractStartedContainer {
     return `http://${this.getHost()}:${this.getMappedPort(TOXIPROXY_CONTROL_PORT)}`;
   }
 
-  /** A toxiproxy-node-client for this container. */
-  get client(): Toxiproxy {
-    return new Toxiproxy(this.apiUrl());
-  }
-
   /** Creates a proxy on the next free exposed port; `upstream` is host:port as seen from inside the container (e.g. relay:7001). */
-  async createProxy(options: { name: string; upstream: string; enabled?: boolean }): Promise<CreatedProxy> {
+  async createProxy(options: { name: string; upstream: string }): Promise<CreatedProxy> {
     const containerPort = this.free.shift();
     if (containerPort === undefined) {
       throw new EnvironmentError(`no free proxy port left: the container exposes ${FIRST_PROXY_PORT}.. (raise proxyPortCount)`);
     }
     try {
-      const proxy = await this.client.createProxy({
-        name: options.name,
-        upstream: options.upstream,
-        listen: `0.0.0.0:${containerPort}`,
-        enabled: options.enabled ?? true,
-      });
-      return { proxy, name: options.name, containerPort, host: this.getHost(), port: this.getMappedPort(containerPort) };
+      await this.network.createPath(options.name, `0.0.0.0:${containerPort}`, options.upstream);
+      return { name: options.name, containerPort, host: this.getHost(), port: this.getMappedPort(containerPort) };
     } catch (error) {
       this.free.unshift(containerPort);
       throw error;

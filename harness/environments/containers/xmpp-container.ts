@@ -6,7 +6,7 @@
 // A server that exits or does not answer is an EnvironmentError naming the configuration file and
 // what the server said; Testcontainers removes such a container, so nothing is left running.
 import type Dockerode from "dockerode";
-import { GenericContainer, getContainerRuntimeClient, type BoundPorts, type StartedNetwork, type StartedTestContainer, type WaitStrategy } from "testcontainers";
+import { getContainerRuntimeClient, type BoundPorts, type StartedTestContainer, type WaitStrategy } from "testcontainers";
 import { EnvironmentError } from "../../errors.ts";
 import type { StoredFile } from "../environment.ts";
 import { ANY_NETWORK, renderXmppConfig, xmppConfigSource } from "../../targets/xmpp/xmpp-config.ts";
@@ -15,7 +15,7 @@ import { probeXmppWebSocket } from "../../targets/xmpp/xmpp-ws-client.ts";
 import { XMPP_CONTAINER_PORTS, type ResolvedXmppImage, type XmppImageLayout } from "../../toolchain/xmpp-image.ts";
 import { containerLogs } from "./engine-container.ts";
 import { StartedServerContainer } from "./started-server-container.ts";
-import { joinNetworkOnly } from "./join-network.ts";
+import { NetworkMemberContainer } from "./network-member-container.ts";
 import { readTarFiles } from "./tar-files.ts";
 
 /** DNS name of the XMPP server on the run's network (Toxiproxy's upstreams: xmpp:5280, xmpp:5281). */
@@ -37,13 +37,13 @@ export interface XmppContainerOptions {
   extraConfig?: Record<string, string>;
 }
 
-export class XmppContainer extends GenericContainer {
+/** On a network (onNetwork), Toxiproxy reaches it as `xmpp`: xmpp:5280 and xmpp:5281. */
+export class XmppContainer extends NetworkMemberContainer {
   readonly kind: XmppServerKind;
-  private startupTimeout = XMPP_CONTAINER_READY_TIMEOUT_MS;
   private readonly configSource: string;
 
   constructor(private readonly image: ResolvedXmppImage, private readonly options: XmppContainerOptions) {
-    super(image.name);
+    super(image.name, XMPP_NETWORK_ALIAS, XMPP_CONTAINER_READY_TIMEOUT_MS);
     this.kind = image.kind;
     const { layout } = image;
     this.configSource = xmppConfigSource(this.kind, options.configFile);
@@ -56,23 +56,10 @@ export class XmppContainer extends GenericContainer {
       .withCommand(layout.command)
       .withCopyContentToContainer([{ content: config, target: layout.configPath, mode: 0o644 }])
       .withWaitStrategy(new XmppWebSocketWait(this.kind, options.domain, layout).withStartupTimeout(XMPP_CONTAINER_READY_TIMEOUT_MS))
-      .withStartupTimeout(XMPP_CONTAINER_READY_TIMEOUT_MS);
+      // a fixed host name: nothing of the server's identity (ejabberd's node name is fixed too) changes between runs or restarts
+      .withHostname(this.kind);
     if (layout.entrypoint) this.withEntrypoint(layout.entrypoint);
     if (layout.workingDir) this.withWorkingDir(layout.workingDir);
-    // a fixed host name: nothing of the server's identity (ejabberd's node name is fixed too) changes between runs or restarts
-    this.createOpts.Hostname = this.kind;
-  }
-
-  override withStartupTimeout(ms: number): this {
-    this.startupTimeout = ms;
-    return super.withStartupTimeout(ms);
-  }
-
-  /** Joins the run's network as `xmpp` (Toxiproxy reaches it at xmpp:5280 and xmpp:5281), and no other. */
-  onNetwork(network: StartedNetwork): this {
-    this.withNetwork(network);
-    joinNetworkOnly(this.createOpts, network, [XMPP_NETWORK_ALIAS]);
-    return this;
   }
 
   override async start(): Promise<StartedXmppContainer> {

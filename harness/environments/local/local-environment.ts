@@ -5,12 +5,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Toxiproxy } from "toxiproxy-node-client";
 import { TOXIPROXY_ENV } from "../toxiproxy-log-level.ts";
 import { buildRelayBundle } from "../../../fixtures/relay/build-relay-bundle.ts";
 import { ensureToolPath } from "../../toolchain/ensure-tool.ts";
 import type { Environment, RelayControl } from "../environment.ts";
 import { PATH_PLAN } from "../network-paths.ts";
+import { ToxiproxyNetwork } from "../toxiproxy-network.ts";
 import type { EnvironmentOptions } from "../environment-options.ts";
 import { checkRelayEnvironment, describeRelayUnderTest } from "../relay-under-test.ts";
 import { waitForHttp } from "../wait-for-http.ts";
@@ -44,15 +44,16 @@ export async function startLocalEnvironment(options: EnvironmentOptions): Promis
     const toxiproxyServer = await ensureToolPath("toxiproxy-server", options.log);
     // One toxiproxy-server per relay listener: each holds two file descriptors per connection,
     // and one process under a 20,000-descriptor limit tops out below 10,000 connections.
-    const servers: Toxiproxy[] = [];
+    const apiUrls: string[] = [];
     for (const listener of [0, 1]) {
       const apiPort = await freePort();
       options.log(`starting toxiproxy-server on 127.0.0.1:${apiPort} (paths to relay listener ${listener})`);
       const proc = startProcess(toxiproxyServer, ["-host", "127.0.0.1", "-port", String(apiPort)], { env: TOXIPROXY_ENV, logFile: join(options.logDir, listener === 0 ? "toxiproxy.log" : `toxiproxy-${listener}.log`) });
       toxiproxyProcesses.push(proc);
       await waitForHttp(`http://127.0.0.1:${apiPort}/version`, "toxiproxy-server", { timeoutMs: TOXIPROXY_READY_TIMEOUT_MS, alive: () => proc.isRunning() });
-      servers.push(new Toxiproxy(`http://127.0.0.1:${apiPort}`));
+      apiUrls.push(`http://127.0.0.1:${apiPort}`);
     }
+    const network = new ToxiproxyNetwork(apiUrls);
 
     const relayPorts: [number, number] = [await freePort(), await freePort()];
     const started = xmppKind
@@ -62,28 +63,19 @@ export async function startLocalEnvironment(options: EnvironmentOptions): Promis
 
     const scheme = options.certificate ? "wss" : "ws";
     const paths = [];
-    const serverOf = new Map<string, Toxiproxy>();
     for (const plan of PATH_PLAN) {
       const port = await freePort();
-      await servers[plan.listener].createProxy({ name: plan.name, listen: `127.0.0.1:${port}`, upstream: `127.0.0.1:${relayPorts[plan.listener]}`, enabled: true });
-      serverOf.set(plan.name, servers[plan.listener]);
+      await network.createPath(plan.name, `127.0.0.1:${port}`, `127.0.0.1:${relayPorts[plan.listener]}`, plan.listener);
       paths.push({ name: plan.name, kind: plan.kind, url: `${scheme}://127.0.0.1:${port}${started.wsPath}` });
     }
     const runningRelay = started.control;
     return {
       kind: "local",
-      versions: { target: target.name, node: process.version, toxiproxy: await servers[0].getVersion(), [started.versionKey]: started.version },
+      versions: { target: target.name, node: process.version, toxiproxy: await network.version(), [started.versionKey]: started.version },
       target: { name: target.name, version: started.version },
       paths,
-      toxiproxyFor: (path) => {
-        const server = serverOf.get(path);
-        if (!server) throw new Error(`no network path '${path}'; paths: ${[...serverOf.keys()].join(", ")}`);
-        return server;
-      },
+      network,
       relay: runningRelay,
-      resetNetwork: async () => {
-        await Promise.all(servers.map((s) => s.reset()));
-      },
       stop,
     };
   } catch (error) {
