@@ -22,6 +22,9 @@ export const isShown = (r: MessageRecord): boolean => r.shownAt.length > 0;
 /** Arrived but failed to decrypt or authenticate: corrupted or forged, never counted as lost. */
 export const isCorrupted = (r: MessageRecord): boolean => r.decryptFailed;
 
+/** A copy arrived with other bytes than the copy shown (altered on the way), whether the client's dedupe dropped it or not. */
+export const hasAlteredCopy = (r: MessageRecord): boolean => r.alteredAt.length > 0;
+
 /** Acknowledged by the relay and never arrived at all: the one loss that must not happen. */
 export const isLostAfterAck = (r: MessageRecord): boolean => r.ackedAt !== null && r.shownAt.length === 0 && !r.decryptFailed;
 

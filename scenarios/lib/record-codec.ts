@@ -15,7 +15,7 @@ export function encodeRecord(e: ClientEvent): string {
     case "acked":
       return `a\t${e.id}\t${e.t}\t${e.ep}`;
     case "delivered":
-      return `d\t${e.id}\t${e.from}\t${e.to}\t${e.t}\t${e.sentAt}\t${e.dup ? 1 : 0}\t${e.ep}`;
+      return `d\t${e.id}\t${e.from}\t${e.to}\t${e.t}\t${e.sentAt}\t${e.dup ? 1 : 0}\t${e.ep}\t${e.digest ?? ""}`;
     default:
       return JSON.stringify(e);
   }
@@ -37,6 +37,6 @@ export function decodeRecord(line: string): ClientEvent | null {
   if (f[0] === "s" && f.length === 8) e = { ev: "sent", id: f[1], from: n(2), to: n(3), seq: n(4), t: n(5), ep: f[6], ...(f[7] ? { tag: f[7] } : {}) };
   else if (f[0] === "r" && f.length === 4) e = { ev: "resent", id: f[1], t: n(2), ep: f[3] };
   else if (f[0] === "a" && f.length === 4) e = { ev: "acked", id: f[1], t: n(2), ep: f[3] };
-  else if (f[0] === "d" && f.length === 8) e = { ev: "delivered", id: f[1], from: n(2), to: n(3), t: n(4), sentAt: n(5), dup: f[6] === "1", ep: f[7] };
+  else if (f[0] === "d" && f.length === 9) e = { ev: "delivered", id: f[1], from: n(2), to: n(3), t: n(4), sentAt: n(5), dup: f[6] === "1", ep: f[7], ...(f[8] ? { digest: f[8] } : {}) };
   return e && Number.isFinite(e.t) ? e : null;
 }

@@ -1,6 +1,7 @@
 // One simulated person: logs in, publishes prekeys, writes messages to contacts (E2E-encrypted,
 // or opaque bytes in crypto mode `opaque`), keeps an outbox of unacknowledged messages (resent
-// after every reconnect), and drops duplicates. It talks to the server through a driver
+// after every reconnect), and drops duplicates (recording a digest of every copy's body, so an
+// altered copy is seen even when it is dropped). It talks to the server through a driver
 // (drivers/), so the same person runs against every server the harness supports.
 import { fromBase64, fromUtf8, toBase64, utf8 } from "../../harness/protocol/bytes.ts";
 import type { AckRef, PrekeyBundle } from "../../harness/protocol/frames.ts";
@@ -8,6 +9,7 @@ import { importIdentity, type Identity } from "../../harness/protocol/identity.t
 import { PrekeyRingOnDemand, publishFields } from "../../harness/protocol/prekeys.ts";
 import { SessionManager } from "../../harness/protocol/session.ts";
 import { count, deliveryLatency } from "./client-metrics.ts";
+import { bodyDigest } from "./body-digest.ts";
 import { recordEvent } from "./client-events.ts";
 import { endpointsForUser, type Endpoint } from "./endpoints.ts";
 import { InArrivalOrder } from "./in-arrival-order.ts";
@@ -218,13 +220,14 @@ export class SimulatedUser {
   private onDeliver(frame: Delivery): void {
     const key = `${frame.from}/${frame.id}`;
     const from = this.ctx.indexOf.get(frame.from) ?? -1;
+    const digest = bodyDigest(frame.body);
     const ack = () => {
       if (this.acks.length === 0) this.ctx.vu.acking.push(this);
       this.acks.push({ from: frame.from, id: frame.id });
     };
     if (this.seen.has(key)) {
       count("duplicatesDropped");
-      recordEvent({ ev: "delivered", id: frame.id, from, to: this.member.index, t: Date.now(), sentAt: 0, dup: true, ep: this.link.endpoint.name });
+      recordEvent({ ev: "delivered", id: frame.id, from, to: this.member.index, t: Date.now(), sentAt: 0, dup: true, ep: this.link.endpoint.name, digest });
       ack();
       return;
     }
@@ -235,7 +238,7 @@ export class SimulatedUser {
       this.ctx.vu.delivered++;
       count("messagesDelivered");
       deliveryLatency.add(now - sentAt);
-      recordEvent({ ev: "delivered", id: frame.id, from, to: this.member.index, t: now, sentAt, dup: false, ep: this.link.endpoint.name });
+      recordEvent({ ev: "delivered", id: frame.id, from, to: this.member.index, t: now, sentAt, dup: false, ep: this.link.endpoint.name, digest });
       if (content) this.ctx.onMessage?.(this, from, content);
       ack();
     };

@@ -11,7 +11,7 @@ import type { FaultRecord } from "../../harness/timeline/fault-timeline.ts";
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
 
 const T0 = 1_000_000;
-const fault = (event: "inject" | "heal", entry: number, kind: string, requestedAt: number, appliedAt: number): FaultRecord => ({ event, entry, kind, target: kind.startsWith("relay") ? "relay" : "all-paths", requestedAt, appliedAt, ok: true });
+const fault = (event: "inject" | "heal", entry: number, kind: string, requestedAt: number, appliedAt: number): FaultRecord => ({ event, entry, kind, target: kind.startsWith("relay") ? "relay" : "all-paths", requestedAt, appliedAt, lastAppliedAt: appliedAt, ok: true });
 // the default suite: latency from 20 s to 30 s, a relay crash from 40 s to 43 s
 const FAULTS = [
   fault("inject", 0, "latency", T0 + 20_000, T0 + 20_004), fault("heal", 0, "latency", T0 + 30_000, T0 + 30_003),
@@ -139,6 +139,40 @@ describe("message checkers", () => {
     const shown = await verdicts(log(50, (i, e) => (i === 9 ? [...e, { ...e[2], t: e[2].t + 50 }] : e)));
     expect(shown.status).toEqual({ ...ALL_PASS, "duplicated-to-user": "fail" });
     expect(shown.flagged["duplicated-to-user"]).toEqual([{ id: "0.10", fault: "none" }]);
+  });
+
+  it("corrupted: a copy whose bytes differ from the copy shown is corrupted, whether the dedupe dropped it or showed it; an identical copy is only redelivered", async () => {
+    type Delivered = Extract<ClientEvent, { ev: "delivered" }>;
+    const copy = (e: ClientEvent, dt: number, digest: string, dup = true): Delivered => ({ ...(e as Delivered), t: e.t + dt, dup, digest });
+    const events = log(20, (i, e) => {
+      const shown = { ...(e[2] as Delivered), digest: `body-${i}` };
+      // 0.3: an altered copy dropped by the dedupe, logged before the showing (whose decrypt was still running)
+      if (i === 2) return [e[0], e[1], copy(e[2], -5, "flipped-byte"), shown];
+      // 0.6: an identical copy, out of its conversation's order (0.7 to 0.9 were shown before it)
+      if (i === 5) return [e[0], e[1], shown];
+      if (i === 9) return [...e.slice(0, 2), { ...(e[2] as Delivered), digest: `body-${i}` }, copy({ ...(e[2] as Delivered), id: "0.6" }, 1, "body-5")];
+      // 0.12: an altered copy that the dedupe let through (shown twice)
+      if (i === 11) return [e[0], e[1], shown, copy(e[2], 30, "flipped-byte", false)];
+      return [e[0], e[1], shown];
+    });
+    const { status, flagged, results } = await verdicts(events);
+    expect(status).toEqual({ ...ALL_PASS, corrupted: "fail", "duplicated-to-user": "fail" });
+    expect(flagged.corrupted).toEqual([{ id: "0.3", fault: "none" }, { id: "0.12", fault: "none" }]);
+    expect(flagged["redelivered-on-wire"]).toEqual([{ id: "0.3", fault: "none" }, { id: "0.6", fault: "none" }]);
+    expect(flagged["out-of-order"]).toEqual([]);
+    expect(results.find((r) => r.name === "corrupted")?.details).toMatchObject({ count: 2, decryptFailed: 0, alteredCopy: 2 });
+  });
+
+  it("corrupted: an altered copy is blamed on the fault in force when it arrived, and is seen in crypto mode opaque too", async () => {
+    const events = log(3, (i, e) => {
+      const shown = { ...(e[2] as Extract<ClientEvent, { ev: "delivered" }>), digest: "body" };
+      return i === 1 ? [e[0], e[1], shown, { ...shown, t: T0 + 41_000, dup: true, digest: "altered" }] : [e[0], e[1], shown];
+    });
+    const full = await verdicts(events);
+    expect(full.flagged.corrupted).toEqual([{ id: "0.2", fault: "timeline[1] relay-crash" }]);
+    const opaque = await verdicts(events, { cryptoMode: "opaque" });
+    expect(opaque.status.corrupted).toBe("fail");
+    expect(opaque.flagged.corrupted).toEqual(full.flagged.corrupted);
   });
 
   it("out of order: flags the message shown after one of its conversation that was acknowledged later", async () => {

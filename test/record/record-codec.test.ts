@@ -9,7 +9,7 @@ const EVENTS: ClientEvent[] = [
   { ev: "resent", id: "12.7", t: 1_763_900_000_200, ep: "direct-b" },
   { ev: "acked", id: "12.7", t: 1_763_900_000_210, ep: "direct-b" },
   { ev: "delivered", id: "12.7", from: 12, to: 40, t: 1_763_900_000_250, sentAt: 1_763_900_000_123, dup: false, ep: "direct-a" },
-  { ev: "delivered", id: "12.7", from: 12, to: 40, t: 1_763_900_000_260, sentAt: 0, dup: true, ep: "direct-a" },
+  { ev: "delivered", id: "12.7", from: 12, to: 40, t: 1_763_900_000_260, sentAt: 0, dup: true, ep: "direct-a", digest: "Xk3-q0_a9ZbT" },
   { ev: "conn", user: 4, kind: "failed", ep: "direct-a", t: 1, reason: "closed\tby\npeer" },
   { ev: "lag", vu: 1, t: 2, ticks: 10, everyMs: 100, maxLateMs: 340, meanLateMs: 20 },
 ];
