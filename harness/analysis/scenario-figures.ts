@@ -1,70 +1,22 @@
-// Headline figures of one scenario run, computed from the recorded data only.
+// Headline figures of one scenario run, computed from the recorded data only. Their shape is
+// summary.json's (harness/report/summary/figures-schema.ts).
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
-import { connEvents, pathShare, type PathShareSample } from "./connection-timeline.ts";
-import { dropsWithoutFault, type DropsWithoutFault } from "./drops-without-fault.ts";
-import { failoverTimes, type FailoverTimes } from "./failover-times.ts";
-import { faultRecovery, type FaultRecovery } from "./fault-recovery.ts";
-import { byTag, phaseFigures, type KindFigures, type PhaseFigures } from "./message-kinds.ts";
+import { connEvents, pathShare } from "./connection-timeline.ts";
+import { dropsWithoutFault } from "./drops-without-fault.ts";
+import { failoverTimes } from "./failover-times.ts";
+import { faultRecovery } from "./fault-recovery.ts";
+import { byTag, phaseFigures } from "./message-kinds.ts";
 import type { RecoveryBand } from "./recovery-band.ts";
-import type { Baseline } from "./time-to-recover.ts";
 import { faultWindows, firstFaultAt, windowAt } from "./fault-windows.ts";
 import { extraDeliveries, isAcked, isCorrupted, isDelivered, isHello, isLostAfterAck, isNeverAcked, sessionsUpAt, wireRedeliveries } from "../record/message-predicates.ts";
 import type { MessageRecord } from "../record/message-records.ts";
 import type { FaultRecord } from "../timeline/fault-timeline.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";
-import { percentiles, type Percentiles } from "./percentiles.ts";
+import { percentiles } from "./percentiles.ts";
+import type { FaultWindowFigures, WindowFigures } from "../report/summary/fault-window-schema.ts";
+import type { ScenarioFigures } from "../report/summary/figures-schema.ts";
 
-export interface WindowFigures {
-  from: number;
-  to: number;
-  sent: number;
-  delivered: number;
-  latencyMs: Percentiles;
-}
-
-/** A fault's effect: messages sent before the first fault, in its window (inject applied to heal applied + settle), and after that until the next fault. */
-export interface FaultWindow {
-  entry: number;
-  kind: string;
-  target: string;
-  injectedAt: number | null;
-  healedAt: number | null;
-  before: WindowFigures;
-  during: WindowFigures | null;
-  after: WindowFigures | null;
-  recovery: FaultRecovery;
-  /** path faults only: users on the blocked paths, and how fast they got onto an open one */
-  failover: FailoverTimes | null;
-}
-
-export interface ScenarioFigures {
-  messages: {
-    sent: number;
-    acked: number;
-    delivered: number;
-    /** acknowledged by the relay and never delivered: the one loss that must not happen */
-    lostAfterAck: number;
-    neverAcked: number;
-    /** extra arrivals of any kind (redeliveries on the wire + extra showings to the user) */
-    duplicates: number;
-    /** arrivals the client's dedupe dropped (expected of an at-least-once relay) */
-    redeliveredOnWire: number;
-    decryptFailures: number;
-    rejected: number;
-  };
-  deliveryLatencyMs: Percentiles;
-  /** the steady phase before the first fault: what recovery is measured against */
-  baseline: Baseline & { from: number; to: number; sent: number; startsAt: "warm-up end" | "sessions up"; excludes: string };
-  recoveryBand: RecoveryBand;
-  connections: { drops: number; failovers: number; failedAttempts: number; backoffs: number; dropsWithoutFault: DropsWithoutFault };
-  windows: FaultWindow[];
-  /** once a second over the sending window: users connected, and through which path */
-  pathShare: PathShareSample[];
-  /** per kind of message the scenario sent */
-  byTag: Record<string, KindFigures>;
-  /** per phase the scenario announced (empty when it announced none) */
-  phases: PhaseFigures[];
-}
+export type { FaultWindowFigures, ScenarioFigures, WindowFigures };
 
 /** Messages sent in [from, to): how many, how many arrived, and how fast. */
 export function windowFigures(records: MessageRecord[], from: number, to: number): WindowFigures {
@@ -98,7 +50,7 @@ export function scenarioFigures({ records: all, events, faults, timeline, sendin
     startsAt: baselineFrom === sendingWindow.from ? "warm-up end" as const : "sessions up" as const,
     excludes: "warm-up and hello messages (session set-up)",
   };
-  const windows = spans.map((span): FaultWindow => {
+  const windows = spans.map((span): FaultWindowFigures => {
     const timelineEntry = timeline.find((e) => e.index === span.entry);
     const blocked = span.blocksPaths && timelineEntry ? timelineEntry.paths : null;
     const next = spans.find((s) => s.from >= span.to);

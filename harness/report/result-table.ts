@@ -1,6 +1,6 @@
 // The short table printed at the end of a run.
 import { saturationLines, type GeneratorSaturation } from "../analysis/generator-saturation.ts";
-import type { ScenarioResult } from "../run/run-scenario.ts";
+import type { ScenarioResult } from "./summary/scenario-result-schema.ts";
 import { describeTarget } from "../targets/target.ts";
 import { serverUsageText } from "./server-usage-text.ts";
 

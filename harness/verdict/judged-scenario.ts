@@ -1,43 +1,36 @@
-// What the verdict reads of a scenario's result: a structural subset of run/run-scenario.ts's
-// ScenarioResult, declared here so the verdict layer does not import the layers above it.
-import type { CheckResult } from "../checks/check-result.ts";
+// What the verdict reads of a scenario's result: picks of summary.json's types
+// (harness/report/summary/), the fields the judgements and the SLO figures use. A baseline run
+// written before targets and the server's own usage were recorded lacks those two.
+import type { FaultWindowFigures, WindowFigures } from "../report/summary/fault-window-schema.ts";
+import type { ScenarioResult } from "../report/summary/scenario-result-schema.ts";
 
-export interface JudgedPercentiles { count: number; p50: number | null; p95: number | null; p99: number | null; max: number | null }
+type Figures = ScenarioResult["figures"];
+type Recovery = FaultWindowFigures["recovery"];
+type Outcome = Recovery["recovery"];
 
-export interface JudgedWindowFigures { sent: number; delivered: number; latencyMs: JudgedPercentiles }
+export type JudgedPercentiles = WindowFigures["latencyMs"];
 
-export interface JudgedFaultWindow {
-  entry: number;
-  kind: string;
-  target: string;
+export type JudgedWindowFigures = Pick<WindowFigures, "sent" | "delivered" | "latencyMs">;
+
+export type JudgedFaultWindow = Pick<FaultWindowFigures, "entry" | "kind" | "target" | "failover"> & {
   before: JudgedWindowFigures;
   during: JudgedWindowFigures | null;
   after: JudgedWindowFigures | null;
-  recovery: {
-    recovery: { recovered: true; ttrMs: number } | { recovered: false; reason: string };
-    usersBack99Ms: number | null;
-    backlog: { undelivered: number; drainMs: number | null };
-    messages: { lostAfterAck: number; duplicates: number; neverAcked: number };
+  recovery: Pick<Recovery, "usersBack99Ms" | "messages"> & {
+    recovery: Pick<Extract<Outcome, { recovered: true }>, "recovered" | "ttrMs"> | Pick<Extract<Outcome, { recovered: false }>, "recovered" | "reason">;
+    backlog: Pick<Recovery["backlog"], "undelivered" | "drainMs">;
   };
-  failover: { affectedUsers: number; failoverMs: JudgedPercentiles; stranded: number } | null;
-}
+};
 
-export interface JudgedScenario {
-  name: string;
-  scenario: string;
-  status: "completed" | "interrupted" | "failed";
-  error?: string;
-  /** the server under test (absent in runs written before targets existed) */
-  target?: { name: string; version: string | null };
-  k6ExitCode: number | null;
+type JudgedKindFigures = Pick<Figures["byTag"][string], "sent" | "delivered" | "lostAfterAck" | "latencyMs">;
+type Generator = ScenarioResult["generator"];
+
+export type JudgedScenario = Pick<ScenarioResult, "name" | "scenario" | "status" | "error" | "k6ExitCode" | "checks"> & Partial<Pick<ScenarioResult, "target" | "server">> & {
   figures: {
-    messages: { sent: number; acked: number; delivered: number; lostAfterAck: number; neverAcked: number; duplicates: number; decryptFailures: number; rejected: number };
+    messages: Omit<Figures["messages"], "redeliveredOnWire">;
     deliveryLatencyMs: JudgedPercentiles;
     windows: JudgedFaultWindow[];
-    phases: { name: string; byTag: Record<string, { sent: number; delivered: number; lostAfterAck: number; latencyMs: JudgedPercentiles }> }[];
+    phases: (Pick<Figures["phases"][number], "name"> & { byTag: Record<string, JudgedKindFigures> })[];
   };
-  /** the server under test's own CPU and memory (absent in runs written before it was measured; null figures: not measured) */
-  server?: { usage: { samples: number; cpuCoresPeak: number | null; cpuCoresMean: number | null; rssMbPeak: number | null; note: string | null } };
-  generator: { measured: boolean; note: string | null; inMeasuredWindow: boolean; spans: { inMeasuredWindow: boolean; reason: string; fromS: number; toS: number }[] };
-  checks: CheckResult[];
-}
+  generator: Pick<Generator, "measured" | "note" | "inMeasuredWindow"> & { spans: Pick<Generator["spans"][number], "inMeasuredWindow" | "reason" | "fromS" | "toS">[] };
+};

@@ -10,6 +10,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it, type TestContext } from "vitest";
 import { CHART_SPECS } from "../../harness/report/html/chart-specs.ts";
 import type { SummaryInput } from "../../harness/report/html/report-input.ts";
+import { summaryIssues } from "../../harness/report/summary/summary-issues.ts";
 import { launchChromium, requireChromium } from "../support/require-chromium.ts";
 import { requireTool } from "../support/require-tool.ts";
 
@@ -102,6 +103,8 @@ describe("the HTML reports in a real browser", () => {
     await requireTool("k6", ctx);
     await requireTool("toxiproxy-server", ctx);
     const { reports, runId, older } = await realRuns();
+    // the real run's summary.json as written matches its schema (the older ones are stripped on purpose)
+    expect(summaryIssues(readJson<unknown>(join(reports, runId, "summary.json"))), `${runId}: summary.json against reports/summary.schema.json`).toEqual([]);
     for (const id of [runId, ...older]) {
       const dir = join(reports, id);
       const summary = readJson<SummaryInput>(join(dir, "summary.json"));

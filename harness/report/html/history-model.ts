@@ -57,7 +57,7 @@ function historyRow(folder: string, dir: string, s: SummaryInput): HistoryRow {
   const sent = sum((m) => m.sent);
   const delivered = sum((m) => m.delivered);
   const recoveries = scenarios.flatMap((x) => x.figures?.windows ?? []).map((w) => w.recovery?.recovery).filter((r) => r !== undefined);
-  const ttrs = recoveries.filter((r) => r.recovered && typeof r.ttrMs === "number").map((r) => r.ttrMs! / 1000);
+  const ttrs = recoveries.flatMap((r) => (r.recovered === true && typeof r.ttrMs === "number" ? [r.ttrMs / 1000] : []));
   const started = Date.parse(s.startedAt ?? "");
   const verdictFile = readVerdictFile(dir);
 

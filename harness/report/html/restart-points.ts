@@ -27,7 +27,7 @@ function max(values: (number | null | undefined)[]): number | null {
 }
 
 /** Start-up times are ISO strings in summary.json (ms since the epoch accepted too). */
-function epochMs(time: string | number | undefined): number {
+function epochMs(time: string | number | null | undefined): number {
   if (typeof time === "number") return time;
   const parsed = Date.parse(time ?? "");
   return Number.isFinite(parsed) ? parsed : 0;
