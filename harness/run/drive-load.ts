@@ -1,11 +1,18 @@
 // Runs k6 on a scenario while the fault timeline runs on the load's clock, with live progress,
 // relay metrics sampling and the server's own CPU and memory (every target); returns what was
-// recorded. Everything is healed in `finally`.
+// recorded. Everything is healed in `finally`. With several k6 instances (--segments) they start
+// as the k6-operator starts its runners, and their records come back as one merged event log.
 import { readFileSync } from "node:fs";
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
 import type { Environment } from "../environments/environment.ts";
+import { restoreNetwork } from "../environments/network-leftovers.ts";
 import { describeOverrun, watchK6End, type K6Overrun } from "../load/k6-end-watch.ts";
 import { startK6, type K6Files } from "../load/run-k6.ts";
+import { clockCorrections, clockOf, type MergedClock } from "../load/segments/clock-correction.ts";
+import { combinedExitCode, combinedUsage } from "../load/segments/instance-outcome.ts";
+import type { InstanceRun } from "../load/segments/load-instances.ts";
+import { mergeInstanceEvents } from "../load/segments/merge-instances.ts";
+import { freePort, startWhenAllAnswer } from "../load/segments/runner-start.ts";
 import { LiveStats } from "../progress/live-stats.ts";
 import { ProgressPrinter, type ProgressState } from "../progress/progress-line.ts";
 import { ClientEventTail } from "../record/client-event-tail.ts";
@@ -23,7 +30,8 @@ export interface LoadDrive {
   k6Path: string;
   scenarioFile: string;
   k6Env: Record<string, string>;
-  files: K6Files;
+  /** one per k6 instance (k6InstanceFiles): more than one starts them as the k6-operator's runners */
+  files: K6Files[];
   timeline: TimelineEntry[];
   env: Environment;
   users: number;
@@ -33,10 +41,15 @@ export interface LoadDrive {
 }
 
 export interface DrivenLoad {
+  /** every instance's records, merged in time order on one clock */
   events: ClientEvent[];
+  /** each k6 instance's own outcome (one entry without --segments) */
+  instances: InstanceRun[];
+  /** how the instances' clocks were put on one */
+  clock: MergedClock;
   faults: FaultRecord[];
   relaySamples: RelaySample[];
-  /** k6's own CPU and memory, once a second (the saturation guard's input) */
+  /** k6's own CPU and memory, once a second, every instance summed (the saturation guard's input) */
   k6Usage: ProcessUsageSample[];
   /** the server under test's own CPU and memory, once a second (/proc or the container engine) */
   serverUsage: ServerUsageSample[];
@@ -48,7 +61,8 @@ export interface DrivenLoad {
 }
 
 export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
-  const events: ClientEvent[] = [];
+  const count = d.files.length;
+  const perInstance: ClientEvent[][] = d.files.map(() => []);
   const faults: FaultRecord[] = [];
   const stats = new LiveStats();
   const timeline = new FaultTimeline(d.timeline, d.env, (record) => {
@@ -58,65 +72,90 @@ export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
   let cancelEndWatch = () => {};
   let overrun: K6Overrun | null = null;
   const progress: ProgressState = { scenario: d.name, startedAt: null, totalS: d.totalS, activeFaults: [], users: d.users, stats };
-  const tail = new ClientEventTail(d.files.console, (event) => {
-    events.push(event);
+  const tails = d.files.map((files, instance) => new ClientEventTail(files.console, (event) => {
+    perInstance[instance].push(event);
     stats.add(event);
     if (event.ev === "start" && progress.startedAt === null) {
       progress.startedAt = event.t;
       timeline.start(event.t);
-      cancelEndWatch = watchK6End(k6.child.pid, event.t + d.totalS * 1000, (o) => {
+      cancelEndWatch = watchK6End(runners[0].child.pid, event.t + d.totalS * 1000, (o) => {
         overrun = o;
         d.log(`[${d.name}] ${describeOverrun(o)}`);
         stopK6();
       });
     }
-  });
+  }));
   const printer = new ProgressPrinter(progress);
   const sampler = new RelayMetricsSampler(d.env.relay);
-  const k6Usage = new ProcessUsageSampler();
+  const k6Usage = d.files.map(() => new ProcessUsageSampler());
   const serverUsage = new ServerUsageSampler(() => d.env.relay.usage());
   const faultNames = setInterval(() => {
     progress.activeFaults = timeline.active().map((e) => `${e.kind}@${e.target}`);
-    const usage = k6Usage.latest();
+    const usage = combinedUsage(k6Usage.map((u) => { const l = u.latest(); return l ? [l] : []; }))[0];
     progress.k6CpuCores = usage?.cpuCores ?? null;
     progress.machineBusyCores = usage?.machineBusyCores ?? null;
   }, 250);
 
-  const k6 = startK6(d.k6Path, d.scenarioFile, d.k6Env, d.files);
-  if (k6.child.pid !== undefined) k6Usage.start(k6.child.pid);
-  const stopK6 = () => void k6.stop("SIGINT", 5000);
+  const addresses = count === 1 ? [] : await Promise.all(d.files.map(async () => `127.0.0.1:${await freePort()}`));
+  const runners = d.files.map((files, index) => startK6(d.k6Path, d.scenarioFile, d.k6Env, files, count === 1 ? undefined : { index, count, address: addresses[index] }));
+  runners.forEach((k6, i) => k6.child.pid !== undefined && k6Usage[i].start(k6.child.pid));
+  const stopK6 = () => runners.forEach((k6) => void k6.stop("SIGINT", 5000));
+  // one instance ending with a failed threshold (abortOnFail) or a crash ends the others: one run
+  runners.forEach((k6) => void k6.exited.then(() => {
+    if (k6.child.exitCode !== 0 && runners.some((r) => r.child.exitCode === null)) stopK6();
+  }));
   d.interrupt.addEventListener("abort", stopK6);
   if (d.interrupt.aborted) stopK6(); // interrupted before k6 started (population, backlog)
   const startWatch = setTimeout(() => progress.startedAt === null && stopK6(), K6_START_TIMEOUT_MS);
-  tail.start();
+  tails.forEach((t) => t.start());
   printer.start();
   sampler.start();
   serverUsage.start();
   let relaySamples: RelaySample[] = [];
   let serverSamples: ServerUsageSample[] = [];
-  let usageSamples: ProcessUsageSample[] = [];
+  let usageSamples: ProcessUsageSample[][] = [];
+  let startError: string | null = null;
   try {
-    await k6.exited;
+    if (count > 1) {
+      await startWhenAllAnswer(addresses, {
+        timeoutMs: K6_START_TIMEOUT_MS, signal: d.interrupt,
+        gone: () => { const i = runners.findIndex((r) => r.child.exitCode !== null || r.child.signalCode !== null); return i < 0 ? null : i; },
+      }).catch((e: Error) => {
+        if (!d.interrupt.aborted) startError = e.message;
+        stopK6();
+      });
+    }
+    await Promise.all(runners.map((k6) => k6.exited));
   } finally {
-    usageSamples = k6Usage.stop();
+    usageSamples = k6Usage.map((u) => u.stop());
     d.interrupt.removeEventListener("abort", stopK6);
     clearTimeout(startWatch);
     cancelEndWatch();
     clearInterval(faultNames);
     await timeline.healAll();
-    await d.env.resetNetwork().catch((e: Error) => d.log(`[${d.name}] resetting the network failed: ${e.message}`));
+    await restoreNetwork(d.env.network, (line) => d.log(`[${d.name}] ${line}`));
     relaySamples = await sampler.stop();
     serverSamples = await serverUsage.stop();
-    tail.stop();
+    tails.forEach((t) => t.stop());
     printer.stop();
   }
-  const k6ExitCode = k6.child.exitCode;
+  const codes = runners.map((k6) => k6.child.exitCode);
+  const k6ExitCode = combinedExitCode(codes);
+  const instances: InstanceRun[] = runners.map((k6, index) => ({ index, pid: k6.child.pid ?? null, exitCode: codes[index], events: perInstance[index], usage: usageSamples[index] }));
+  const clock = clockCorrections(perInstance.map(clockOf));
+  const events = mergeInstanceEvents(perInstance, clock.corrections.map((c) => c.correctionMs));
+  const logs = d.files.map((f) => f.log).join(", ");
+  const lastLines = () => d.files.map((f) => `last lines of ${f.log}:\n${tailOf(f.log)}`).join("\n");
   let error: string | undefined;
-  if (!d.interrupt.aborted && progress.startedAt === null) error = `k6 produced no start record within ${K6_START_TIMEOUT_MS} ms (exit code ${k6ExitCode}); last lines of ${d.files.log}:\n${tailOf(d.files.log)}`;
+  if (startError) error = `${startError}; ${lastLines()}`;
+  else if (!d.interrupt.aborted && progress.startedAt === null) error = `k6 produced no start record within ${K6_START_TIMEOUT_MS} ms (exit code ${codes.join(", ")}); ${lastLines()}`;
   else if (overrun) error = describeOverrun(overrun);
-  else if (!d.interrupt.aborted && k6ExitCode !== 0 && k6ExitCode !== 99) error = `k6 exited with code ${k6ExitCode}; last lines of ${d.files.log}:\n${tailOf(d.files.log)}`;
+  else if (!d.interrupt.aborted && k6ExitCode !== 0 && k6ExitCode !== 99) error = `k6 exited with code ${codes.join(", ")} (${logs}); ${lastLines()}`;
   const serverFigures = serverUsageFigures(serverSamples, { readingsDown: serverUsage.readingsDown, error: serverUsage.error });
-  return { events, faults, relaySamples, k6Usage: usageSamples, serverUsage: serverSamples, serverUsageFigures: serverFigures, startedAt: progress.startedAt, k6ExitCode, ...(error ? { error } : {}) };
+  return {
+    events, instances, clock, faults, relaySamples, k6Usage: combinedUsage(usageSamples), serverUsage: serverSamples, serverUsageFigures: serverFigures,
+    startedAt: progress.startedAt, k6ExitCode, ...(error ? { error } : {}),
+  };
 }
 
 function tailOf(file: string, lines = 15): string {

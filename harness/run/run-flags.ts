@@ -17,6 +17,8 @@ export interface RunFlags {
   env?: string;
   tls: boolean;
   k6RawMetrics: boolean;
+  /** k6 instances, each with its execution segment, started as the k6-operator starts its runners (--segments; 1: one plain k6) */
+  segments: number;
   reportsDir: string;
   /** SLO file (overrides the suite's "slo") */
   slo?: string;
@@ -33,6 +35,9 @@ export interface RunFlags {
   targetConfig?: string;
   help: boolean;
 }
+
+/** Most k6 instances one machine runs: each is a whole k6 (its own JS runtimes, metrics and records). */
+export const MAX_SEGMENTS = 64;
 
 export const RUN_HELP = `usage: npm run chaos -- [run] [flags]
 
@@ -68,6 +73,9 @@ flags:
   --relay-image IMAGE  test your own relay image in place of the reference relay's
                        (--env containers; also CHAOS_RELAY_IMAGE); what a relay must do:
                        fixtures/relay/PROTOCOL.md, "What a relay under test must implement"
+  --segments N         split the load over N k6 processes (1-${MAX_SEGMENTS}, default 1), started as the
+                       k6-operator starts its runners: each its --execution-segment of one shared
+                       sequence, paused until every one answers, then one merged event log and verdict
   --k6-raw-metrics     also write k6's raw metric points (k6 --out json) to the scenario folder
   --reports DIR        where run folders go (default: reports)
   --slo FILE           SLO file (JSON, or YAML named .yaml/.yml): objectives the run is judged
@@ -89,7 +97,7 @@ export function parseRunFlags(argv: string[]): RunFlags {
       allowPositionals: false,
       options: {
         suite: { type: "string" }, scenario: { type: "string" }, env: { type: "string" }, users: { type: "string" },
-        rate: { type: "string" }, duration: { type: "string" }, seed: { type: "string" }, crypto: { type: "string" }, vus: { type: "string" }, tls: { type: "boolean" }, "k6-raw-metrics": { type: "boolean" },
+        rate: { type: "string" }, duration: { type: "string" }, seed: { type: "string" }, crypto: { type: "string" }, vus: { type: "string" }, tls: { type: "boolean" }, "k6-raw-metrics": { type: "boolean" }, segments: { type: "string" },
         reports: { type: "string" }, slo: { type: "string" }, baseline: { type: "string" },
         "relay-command": { type: "string" }, "relay-image": { type: "string" }, target: { type: "string" }, "target-config": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -127,6 +135,7 @@ export function parseRunFlags(argv: string[]): RunFlags {
     if (durationMs === null || durationMs <= 0) throw new InputError(`--duration=${values.duration}: allowed: ${DURATION_FORMAT}, above zero`);
     load.durationS = durationMs / 1000;
   }
+  const segments = segmentsFrom(values.segments);
   // --help answers even where the variables would be refused
   const relay = values.help ? null : relayUnderTestFrom({ relayCommand: values["relay-command"], relayImage: values["relay-image"] });
   checkRelayEnvironment(relay, values.env ?? (process.env.CHAOS_ENV || undefined), values.env !== undefined ? "--env" : "CHAOS_ENV");
@@ -135,9 +144,16 @@ export function parseRunFlags(argv: string[]): RunFlags {
   const tls = values.tls ?? false;
   if (target) checkTargetFits({ target: target.name, chosenBy: target.chosenBy, tls, relay, targetConfig });
   return {
-    suite: values.suite ?? "default", scenario: values.scenario, env: values.env, tls, k6RawMetrics: values["k6-raw-metrics"] ?? false, reportsDir: values.reports ?? "reports",
+    suite: values.suite ?? "default", scenario: values.scenario, env: values.env, tls, k6RawMetrics: values["k6-raw-metrics"] ?? false, segments, reportsDir: values.reports ?? "reports",
     slo: values.slo, baseline: values.baseline, load, loadFlags, relay, ...(target ? { target } : {}), ...(targetConfig !== undefined ? { targetConfig } : {}), help: values.help ?? false,
   };
+}
+
+function segmentsFrom(raw: string | undefined): number {
+  if (raw === undefined) return 1;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_SEGMENTS) throw new InputError(`--segments=${raw}: allowed: a whole number from 1 to ${MAX_SEGMENTS}`);
+  return n;
 }
 
 /** --target, else CHAOS_TARGET (a flag wins over the variable). */
