@@ -1,5 +1,6 @@
 // `npm run tools`: makes every pinned tool available, reusing what is already there.
 import { installK6 } from "./install-k6.ts";
+import { installKubeconform } from "./install-kubeconform.ts";
 import { installToxiproxy, type ToxiproxyBinary } from "./install-toxiproxy.ts";
 import { locateTool } from "./locate-tool.ts";
 import { TOOL_NAMES } from "./tool-specs.ts";
@@ -12,8 +13,8 @@ export async function installTools(log: (line: string) => void = (l) => process.
       log(`ok ${name} ${location.version} (${location.source === "path" ? "on PATH" : "tools dir"}: ${location.path})`);
       continue;
     }
-    if (name === "k6") {
-      await installK6(log);
+    if (name === "k6" || name === "kubeconform") {
+      await (name === "k6" ? installK6(log) : installKubeconform(log));
       await confirmInstalled(name);
     } else {
       toxiproxyMissing.push(name);

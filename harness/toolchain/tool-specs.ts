@@ -1,7 +1,7 @@
 // The command-line tools the harness needs, how to ask each for its version, and which version is pinned.
-import { K6_VERSION, TOXIPROXY_VERSION } from "./versions.ts";
+import { K6_VERSION, KUBECONFORM_VERSION, TOXIPROXY_VERSION } from "./versions.ts";
 
-export type ToolName = "k6" | "toxiproxy-server" | "toxiproxy-cli";
+export type ToolName = "k6" | "toxiproxy-server" | "toxiproxy-cli" | "kubeconform";
 
 export interface ToolSpec {
   name: ToolName;
@@ -29,6 +29,8 @@ export const TOOL_SPECS: Record<ToolName, ToolSpec> = {
     versionArgs: ["--version"],
     versionPattern: /version v?(\d+\.\d+\.\d+\S*|git)/,
   },
+  // "v0.8.0" (the installer sets main.version; a plain `go install` says "development")
+  kubeconform: { name: "kubeconform", version: KUBECONFORM_VERSION, versionArgs: ["-v"], versionPattern: /^v?(\d+\.\d+\.\d+\S*|development)/ },
 };
 
 export const TOOL_NAMES = Object.keys(TOOL_SPECS) as ToolName[];

@@ -8,6 +8,10 @@ export const K6_MODULE = "go.k6.io/k6/v2";
 export const TOXIPROXY_VERSION = "2.12.0";
 export const TOXIPROXY_MODULE = "github.com/Shopify/toxiproxy/v2";
 
+/** Validates exported Kubernetes manifests offline (harness/export/k8s); built with `go install`. */
+export const KUBECONFORM_VERSION = "0.8.0";
+export const KUBECONFORM_MODULE = "github.com/yannh/kubeconform";
+
 /**
  * The XMPP servers' versions in the official images, matching Debian 12's packages (prosody
  * 0.12.3, ejabberd 23.01) that the offline images are built from. The Prosody project publishes

@@ -1,0 +1,68 @@
+// The collector's program (`npm run chaos -- collect` in the collector Job). The operator starts
+// the runners paused and unpauses them together; the collector is not part of that protocol, so
+// it starts the fault timeline at the first start record any runner writes (as a local run does at
+// k6's first start record), drives it until the TestRun is finished, heals everything, and leaves
+// in the records claim what `analyse` reads: runners/<pod>/k6-console.jsonl, faults.jsonl, plan.json.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseClientEvents } from "../../../record/client-event-tail.ts";
+import { FaultTimeline, type FaultRecord } from "../../../timeline/fault-timeline.ts";
+import type { ExportedPlan } from "../export-k8s.ts";
+import { CONSOLE_FILE, RUNNERS_DIR } from "../testrun.ts";
+import { clusterEnvironment } from "./cluster-environment.ts";
+import { InClusterApi } from "./in-cluster-api.ts";
+
+const POLL_MS = 250;
+/** how long runners may take from the TestRun's creation to their first start record */
+const START_TIMEOUT_MS = 15 * 60_000;
+export const FAULTS_FILE = "faults.jsonl";
+
+/** The earliest start record of any runner in the records folder, or null. */
+export function firstStart(recordsDir: string): number | null {
+  const runners = join(recordsDir, RUNNERS_DIR);
+  if (!existsSync(runners)) return null;
+  let first: number | null = null;
+  for (const pod of readdirSync(runners)) {
+    const file = join(runners, pod, CONSOLE_FILE);
+    if (!existsSync(file)) continue;
+    const start = readFileSync(file, "utf8").split("\n").flatMap(parseClientEvents).find((e) => e.ev === "start");
+    if (start) first = first === null ? start.t : Math.min(first, start.t);
+  }
+  return first;
+}
+
+export async function collect(plan: ExportedPlan, recordsDir: string, log: (line: string) => void): Promise<void> {
+  const api = new InClusterApi();
+  const env = await clusterEnvironment(plan, api);
+  log(`created ${plan.toxiproxyPaths.length} paths in Toxiproxy: the TestRun may be applied now`);
+  const faults: FaultRecord[] = [];
+  const timeline = new FaultTimeline(plan.plan.timeline, env, (record) => {
+    faults.push(record);
+    log(`${record.event} timeline[${record.entry}] ${record.kind}@${record.target}: ${record.ok ? "ok" : record.error}`);
+  });
+  writeFileSync(join(recordsDir, "plan.json"), `${JSON.stringify(plan, null, 2)}\n`);
+  const waitUntil = Date.now() + START_TIMEOUT_MS;
+  let t0: number | null = null;
+  while ((t0 = firstStart(recordsDir)) === null) {
+    if (Date.now() > waitUntil) throw new Error(`no runner wrote a start record to ${recordsDir}/${RUNNERS_DIR}/*/${CONSOLE_FILE} within ${START_TIMEOUT_MS} ms`);
+    await sleep(POLL_MS);
+  }
+  log(`first start record at ${new Date(t0).toISOString()}: fault timeline of ${plan.plan.timeline.length} entries started`);
+  timeline.start(t0);
+  const totalMs = (plan.load.warmupS + plan.load.durationS + plan.load.drainS) * 1000;
+  try {
+    for (;;) {
+      const stage = await api.testRunStage(plan.test).catch((e: Error) => `unreadable (${e.message})`);
+      if (stage === "finished" || stage === "error") break;
+      if (Date.now() > t0 + totalMs + 10 * 60_000) throw new Error(`TestRun ${plan.test} still '${stage}' 10 minutes after its planned end`);
+      await sleep(1000);
+    }
+  } finally {
+    await timeline.healAll();
+    await env.network.reset().catch((e: Error) => log(`resetting Toxiproxy failed: ${e.message}`));
+    writeFileSync(join(recordsDir, FAULTS_FILE), faults.map((f) => JSON.stringify(f)).join("\n") + (faults.length ? "\n" : ""));
+  }
+  log(`gathered in ${recordsDir}: ${RUNNERS_DIR}/*/${CONSOLE_FILE}, ${FAULTS_FILE}, plan.json`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,50 @@
+// The collector: a Job running the harness's `collect` mode beside the runners. It waits for the
+// first runner's start record, drives the fault timeline through Toxiproxy's API and the
+// Kubernetes API (pod delete for a crash, scale to 0 and back for a restart), waits for the
+// TestRun to finish, then copies every runner's records and its fault records into gathered/.
+// Its service account may do exactly that in the namespace and nothing more.
+import type { K8sObject } from "./k8s-object.ts";
+import { recordsClaimName, RECORDS_MOUNT } from "./testrun.ts";
+
+export const PLAN_FILE = "plan.json";
+export const collectorName = (test: string): string => `${test}-collector`;
+
+export function collectorObjects(test: string, image: string, plan: object, labels: Record<string, string>): K8sObject[] {
+  const name = collectorName(test);
+  return [
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${name}-plan`, labels }, data: { [PLAN_FILE]: JSON.stringify(plan, null, 2) } },
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, labels } },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name, labels },
+      rules: [
+        { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "delete"] },
+        { apiGroups: ["apps"], resources: ["statefulsets", "statefulsets/scale"], verbs: ["get", "patch"] },
+        { apiGroups: ["k6.io"], resources: ["testruns"], verbs: ["get"] },
+      ],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name, labels },
+      subjects: [{ kind: "ServiceAccount", name }],
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+    },
+    {
+      apiVersion: "batch/v1", kind: "Job", metadata: { name, labels },
+      spec: {
+        backoffLimit: 0,
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: name,
+            restartPolicy: "Never",
+            containers: [{
+              name: "collector", image,
+              command: ["npm", "run", "chaos", "--", "collect", "--plan", `/plan/${PLAN_FILE}`, "--records", RECORDS_MOUNT],
+              volumeMounts: [{ name: "records", mountPath: RECORDS_MOUNT }, { name: "plan", mountPath: "/plan" }],
+            }],
+            volumes: [{ name: "records", persistentVolumeClaim: { claimName: recordsClaimName(test) } }, { name: "plan", configMap: { name: `${name}-plan` } }],
+          },
+        },
+      },
+    },
+  ];
+}
