@@ -21,7 +21,7 @@ export type BackoffKind = (typeof BACKOFF_KINDS)[number];
 export const PROTOCOLS = ["relay", "xmpp"] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
-export const SCENARIO_NAMES = ["steady", "flood", "ip-block", "outage", "restart", "degraded"] as const;
+export const SCENARIO_NAMES = ["steady", "flood", "ip-block", "outage", "restart", "degraded", "surge"] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** Numeric settings and the k6 environment variable of each. */
@@ -55,6 +55,17 @@ export const NUMBER_SETTINGS = {
   forwardProbability: "FORWARD_P",
   fanout: "FANOUT",
   maxHops: "MAX_HOPS",
+  /** surge: sign-ups per second at the start of the ramp and at its peak (scenarios/surge.ts) */
+  surgeFromPerS: "SURGE_FROM_PER_S",
+  surgePeakPerS: "SURGE_PEAK_PER_S",
+  /** surge: existing users each newcomer fetches the bundle of and writes to */
+  surgeContacts: "SURGE_CONTACTS",
+  /** surge: one-time prekeys each newcomer publishes */
+  surgeOneTimePrekeys: "SURGE_ONE_TIME_PREKEYS",
+  /** surge: k6 VUs the sign-ups may use at most (each lives from connect to its contacts' answers) */
+  surgeMaxVus: "SURGE_MAX_VUS",
+  /** surge: the knee is the sign-up rate at which first-message p95 first exceeds this (harness only) */
+  surgeKneeP95Ms: "SURGE_KNEE_P95_MS",
 } as const;
 export type NumberSetting = keyof typeof NUMBER_SETTINGS;
 
@@ -87,6 +98,7 @@ export const BASE_SETTINGS: ScenarioSettings = {
   users: 100, vus: 0, rate: 40, warmupS: 5, durationS: 60, drainS: 10, seed: 1, contacts: 5, backlog: 0,
   backoffBaseMs: 500, backoffCapMs: 10_000, connectTimeoutMs: 3000, pingIntervalMs: 1000, silenceTimeoutMs: 4000, paddingBytes: 64, proxyEvery: 20,
   stormAtS: 15, stormForS: 10, chainsPerS: 0.5, forwardProbability: 0.5, fanout: 8, maxHops: 4,
+  surgeFromPerS: 10, surgePeakPerS: 500, surgeContacts: 3, surgeOneTimePrekeys: 20, surgeMaxVus: 400, surgeKneeP95Ms: 2000,
   cryptoMode: "full", backoff: "jitter",
 };
 
@@ -102,6 +114,7 @@ export const SCENARIO_DEFAULTS: Record<ScenarioName, Partial<ScenarioSettings>> 
   outage: { users: 300, rate: 30, durationS: 55, drainS: 20, backoffBaseMs: 500, backoffCapMs: 8000 },
   restart: { users: 100, rate: 30, durationS: 50, drainS: 15 },
   degraded: { users: 60, rate: 20, durationS: 75, drainS: 20, silenceTimeoutMs: 8000 },
+  surge: { users: 200, rate: 20, durationS: 60, drainS: 20, surgeFromPerS: 10, surgePeakPerS: 500 },
 };
 
 export function scenarioSettings(scenario: ScenarioName, ...overrides: Partial<ScenarioSettings>[]): ScenarioSettings {

@@ -1,0 +1,50 @@
+// The surge scenario's figures as summary.json holds them (surge-figures.ts computes them).
+import { z } from "zod";
+import { percentilesSchema } from "../../report/summary/percentiles-schema.ts";
+
+export const surgeSecondSchema = z.strictObject({
+  second: z.number().describe("seconds since the first sign-up of the ramp"),
+  plannedPerS: z.number().describe("the ramp's arrival rate at this second"),
+  signUps: z.number().describe("sign-ups that started in this second"),
+  accepted: z.number(),
+  refused: z.number(),
+  unfinished: z.number(),
+  firstMessageMs: percentilesSchema.describe("connect to the first message delivered to a contact, of the sign-ups started this second"),
+  prekeyFetches: z.number().describe("prekey bundle requests sent this second"),
+  prekeyFetchMs: percentilesSchema,
+  generatorSaturated: z.boolean().describe("the load generator was saturated in this second (generator-saturation.ts)"),
+}).meta({ id: "SurgeSecond" });
+
+export const surgeKneeSchema = z.strictObject({
+  boundMs: z.number().describe("the first-message p95 bound (SURGE_KNEE_P95_MS)"),
+  found: z.boolean().describe("false: p95 stayed within the bound over the whole ramp"),
+  second: z.number().nullable(),
+  signUpsPerS: z.number().nullable().describe("the ramp's rate at that second: the knee"),
+  p95Ms: z.number().nullable(),
+  generatorSaturated: z.boolean().describe("the generator was saturated at or before the knee: it may be k6's, not the server's"),
+  generatorNote: z.string().nullable(),
+}).meta({ id: "SurgeKnee" });
+
+export const surgeFiguresSchema = z.strictObject({
+  signUps: z.number(),
+  accepted: z.number(),
+  refused: z.number(),
+  unfinished: z.number(),
+  refusedBy: z.record(z.string(), z.number()).describe("the server's reasons (error codes; connect:<reason> for failed connections)"),
+  firstMessageMs: percentilesSchema.describe("connect to the first message delivered, every accepted sign-up"),
+  firstMessageUndelivered: z.number().describe("accepted sign-ups whose first message never reached a contact"),
+  connectMs: percentilesSchema,
+  prekeyFetches: z.number(),
+  prekeyFetchMs: percentilesSchema,
+  prekeyFetchRetries: z.number().describe("bundle requests the relay refused as busy and the client sent again"),
+  oneTimePrekeysExhausted: z.number().describe("bundles handed out without a one-time prekey: the agreement fell back to the signed prekey"),
+  oneTimePrekeysHandedOutTwice: z.number().describe("(contact, one-time prekey id) pairs handed out more than once: must be 0"),
+  existingUsers: z.strictObject({ before: percentilesSchema, during: percentilesSchema })
+    .describe("latency of the existing users' conversations (tag chat) before the ramp and during it: the collateral damage"),
+  perSecond: z.array(surgeSecondSchema),
+  knee: surgeKneeSchema,
+}).meta({ id: "SurgeFigures", description: "scenario surge: sign-ups during a steady conversation load" });
+
+export type SurgeFigures = z.infer<typeof surgeFiguresSchema>;
+export type SurgeSecond = z.infer<typeof surgeSecondSchema>;
+export type SurgeKnee = z.infer<typeof surgeKneeSchema>;
