@@ -1,5 +1,6 @@
 // The behaviour every environment (containers, local) must show, run against a real relay and a
-// real Toxiproxy: paths reach the relay, each fault kind takes effect, and heal undoes it.
+// real Toxiproxy: paths reach the relay, each fault kind takes effect (measured on the wire), and
+// heal undoes it. Timings compare medians or physical floors with a baseline taken in the same test.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +8,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Environment } from "../../harness/environments/environment.ts";
 import type { FaultContext } from "../../harness/faults/fault-kind.ts";
 import { FAULT_KINDS } from "../../harness/faults/registry.ts";
-import { RelayTestClient } from "../support/relay-test-client.ts";
+import { medianMs } from "../support/median-timing.ts";
+import { RelayTestClient, randomBody } from "../support/relay-test-client.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Sends `count` messages of `bytes` from one client to another: ms until the last arrived, and the bytes that carried them. */
+async function timedDeliveries(from: RelayTestClient, to: RelayTestClient, count: number, bytes: number): Promise<{ ms: number; wireBytes: number }> {
+  const already = to.delivered.length;
+  let wireBytes = 0;
+  const tally = (data: Buffer) => void (wireBytes += data.length);
+  to.ws.on("message", tally);
+  const started = performance.now();
+  for (let i = 0; i < count; i++) from.send(to.userId, randomBody(bytes));
+  await to.waitForDeliveries(already + count, 30_000);
+  const ms = performance.now() - started;
+  to.ws.off("message", tally);
+  return { ms, wireBytes };
+}
 
 /** "ok" when a client logs in through `url` within `ms`, else why not. */
 export async function loginWithin(url: string, ms: number): Promise<string> {
@@ -18,11 +36,20 @@ export async function loginWithin(url: string, ms: number): Promise<string> {
   return outcome;
 }
 
-function fault(env: Environment, kind: string, paths: string[], params: Record<string, number | string> = {}, direction: FaultContext["direction"] = "downstream"): { inject(): Promise<void>; heal(): Promise<void> } {
+/** One fault kind on `paths`, with every setting it reads given here (no defaults taken from the kind). */
+function fault(env: Environment, kind: string, paths: string[], settings: Record<string, number | string> = {}, direction: FaultContext["direction"] = "downstream"): { inject(): Promise<void>; heal(): Promise<void> } {
   const k = FAULT_KINDS[kind];
-  const defaults = Object.fromEntries(Object.entries(k.params).map(([n, s]) => [n, s.default!]));
-  const ctx: FaultContext = { env, paths, direction, toxicity: 1, params: { ...defaults, ...params }, name: `test-${kind}` };
+  const ctx: FaultContext = { env, paths, direction, toxicity: 1, params: settings, name: `test-${kind}` };
   return { inject: () => k.inject(ctx), heal: () => k.heal(ctx) };
+}
+
+/** `measure` before the fault, while it is on, and after its heal. */
+async function acrossFault<T>(f: { inject(): Promise<void>; heal(): Promise<void> }, measure: () => Promise<T>): Promise<{ before: T; during: T; after: T }> {
+  const before = await measure();
+  await f.inject();
+  const during = await measure();
+  await f.heal();
+  return { before, during, after: await measure() };
 }
 
 export function describeEnvironment(kind: string, start: (logDir: string) => Promise<Environment>, title = `the ${kind} environment`): void {
@@ -45,7 +72,7 @@ export function describeEnvironment(kind: string, start: (logDir: string) => Pro
     });
 
     it("reset refuses one path while the others keep working, and heal reopens it", async () => {
-      const reset = fault(env, "reset", ["direct-a"]);
+      const reset = fault(env, "reset", ["direct-a"], { mode: "refuse", timeoutMs: 0 });
       await reset.inject();
       expect(await loginWithin(url("direct-a"), 5000)).toMatch(/^failed/);
       expect(await loginWithin(url("direct-b"), 5000)).toBe("ok");
@@ -64,39 +91,76 @@ export function describeEnvironment(kind: string, start: (logDir: string) => Pro
 
     it("latency delays the relay's answers on that path by the set amount", async () => {
       const client = await RelayTestClient.connect(url("proxy-1"));
-      const roundTrip = async () => {
-        const t = performance.now();
-        await client.ping();
-        return performance.now() - t;
-      };
-      const before = await roundTrip();
-      const latency = fault(env, "latency", ["proxy-1"], { latencyMs: 300 });
-      await latency.inject();
-      const during = await roundTrip();
-      await latency.heal();
-      const after = await roundTrip();
+      const latency = fault(env, "latency", ["proxy-1"], { latencyMs: 300, jitterMs: 0 });
+      const { before, during, after } = await acrossFault(latency, () => medianMs(5, () => client.ping()));
       client.ws.terminate();
-      expect(during, `ping round trip with 300 ms downstream latency (before ${before.toFixed(0)} ms)`).toBeGreaterThanOrEqual(300);
-      expect(during).toBeLessThan(300 + 250);
-      expect(after).toBeLessThan(150);
+      const medians = `median ping round trip before ${before.toFixed(0)} ms, with 300 ms downstream latency ${during.toFixed(0)} ms, after heal ${after.toFixed(0)} ms`;
+      // with the toxic no pong can come back in under 300 ms; without it, most do
+      expect(during, medians).toBeGreaterThanOrEqual(300);
+      expect(during - before, medians).toBeLessThan(300 + 250);
+      expect(after, medians).toBeLessThan(300);
+      expect(after - before, medians).toBeLessThan(150);
     });
 
-    it("relay-crash takes the relay down until heal, and no acknowledged message is lost", async () => {
+    // each fault slows a delivery to a floor no busy machine can beat; before it and after its heal, far faster
+    const slowedDeliveries: { title: string; kind: string; from: string; to: string; settings: Record<string, number>; messages: number; floorMs: (bytes: number) => number }[] = [
+      {
+        title: "bandwidth caps the path at rateKBps: deliveries take at least their bytes over the rate, and heal lifts the cap",
+        kind: "bandwidth", from: "direct-a", to: "proxy-1", settings: { rateKBps: 32 }, messages: 3, // about 48 KB
+        // Toxiproxy holds each chunk for its size over the rate: bytes / (KB/s) = milliseconds
+        floorMs: (bytes: number) => bytes / 32,
+      },
+      {
+        title: "slicer cuts the relay's answers into averageSize-byte pieces delayUs apart: a delivery waits for every piece, and heal stops it",
+        kind: "slicer", from: "direct-b", to: "proxy-2", settings: { averageSize: 200, sizeVariation: 0, delayUs: 10_000 }, messages: 1, // about 16 KB
+        // no piece is larger than 200 bytes and each waits 10 ms
+        floorMs: (bytes: number) => (bytes / 200) * 10 * 0.9,
+      },
+    ];
+    for (const t of slowedDeliveries) {
+      it(t.title, async () => {
+        const alice = await RelayTestClient.connect(url(t.from));
+        const bob = await RelayTestClient.connect(url(t.to));
+        const { before, during, after } = await acrossFault(fault(env, t.kind, [t.to], t.settings), () => timedDeliveries(alice, bob, t.messages, 12_000));
+        alice.ws.terminate();
+        bob.ws.terminate();
+        const floorMs = t.floorMs(during.wireBytes);
+        const seen = `${during.wireBytes} bytes: ${before.ms.toFixed(0)} ms before, ${during.ms.toFixed(0)} ms with ${t.kind} ${JSON.stringify(t.settings)} (at least ${floorMs.toFixed(0)}), ${after.ms.toFixed(0)} ms after heal`;
+        expect(during.ms, seen).toBeGreaterThanOrEqual(floorMs);
+        expect(before.ms, seen).toBeLessThan(floorMs / 2);
+        expect(after.ms, seen).toBeLessThan(floorMs / 2);
+      });
+    }
+
+    it("relay-crash takes the relay down until heal, and every message acknowledged before the crash is delivered after it", async () => {
       const alice = await RelayTestClient.connect(url("direct-a"));
       const bob = await RelayTestClient.connect(url("direct-a"));
       const bobId = bob.userId;
       bob.ws.terminate();
-      const sent = await alice.sendAndWait(bobId);
-      expect(sent.type).toBe("sent");
+      const acked = () => alice.frames.filter((f) => f.type === "sent").map((f) => (f as { id: string }).id);
+      // a stream of sends (one per 5 ms, under the relay's rate limit) that the crash cuts off
+      let sending = true;
+      const stream = (async () => {
+        while (sending && alice.ws.readyState === alice.ws.OPEN) {
+          alice.send(bobId);
+          await sleep(5);
+        }
+      })();
+      for (const deadline = Date.now() + 10_000; acked().length < 50 && Date.now() < deadline;) await sleep(10);
       const crash = fault(env, "relay-crash", []);
       await crash.inject();
       await alice.closed;
+      sending = false;
+      await stream;
+      const acknowledged = acked();
+      expect(acknowledged.length, "messages acknowledged before the crash").toBeGreaterThanOrEqual(50);
       expect(await loginWithin(url("direct-a"), 3000)).not.toBe("ok");
       await crash.heal();
       const back = await RelayTestClient.connect(url("proxy-2"), { identity: bob.identity });
-      const [delivered] = await back.waitForDeliveries(1);
-      expect(delivered.id).toBe((sent as { id: string }).id);
+      const missing = () => acknowledged.filter((id) => !back.delivered.some((d) => d.id === id));
+      for (const deadline = Date.now() + 15_000; missing().length > 0 && Date.now() < deadline;) await sleep(50);
       back.ws.terminate();
+      expect(missing(), `acknowledged before the crash and never delivered (of ${acknowledged.length})`).toEqual([]);
     });
 
     it("reports the relay's own CPU and memory (none while it is down) and what it stores: its data directory and its log", async () => {

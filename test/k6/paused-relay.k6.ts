@@ -1,7 +1,8 @@
 // The k6 client's reconnect when the relay stops answering soon after a login (the test pauses
 // the relay process, then resumes it): one user logs in, is declared silent inside the liveness
 // tick while its login timer is still pending, and must log in again once the relay answers.
-// The only timers are the link's and the tick. Prints the link's connection events.
+// The only timers are the link's and the tick. Prints the link's connection events; ends once it
+// logged in again after a drop, or after RUN_MS.
 import "../../scenarios/lib/k6-primitives.ts";
 import { authFrame } from "../../harness/protocol/auth.ts";
 import { createIdentity } from "../../harness/protocol/identity.ts";
@@ -28,7 +29,8 @@ export default async function (): Promise<void> {
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       link.keepAlive(Date.now());
-      if (Date.now() - startedAt > RUN_MS) {
+      const backAfterDrop = events.some((e, i) => e === "ready" && events.slice(0, i).some((d) => d.startsWith("dropped")));
+      if (backAfterDrop || Date.now() - startedAt > RUN_MS) {
         clearInterval(timer);
         link.stop();
         resolve();

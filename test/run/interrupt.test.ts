@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { getContainerRuntimeClient } from "testcontainers";
 import { describe, expect, it } from "vitest";
 import { RUN_LABEL } from "../../harness/environments/containers/containers-environment.ts";
+import { FORCE_AFTER_MS } from "../../harness/run/interrupts.ts";
 import type { RunSummary } from "../../harness/report/run-summary.ts";
 import type { FaultRecord } from "../../harness/timeline/fault-timeline.ts";
 import { requireImages, requireTool } from "../support/require-tool.ts";
@@ -18,6 +19,12 @@ import { descendants } from "../support/process-tree.ts";
 
 
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
+
+async function until(condition: () => boolean, ms: number): Promise<void> {
+  for (const deadline = Date.now() + ms; !condition(); await new Promise((r) => setTimeout(r, 50))) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+  }
+}
 
 /** Processes of `pids` still alive 3 s after the harness exited (a helper such as esbuild's service exits when its pipe closes). */
 async function survivors(pids: number[]): Promise<number[]> {
@@ -63,7 +70,7 @@ function harnessOf(pids: number[]): number | undefined {
 }
 
 /** `viaNpm`: started as a user does, `npm run chaos -- ...` (npm forwards the terminal's SIGINT once more). */
-async function interruptAt(env: "local" | "containers", point: Point, send: (pid: number) => Promise<void>, nodeArgs: string[] = [], viaNpm = false): Promise<Interrupted> {
+async function interruptAt(env: "local" | "containers", point: Point, send: (pid: number, output: () => string) => Promise<void>, nodeArgs: string[] = [], viaNpm = false): Promise<Interrupted> {
   const dir = mkdtempSync(join(tmpdir(), `interrupt-${env}-`));
   const tmp = join(dir, "tmp"); // the harness's TMPDIR: whatever it leaves there is a leftover
   mkdirSync(tmp);
@@ -94,7 +101,7 @@ async function interruptAt(env: "local" | "containers", point: Point, send: (pid
     const processes = descendants(child.pid!);
     if (point === "fault" && env === "containers") expect((await labelledContainers(runId)).length, "relay and Toxiproxy containers while running").toBe(2);
     if (point === "fault" || point === "warm-up") expect(processes.length, "the run has child processes (k6 at least)").toBeGreaterThan(0);
-    await send(child.pid!);
+    await send(child.pid!, () => output);
     const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r("still running 90 s after the signal"), 90_000))]);
     const elapsedMs = Date.now() - started;
     return { code: code as number | null, output, runId, runDir: join(dir, "latest"), processes, pid: viaNpm ? harnessOf(processes) ?? -1 : child.pid!, tmp, elapsedMs };
@@ -176,10 +183,16 @@ describe("a deliberate second Ctrl-C after cleanup has visibly started (containe
   it("skips the rest at once; the containers it leaves are removed by `npm run chaos -- clean`", async () => {
     await requireTool("k6");
     await requireImages();
-    const run = await interruptAt("containers", "fault", async (pid) => {
+    const run = await interruptAt("containers", "fault", async (pid, output) => {
       process.kill(-pid, "SIGINT");
-      await new Promise((r) => setTimeout(r, 1500));
-      process.kill(-pid, "SIGINT");
+      // "after cleanup has visibly started": counted from the harness's announcement, not from the signal
+      await until(() => output().includes("SIGINT: healing faults"), 30_000);
+      await new Promise((r) => setTimeout(r, FORCE_AFTER_MS + 200));
+      // a busy harness may read the signal late: Ctrl-C again until it says it skips (or has ended)
+      for (const deadline = Date.now() + 30_000; !output().includes("SIGINT again") && alive(pid) && Date.now() < deadline;) {
+        process.kill(-pid, "SIGINT");
+        await new Promise((r) => setTimeout(r, 300));
+      }
     });
     expect(run.code, run.output).toBe(130);
     expect(run.output).toContain("SIGINT again: skipping the rest");

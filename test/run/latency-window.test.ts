@@ -1,5 +1,6 @@
 // Runs the real main job (k6 + Toxiproxy + relay) with a 10-second, 200 ms downstream latency
-// fault and checks from the recorded data that delivery latency rose by 200 ms only inside it, and
+// fault and checks from the recorded data that delivery latency rose by 200 ms only inside it (within
+// the run's own spread outside the fault, so a busy machine widens the tolerance it is judged by), and
 // that the load went out evenly spaced, not in bursts.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -12,7 +13,8 @@ import type { FaultRecord } from "../../harness/timeline/fault-timeline.ts";
 import { scenarioSettings, vuCount } from "../../scenarios/lib/scenario-settings.ts";
 import { requireTool } from "../support/require-tool.ts";
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * q)];
+const median = (xs: number[]) => quantile(xs, 0.5);
 const readLines = <T>(file: string): T[] => readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as T);
 /** messages in flight when a fault starts or ends straddle it: leave out this margin at each edge */
 const EDGE_MS = 1000;
@@ -41,7 +43,7 @@ describe("a latency fault on the timeline", () => {
     messages = readLines<MessageRecord>(join(dir, "latest", "steady", "messages.jsonl"));
   });
 
-  it("raises delivery latency by 200 ms (within 10%) during its window, and not before or after", () => {
+  it("raises delivery latency by 200 ms (within the spread outside it) during its window, and not before or after", () => {
     const summary = JSON.parse(readFileSync(join(dir, "latest", "summary.json"), "utf8")) as RunSummary;
     const faults = readLines<FaultRecord>(join(dir, "latest", "steady", "faults.jsonl"));
     const inject = faults.find((f) => f.event === "inject")!;
@@ -57,11 +59,17 @@ describe("a latency fault on the timeline", () => {
     const after = latencies(heal.appliedAt + EDGE_MS, Infinity);
     for (const [name, xs] of [["before", before], ["during", during], ["after", after]] as const) expect(xs.length, `messages delivered ${name} the fault`).toBeGreaterThan(50);
 
+    // the tolerance is the run's own noise: the spread of the latencies outside the fault (at least 20 ms)
+    const outside = [...before, ...after];
+    const tolerance = Math.max(20, quantile(outside, 0.75) - quantile(outside, 0.25));
     const rise = median(during) - median(before);
-    process.stdout.write(`latency window: median before ${median(before)} ms, during ${median(during)} ms, after ${median(after)} ms; rise ${rise} ms (expected 200 ± 20)\n`);
-    expect(rise).toBeGreaterThanOrEqual(180);
-    expect(rise).toBeLessThanOrEqual(220);
-    expect(Math.abs(median(after) - median(before))).toBeLessThan(20);
+    const seen = `latency window: median before ${median(before)} ms, during ${median(during)} ms, after ${median(after)} ms; rise ${rise} ms (expected 200 ± ${tolerance}); fastest during ${Math.min(...during)} ms`;
+    process.stdout.write(`${seen}\n`);
+    // no message sent inside the window can arrive sooner than the toxic lets it, however busy the machine
+    expect(Math.min(...during), seen).toBeGreaterThanOrEqual(199);
+    expect(rise, seen).toBeGreaterThanOrEqual(200 - tolerance);
+    expect(rise, seen).toBeLessThanOrEqual(200 + tolerance);
+    expect(Math.abs(median(after) - median(before)), seen).toBeLessThan(tolerance);
     expect(summary.scenarios[0].figures.messages.lostAfterAck).toBe(0);
     expect(summary.environment.kind).toBe("local");
   });

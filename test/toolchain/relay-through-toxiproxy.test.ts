@@ -5,21 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RelayContainer, type StartedRelayContainer } from "../../harness/environments/containers/relay-container.ts";
 import { ToxiproxyContainer, type CreatedProxy, type StartedToxiproxyContainer } from "../../harness/environments/containers/toxiproxy-container.ts";
 import { TOXIPROXY_VERSION } from "../../harness/toolchain/versions.ts";
+import { medianMs } from "../support/median-timing.ts";
 import { requireImages } from "../support/require-tool.ts";
 import { RelayTestClient, randomBody } from "../support/relay-test-client.ts";
 
 const proxyWsUrl = (p: CreatedProxy) => `ws://${p.host}:${p.port}/ws`;
 
-async function medianRoundTripMs(client: RelayTestClient, samples: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const started = performance.now();
-    await client.ping();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
-}
+const medianRoundTripMs = (client: RelayTestClient, samples: number) => medianMs(samples, () => client.ping());
 
 describe("relay and Toxiproxy containers on one network", () => {
   let network: StartedNetwork | undefined;
@@ -50,7 +42,7 @@ describe("relay and Toxiproxy containers on one network", () => {
   };
 
   it("serves Toxiproxy's API at the pinned version", async () => {
-    expect(await toxiproxy!.client.getVersion()).toContain(TOXIPROXY_VERSION);
+    expect(await toxiproxy!.network.version()).toContain(TOXIPROXY_VERSION);
   });
 
   it("passes a message between two authenticated clients through a Toxiproxy proxy to relay:7001", async () => {
@@ -67,13 +59,15 @@ describe("relay and Toxiproxy containers on one network", () => {
   it("adds a latency toxic's delay to every ping/pong round trip, and removing it takes it away", async () => {
     const client = await connect(proxyWsUrl(relayProxy));
     const before = await medianRoundTripMs(client, 9);
-    const toxic = await relayProxy.proxy.addToxic({ name: "slow-down", type: "latency", stream: "downstream", toxicity: 1, attributes: { latency: 300, jitter: 0 } });
+    await toxiproxy!.network.addToxic(relayProxy.name, { name: "slow-down", type: "latency", stream: "downstream", toxicity: 1, attributes: { latency: 300, jitter: 0 } });
     const during = await medianRoundTripMs(client, 5);
-    await toxic.remove();
+    await toxiproxy!.network.removeToxic(relayProxy.name, "slow-down");
     const after = await medianRoundTripMs(client, 9);
-    expect(during).toBeGreaterThanOrEqual(before + 300 * 0.9);
-    expect(during).toBeLessThan(before + 300 + 1_000);
-    expect(after).toBeLessThan(before + 150);
+    const medians = `median round trip before ${before.toFixed(0)} ms, with the toxic ${during.toFixed(0)} ms, after ${after.toFixed(0)} ms`;
+    // with the toxic no pong comes back in under 300 ms whatever else the machine does; without it, most do
+    expect(during, medians).toBeGreaterThanOrEqual(300);
+    expect(during - before, medians).toBeLessThan(300 + 1_000);
+    expect(after, medians).toBeLessThan(300);
   });
 
   it("stays on its own network only, so the alias resolves through the network's DNS", () => {
