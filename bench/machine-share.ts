@@ -3,6 +3,7 @@
 // /proc, so a figure can say whether k6 or the rest of the machine ran out. Linux only; elsewhere
 // every share is null.
 import { readFileSync } from "node:fs";
+import { procStatFields } from "../harness/record/proc-stat.ts";
 import { cpuAt, cpuSeconds, processTree, type CpuSample } from "./proc-stats.ts";
 
 export const ROLES = ["k6", "server", "toxiproxy", "harness"] as const;
@@ -29,8 +30,7 @@ function readRole(pid: number, roles: Map<number, Role>): Role {
   try {
     const comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
     const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    const ppid = Number(procStatFields(pid)?.[1]);
     return roleOf(comm, argv, roles.get(ppid));
   } catch {
     return "harness";

@@ -22,6 +22,6 @@ export class LivenessSweep {
   /** One tick's slice, from where the last one stopped. */
   check(users: SimulatedUser[], now: number): void {
     const slice = Math.ceil(users.length / this.ticks);
-    for (let i = 0; i < slice && users.length > 0; i++, this.cursor = (this.cursor + 1) % users.length) users[this.cursor].keepAlive(now);
+    for (let i = 0; i < slice && users.length > 0; i++, this.cursor = (this.cursor + 1) % users.length) users[this.cursor].driver.keepAlive(now);
   }
 }

@@ -62,7 +62,7 @@ export async function runUsers(settings: ScenarioSettings & RunWiring, populatio
         ramp.stop();
         flushAcks(vuState);
         report(vu, users);
-        for (const user of users) user.stop();
+        for (const user of users) user.driver.stop();
       }
       flushCounts();
       flushRecords();
@@ -101,6 +101,6 @@ function report(vu: number, users: SimulatedUser[]): void {
   recordEvent({
     ev: "tally", vu, t: Date.now(), users: users.length,
     sent: sum((u) => u.counts.sent), acked: sum((u) => u.counts.acked), delivered: sum((u) => u.counts.delivered),
-    outbox: sum((u) => u.outbox.size), connected: sum((u) => (u.connected ? 1 : 0)),
+    outbox: sum((u) => u.outbox.size), connected: sum((u) => (u.driver.isReady ? 1 : 0)),
   });
 }

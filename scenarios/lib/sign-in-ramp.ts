@@ -15,7 +15,7 @@ export class SignInRamp {
     indices.forEach((index, i) => setTimeout(() => {
       SimulatedUser.create(population.member(index), ctx).then((user) => {
         this.users.push(user);
-        if (!this.stopped) user.start();
+        if (!this.stopped) user.driver.start();
       }, (e) => recordEvent({ ev: "conn", user: index, kind: "failed", ep: "", t: Date.now(), reason: `keys did not import: ${String(e)}` }));
     }, (rampMs * i) / indices.length));
   }

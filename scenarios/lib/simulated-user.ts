@@ -83,7 +83,8 @@ export class SimulatedUser {
   /** deliveries handled since the last tick, acknowledged together in one frame */
   private acks: AckRef[] = [];
   private readonly fetches = new Map<string, PendingFetch>();
-  private readonly link: ServerDriver;
+  /** the connection to the server: callers start, stop and keep it alive, and ask it isReady */
+  readonly driver: ServerDriver;
   private readonly sessions: SessionManager | null;
   private readonly pad: string;
   private seq = 0;
@@ -105,7 +106,7 @@ export class SimulatedUser {
   private constructor(readonly member: UserInfo, private readonly ctx: UserContext, private readonly identity: Identity, private readonly ring: PrekeyRingOnDemand | null) {
     this.pad = "x".repeat(ctx.paddingBytes);
     this.sessions = ring && ctx.cryptoMode !== "opaque" ? new SessionManager(identity, () => ring.use(), (userId) => this.fetchBundle(userId), ctx.cryptoMode) : null;
-    this.link = connectDriver(ctx.driver, { ...ctx.link, endpoints: endpointsForUser(ctx.link.endpoints, ctx.directEndpoints, member.index, ctx.proxyEvery) }, identity, {
+    this.driver = connectDriver(ctx.driver, { ...ctx.link, endpoints: endpointsForUser(ctx.link.endpoints, ctx.directEndpoints, member.index, ctx.proxyEvery) }, identity, {
       ready: (endpoint) => this.onReady(endpoint),
       accepted: (id) => this.onSent(id),
       delivered: (delivery) => this.onDeliver(delivery),
@@ -119,22 +120,6 @@ export class SimulatedUser {
         recordEvent({ ev: "conn", user: member.index, kind: e.kind, ep: e.endpoint, t: Date.now(), ...(e.reason ? { reason: e.reason } : {}), ...(e.delayMs !== undefined ? { delayMs: e.delayMs } : {}) });
       },
     });
-  }
-
-  get connected(): boolean {
-    return this.link.isReady;
-  }
-
-  start(): void {
-    this.link.start();
-  }
-
-  stop(): void {
-    this.link.stop();
-  }
-
-  keepAlive(now: number): void {
-    this.link.keepAlive(now);
   }
 
   /** Writes one message to contact `to` (a population index). */
@@ -152,7 +137,7 @@ export class SimulatedUser {
       this.outbox.set(id, entry);
       this.counts.sent++;
       count("messagesSent");
-      recordEvent({ ev: "sent", id, from: this.member.index, to, seq, t: sentAt, ep: this.link.endpoint.name, tag: options.tag });
+      recordEvent({ ev: "sent", id, from: this.member.index, to, seq, t: sentAt, ep: this.driver.endpoint.name, tag: options.tag });
       this.transmit(id);
     };
     const content: MessageContent = { canary: canaryFor(this.ctx.runId, id), sentAt, pad: this.pad };
@@ -166,7 +151,7 @@ export class SimulatedUser {
   /** Acknowledges the deliveries handled since the last call (the server forgets them then). */
   flushAcks(): void {
     if (this.acks.length === 0) return;
-    const taken = this.link.acknowledge(this.acks);
+    const taken = this.driver.acknowledge(this.acks);
     if (taken > 0) this.acks = this.acks.slice(taken);
     // not sent (offline) or more than one frame's worth: again at the next tick
     if (this.acks.length > 0) this.ctx.vu.acking.push(this);
@@ -174,15 +159,15 @@ export class SimulatedUser {
 
   private transmit(id: string): boolean {
     const entry = this.outbox.get(id);
-    return !!entry && this.link.send(id, entry.toId, entry.body, entry.fwd);
+    return !!entry && this.driver.send(id, entry.toId, entry.body, entry.fwd);
   }
 
   private onReady(endpoint: Endpoint): void {
     recordEvent({ ev: "conn", user: this.member.index, kind: "ready", ep: endpoint.name, t: Date.now() });
     // mode `opaque` has no sessions, so nobody needs its prekeys
-    if (!this.published && this.ring) this.ring.current().then((ring) => this.link.publishPrekeys({ signingKey: toBase64(this.identity.signingPublic), ...publishFields(this.identity, ring) }));
+    if (!this.published && this.ring) this.ring.current().then((ring) => this.driver.publishPrekeys({ signingKey: toBase64(this.identity.signingPublic), ...publishFields(this.identity, ring) }));
     if (!this.greeted) this.greetContacts();
-    for (const [reqId, fetch] of this.fetches) this.link.fetchPrekeys(reqId, fetch.userId);
+    for (const [reqId, fetch] of this.fetches) this.driver.fetchPrekeys(reqId, fetch.userId);
     for (const id of this.outbox.keys()) {
       if (this.transmit(id)) recordEvent({ ev: "resent", id, t: Date.now(), ep: endpoint.name });
     }
@@ -214,7 +199,7 @@ export class SimulatedUser {
     if (!this.outbox.delete(id)) return;
     this.counts.acked++;
     count("messagesAcked");
-    recordEvent({ ev: "acked", id, t: Date.now(), ep: this.link.endpoint.name });
+    recordEvent({ ev: "acked", id, t: Date.now(), ep: this.driver.endpoint.name });
   }
 
   private onDeliver(frame: Delivery): void {
@@ -227,7 +212,7 @@ export class SimulatedUser {
     };
     if (this.seen.has(key)) {
       count("duplicatesDropped");
-      recordEvent({ ev: "delivered", id: frame.id, from, to: this.member.index, t: Date.now(), sentAt: 0, dup: true, ep: this.link.endpoint.name, digest });
+      recordEvent({ ev: "delivered", id: frame.id, from, to: this.member.index, t: Date.now(), sentAt: 0, dup: true, ep: this.driver.endpoint.name, digest });
       ack();
       return;
     }
@@ -238,7 +223,7 @@ export class SimulatedUser {
       this.ctx.vu.delivered++;
       count("messagesDelivered");
       deliveryLatency.add(now - sentAt);
-      recordEvent({ ev: "delivered", id: frame.id, from, to: this.member.index, t: now, sentAt, dup: false, ep: this.link.endpoint.name, digest });
+      recordEvent({ ev: "delivered", id: frame.id, from, to: this.member.index, t: now, sentAt, dup: false, ep: this.driver.endpoint.name, digest });
       if (content) this.ctx.onMessage?.(this, from, content);
       ack();
     };
@@ -263,7 +248,7 @@ export class SimulatedUser {
       const reqId = refusal.reqId;
       setTimeout(() => {
         const fetch = this.fetches.get(reqId);
-        if (fetch) this.link.fetchPrekeys(reqId, fetch.userId);
+        if (fetch) this.driver.fetchPrekeys(reqId, fetch.userId);
       }, refusal.retryAfterMs);
       return;
     }
@@ -290,7 +275,7 @@ export class SimulatedUser {
     const reqId = `f${++this.fetchSeq}`;
     return new Promise((resolve) => {
       this.fetches.set(reqId, { userId, resolve });
-      this.link.fetchPrekeys(reqId, userId);
+      this.driver.fetchPrekeys(reqId, userId);
     });
   }
 }

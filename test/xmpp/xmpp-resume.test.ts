@@ -13,29 +13,13 @@
 //   bind, and the messages Alice left meanwhile arrive from offline storage with <delay/>, once each.
 //   What a server does with the message it held unacknowledged when it stopped differs: see
 //   LOST_IN_RESTART. XMPP_RESUME_FRAMES=1 prints every frame of each case.
-import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { describe, expect, it, type TestContext } from "vitest";
-import { jidOf, localpartOf, userIdOfJid, userIdOfLocalpart } from "../../harness/protocol/xmpp/jid.ts";
-import { envelopeMessage, isCountedStanza, NS } from "../../harness/protocol/xmpp/stanzas.ts";
-import { childOf, parseXmlElement, type XmlElement } from "../../harness/protocol/xmpp/xml.ts";
-import { registerAccounts } from "../../harness/targets/xmpp/register-accounts.ts";
+import { describe, expect, it } from "vitest";
+import { envelopeMessage, NS } from "../../harness/protocol/xmpp/stanzas.ts";
+import { childOf } from "../../harness/protocol/xmpp/xml.ts";
 import { XMPP_SERVERS, type XmppServerKind } from "../../harness/targets/xmpp/xmpp-server-kind.ts";
-import { loginPlain, type XmppLogin } from "../../harness/targets/xmpp/xmpp-ws-client.ts";
-import { startBlackholedPath, type BlackholedPath } from "../support/blackholed-path.ts";
-import { k6ConsoleResult } from "../support/k6-console-result.ts";
-import { requireTool } from "../support/require-tool.ts";
-import { XmppFrameProxy, type RecordedFrame } from "../support/xmpp-frame-proxy.ts";
-import { startTestXmppServer, type TestXmppServer } from "../support/xmpp-server.ts";
+import { AFTER, finish, LINK, Peer, startResumeCase, WAIT_MS, waitUntil } from "../support/xmpp-resume-case.ts";
+import { afterStreamManagement, available, connectionsOf, countedIn, framesOf, idsCoveredByServer, messageIds, parsed } from "../support/xmpp-stream-frames.ts";
 
-const DOMAIN = "localhost";
-/** the driver's liveness: a ping after ~1 s of quiet, dead after 3 s without an answer */
-const LINK = { pingIntervalMs: 1000, silenceTimeoutMs: 3000, connectTimeoutMs: 2000 };
-const AFTER = 3;
-const WAIT_MS = 20_000;
 /**
  * Findings, asserted as observed so that a change shows: the messages a server loses when it is
  * stopped (SIGTERM) while it holds them unacknowledged for a session whose connection is silently
@@ -44,234 +28,16 @@ const WAIT_MS = 20_000;
  */
 const LOST_IN_RESTART: Record<XmppServerKind, string[]> = { prosody: [], ejabberd: ["d1"] };
 
-interface ResumeResult { composed: string[]; transmitted: string[]; accepted: string[]; received: string[]; events: string[]; refused: string[]; endSeen: boolean; timedOut: boolean }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitUntil<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = WAIT_MS, diagnose: () => string = () => ""): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms${diagnose() ? `\n${diagnose()}` : ""}`);
-    await sleep(25);
-  }
-}
-
-/** A Node client that keeps every element the server sends it. */
-class Peer {
-  readonly elements: XmlElement[] = [];
-  private stopped = false;
-  private pings = 0;
-
-  private constructor(readonly login: XmppLogin) {}
-
-  static async login(url: string, localpart: string, password: string): Promise<Peer> {
-    const peer = new Peer(await loginPlain({ url, domain: DOMAIN, localpart, password, presence: true, resource: "peer" }));
-    void peer.pump();
-    return peer;
-  }
-
-  private async pump(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        this.elements.push(await this.login.client.next(200, "a stanza"));
-      } catch (error) {
-        if (!/no a stanza within/.test((error as Error).message)) return;
-      }
-    }
-  }
-
-  send(xml: string): void {
-    this.login.client.send(xml);
-  }
-
-  /** the ids of the messages from `userId`, in arrival order (duplicates kept) */
-  messagesFrom(userId: string): string[] {
-    return this.elements.filter((e) => e.localName === "message" && childOf(e, "e2e", NS.envelope) && userIdOfJid(e.attrs.from ?? "") === userId).map((e) => e.attrs.id ?? "");
-  }
-
-  /** a ping round trip with the server: what it routed to us before has arrived */
-  async barrier(): Promise<void> {
-    const id = `barrier${++this.pings}`;
-    this.send(`<iq xmlns="${NS.client}" type="get" id="${id}"><ping xmlns="urn:xmpp:ping"/></iq>`);
-    await waitUntil(`answer to ${id}`, () => this.elements.some((e) => e.localName === "iq" && e.attrs.id === id));
-  }
-
-  close(): void {
-    this.stopped = true;
-    this.login.client.close();
-  }
-}
-
-
-const parsed = (f: RecordedFrame) => parseXmlElement(f.text);
-
-function connectionsOf(frames: RecordedFrame[]): number[] {
-  return [...new Set(frames.map((f) => f.connection))].sort((a, b) => a - b);
-}
-
-function framesOf(frames: RecordedFrame[], connection: number, from?: "client" | "server"): RecordedFrame[] {
-  return frames.filter((f) => f.connection === connection && (!from || f.from === from));
-}
-
-/** The frames after the server's <enabled/> (or <resumed/>) on a connection: what XEP-0198 counts. */
-function afterStreamManagement(frames: RecordedFrame[], connection: number): RecordedFrame[] {
-  const list = framesOf(frames, connection);
-  const at = list.findIndex((f) => f.from === "server" && /^(enabled|resumed)$/.test(parsed(f)?.localName ?? ""));
-  return at < 0 ? [] : list.slice(at + 1);
-}
-
-/**
- * The server echoed Bob's initial presence on `connection`: he is available, and a message to his
- * bare JID goes to him (before that it goes to offline storage, which was flushed at his presence).
- */
-const available = (frames: RecordedFrame[], connection: number) => afterStreamManagement(frames, connection).some((f) => f.from === "server" && parsed(f)?.localName === "presence");
-
-const countedIn = (list: RecordedFrame[]) => list.filter((f) => isCountedStanza(parsed(f)?.localName ?? ""));
-const messageIds = (list: RecordedFrame[]) => list.filter((f) => parsed(f)?.localName === "message").map((f) => parsed(f)!.attrs.id ?? "");
-
-/**
- * The message ids the server's acknowledgements covered, in stream order, across connections: a
- * stream starts at <enabled id/>, continues on a connection the server <resumed/>, and its client
- * stanzas are acknowledged by <a h/>, <resumed h/> and <failed h/>. `swallowed`: server frames the
- * client never got (sent into the blackhole).
- */
-function idsCoveredByServer(frames: RecordedFrame[], swallowed: (f: RecordedFrame) => boolean = () => false): string[] {
-  interface Stream { sent: (string | null)[]; acked: number }
-  const streams = new Map<string, Stream>();
-  const current = new Map<number, Stream | null>();
-  const resuming = new Map<number, string>();
-  const covered: string[] = [];
-  const ack = (stream: Stream | undefined | null, h: number) => {
-    if (!stream) return;
-    for (; stream.acked < h && stream.acked < stream.sent.length; stream.acked++) if (stream.sent[stream.acked]) covered.push(stream.sent[stream.acked]!);
-  };
-  for (const f of frames) {
-    const el = parsed(f);
-    if (!el || (f.from === "server" && swallowed(f))) continue;
-    const stream = current.get(f.connection);
-    if (f.from === "client") {
-      if (el.localName === "resume") resuming.set(f.connection, el.attrs.previd ?? "");
-      else if (stream && isCountedStanza(el.localName)) stream.sent.push(el.localName === "message" ? el.attrs.id ?? null : null);
-      continue;
-    }
-    if (el.localName === "enabled") {
-      const fresh: Stream = { sent: [], acked: 0 };
-      current.set(f.connection, fresh);
-      if (el.attrs.id) streams.set(el.attrs.id, fresh);
-    } else if (el.localName === "resumed") {
-      const resumed = streams.get(el.attrs.previd ?? resuming.get(f.connection) ?? "");
-      ack(resumed, Number(el.attrs.h));
-      current.set(f.connection, resumed ?? null);
-    } else if (el.localName === "failed") {
-      if (el.attrs.h !== undefined) ack(streams.get(resuming.get(f.connection) ?? ""), Number(el.attrs.h));
-    } else if (el.localName === "a") {
-      ack(stream, Number(el.attrs.h));
-    }
-  }
-  return covered;
-}
-
 const count = (ids: string[]) => ids.reduce((m, id) => m.set(id, (m.get(id) ?? 0) + 1), new Map<string, number>());
 const duplicates = (ids: string[]) => [...count(ids)].filter(([, n]) => n > 1).map(([id, n]) => `${id} x${n}`);
 const sorted = (ids: string[]) => [...ids].sort();
 
-function frameDump(frames: RecordedFrame[], t0: number): string {
-  return frames.map((f) => `  c${f.connection} ${f.from === "client" ? "C>" : "<S"} +${f.t - t0}ms ${f.text.length > 300 ? `${f.text.slice(0, 300)}…` : f.text}`).join("\n");
-}
-
-interface Setup {
-  server: TestXmppServer;
-  recorder: XmppFrameProxy;
-  toxiproxy: BlackholedPath;
-  alice: { userId: string; localpart: string; password: string };
-  bob: { userId: string; localpart: string; password: string };
-  peer: Peer;
-  k6: { done: Promise<{ error: Error | null; stdout: string; stderr: string }>; consoleFile: string; events(): string[] };
-  t0: number;
-  cleanup(): Promise<void>;
-}
-
-async function setUp(kind: XmppServerKind, ctx: TestContext, runMs: number): Promise<Setup> {
-  const k6 = await requireTool("k6", ctx);
-  const toxiproxyServer = await requireTool("toxiproxy-server", ctx);
-  const t0 = Date.now();
-  const server = await startTestXmppServer(kind, ctx);
-  const cleanups: (() => unknown)[] = [() => server.stop()];
-  const cleanup = async () => {
-    for (const step of cleanups.reverse()) await Promise.resolve(step()).catch(() => undefined);
-  };
-  try {
-    const recorder = await XmppFrameProxy.start(server.url);
-    cleanups.push(() => recorder.stop());
-    const toxiproxy = await startBlackholedPath(toxiproxyServer.path, Number(new URL(recorder.url).port), "/xmpp-websocket", server.logDir);
-    cleanups.push(() => toxiproxy.stop());
-    const account = () => {
-      const localpart = randomBytes(16).toString("hex");
-      return { userId: userIdOfLocalpart(localpart), localpart, password: `pw-${localpart}` };
-    };
-    const alice = account(), bob = account();
-    expect(localpartOf(bob.userId)).toBe(bob.localpart);
-    await registerAccounts({ url: server.url, domain: DOMAIN, accounts: [alice, bob] });
-    const peer = await Peer.login(server.url, alice.localpart, alice.password);
-    cleanups.push(() => peer.close());
-
-    const dir = mkdtempSync(join(tmpdir(), "xmpp-resume-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const inputFile = join(dir, "input.json"), consoleFile = join(dir, "console.log");
-    writeFileSync(inputFile, JSON.stringify({ url: toxiproxy.url, domain: DOMAIN, ...LINK, tickMs: 250, maxTicks: 40, after: AFTER, runMs, alice: { userId: alice.userId }, bob }));
-    const done = new Promise<{ error: Error | null; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(k6.path, ["run", "--quiet", "--no-usage-report", "--log-format=json", `--console-output=${consoleFile}`, "-e", `XMPP_INPUT=${inputFile}`, "test/k6/xmpp-resume.k6.ts"], { timeout: runMs + 30_000 }, (error, stdout, stderr) => resolve({ error, stdout, stderr }));
-      cleanups.push(() => child.exitCode === null && child.kill("SIGKILL"));
-    });
-    const events = () => {
-      if (!existsSync(consoleFile)) return [];
-      return readFileSync(consoleFile, "utf8").split("\n").flatMap((line) => {
-        try {
-          const event = (JSON.parse(JSON.parse(line).msg) as { resumeEvent?: string }).resumeEvent;
-          return event ? [event] : [];
-        } catch {
-          return [];
-        }
-      });
-    };
-    return { server, recorder, toxiproxy, alice, bob, peer, k6: { done, consoleFile, events }, t0, cleanup };
-  } catch (error) {
-    await cleanup();
-    throw error;
-  }
-}
-
-async function finish(setup: Setup): Promise<ResumeResult> {
-  const { error, stderr } = await setup.k6.done;
-  expect(error, `k6 failed: ${stderr}`).toBeNull();
-  return k6ConsoleResult<ResumeResult>(setup.k6.consoleFile, "xmppResume");
-}
-
 describe.each(XMPP_SERVERS)("XEP-0198 resumption after a blackholed path, the k6 driver against %s", (kind) => {
   it("resumes the stream: <resume h/> = stanzas handled, <resumed/>, no message lost or duplicated either way, no new bind", async (ctx) => {
-    const setup = await setUp(kind, ctx, 45_000);
-    const { recorder, toxiproxy, peer, bob, k6 } = setup;
-    const frames = recorder.frames;
-    const dump = () => `k6 events: ${k6.events().join(" | ")}\nframes (server side of Toxiproxy):\n${frameDump(frames, setup.t0)}`;
-    const timings: string[] = [];
-    const mark = (what: string) => timings.push(`${what} +${Date.now() - setup.t0}ms`);
+    const setup = await startResumeCase(kind, ctx, 45_000, ["p1", "p2"]);
+    // Bob handled p2 and told the server so; and some of his messages were acknowledged
+    const { toxiproxy, peer, bob, k6, frames, bobJid, timings, mark, dump } = setup;
     try {
-      mark("server, Toxiproxy and k6 started");
-      const bobJid = jidOf(bob.userId, DOMAIN);
-      await waitUntil("k6 login (its presence echoed)", () => available(frames, 1), WAIT_MS, dump);
-      mark("k6 logged in");
-      peer.send(envelopeMessage("p1", bobJid, "QUJD"));
-      peer.send(envelopeMessage("p2", bobJid, "QUJD"));
-      // Bob handled p2 and told the server so; and some of his messages were acknowledged
-      await waitUntil("Bob's <a h/> covering p2", () => {
-        const list = afterStreamManagement(frames, 1);
-        const p2At = countedIn(list.filter((f) => f.from === "server")).findIndex((f) => parsed(f)?.attrs.id === "p2");
-        return p2At >= 0 && list.some((f) => f.from === "client" && parsed(f)?.localName === "a" && Number(parsed(f)!.attrs.h) >= p2At + 1);
-      }, WAIT_MS, dump);
-      await waitUntil("3 of Bob's messages at Alice", () => peer.messagesFrom(bob.userId).length >= 3, WAIT_MS, dump);
-
       await toxiproxy.blackhole();
       const blackholedAt = Date.now();
       mark("blackhole on");
@@ -350,26 +116,10 @@ describe.each(XMPP_SERVERS)("XEP-0198 resumption after a blackholed path, the k6
   }, 90_000);
 
   it("cannot resume a stream the restarted server forgot: <failed/>, a fresh bind, Alice's messages from offline storage with <delay/>, each once", async (ctx) => {
-    const setup = await setUp(kind, ctx, 60_000);
-    const { recorder, toxiproxy, bob, alice, k6 } = setup;
+    const setup = await startResumeCase(kind, ctx, 60_000, ["p1"]);
+    const { toxiproxy, bob, alice, k6, frames, bobJid, timings, mark, dump } = setup;
     let peer = setup.peer;
-    const frames = recorder.frames;
-    const dump = () => `k6 events: ${k6.events().join(" | ")}\nframes (server side of Toxiproxy):\n${frameDump(frames, setup.t0)}`;
-    const timings: string[] = [];
-    const mark = (what: string) => timings.push(`${what} +${Date.now() - setup.t0}ms`);
     try {
-      mark("server, Toxiproxy and k6 started");
-      const bobJid = jidOf(bob.userId, DOMAIN);
-      await waitUntil("k6 login (its presence echoed)", () => available(frames, 1), WAIT_MS, dump);
-      mark("k6 logged in");
-      peer.send(envelopeMessage("p1", bobJid, "QUJD"));
-      await waitUntil("Bob's <a h/> covering p1", () => {
-        const list = afterStreamManagement(frames, 1);
-        const p1At = countedIn(list.filter((f) => f.from === "server")).findIndex((f) => parsed(f)?.attrs.id === "p1");
-        return p1At >= 0 && list.some((f) => f.from === "client" && parsed(f)?.localName === "a" && Number(parsed(f)!.attrs.h) >= p1At + 1);
-      }, WAIT_MS, dump);
-      await waitUntil("3 of Bob's messages at Alice", () => peer.messagesFrom(bob.userId).length >= 3, WAIT_MS, dump);
-
       await toxiproxy.blackhole();
       const blackholedAt = Date.now();
       mark("blackhole on");

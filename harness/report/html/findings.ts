@@ -1,22 +1,26 @@
-// The checkers' findings per message, from messages.jsonl in one streaming pass: counts of every
-// kind, and the first FINDINGS_SHOWN affected message ids with the fault each is blamed on.
+// The message checkers' findings as the run recorded them (summary.json's checks: details.count and
+// details.ids, each id with the fault the checker blamed it on), with each shown message's times read
+// from messages.jsonl in one streaming pass: when it was sent, over which path, and for a corrupted
+// message whose copy arrived altered, when that copy arrived. Nothing is judged or blamed here.
 import { join } from "node:path";
 import { forEachJsonLine } from "./json-lines-stream.ts";
-import type { SummaryWindow } from "./report-input.ts";
 
 export const FINDINGS_SHOWN = 1000;
 
-export const FINDING_KINDS = ["lost after ack", "never acked", "duplicate", "decrypt failed", "rejected"] as const;
-export type FindingKind = (typeof FINDING_KINDS)[number];
-
-export interface Finding { id: string; kind: string; sentS: number | null; via: string | null; blamedOn: string }
+export interface Finding {
+  id: string;
+  /** the checker that flagged it ("lost", "corrupted", "redelivered-on-wire", ...) */
+  kind: string;
+  sentS: number | null;
+  /** when its altered copy arrived (corrupted by an altered copy), s since the start; null otherwise */
+  alteredS: number | null;
+  via: string | null;
+  blamedOn: string;
+}
+/** null: the run predates the message checkers, and its findings were never recorded per message */
 export interface Findings { counts: Record<string, number>; total: number; shown: Finding[]; source: string }
 
-/**
- * The message checkers' own findings (summary.json's checks: details.count and details.ids, each id
- * with the fault it is blamed on), when the run has them; null for runs written before the checkers.
- */
-export function checkerFindings(checks: { name: string; details?: Record<string, unknown> }[], idsFile: string): Findings | null {
+export async function checkerFindings(checks: { name: string; details?: Record<string, unknown> }[], idsFile: string, scenarioDir: string, origin: number): Promise<Findings | null> {
   const withIds = checks.filter((c) => Array.isArray(c.details?.ids) && typeof c.details?.count === "number");
   if (withIds.length === 0) return null;
   const counts: Record<string, number> = {};
@@ -27,53 +31,26 @@ export function checkerFindings(checks: { name: string; details?: Record<string,
     total += counts[c.name];
     for (const entry of c.details!.ids as { id?: unknown; fault?: unknown }[]) {
       if (shown.length >= FINDINGS_SHOWN) break;
-      shown.push({ id: String(entry.id), kind: c.name, sentS: null, via: null, blamedOn: String(entry.fault ?? "none") });
+      shown.push({ id: String(entry.id), kind: c.name, sentS: null, alteredS: null, via: null, blamedOn: String(entry.fault ?? "none") });
     }
   }
+  await addMessageTimes(shown, join(scenarioDir, "messages.jsonl"), origin);
   return { counts, total, shown, source: idsFile };
 }
 
-export async function messageFindings(scenarioDir: string, origin: number, windows: SummaryWindow[]): Promise<Findings> {
-  const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
-  const shown: Finding[] = [];
-  let total = 0;
-  const blame = blamer(windows);
-  await forEachJsonLine(join(scenarioDir, "messages.jsonl"), (r) => {
-    const deliveries = Array.isArray(r.deliveries) ? r.deliveries.length : 0;
-    const kinds: FindingKind[] = [];
-    if (r.ackedAt !== null && r.ackedAt !== undefined && deliveries === 0) kinds.push("lost after ack");
-    if (r.ackedAt === null) kinds.push("never acked");
-    if (deliveries > 1) kinds.push("duplicate");
-    if (r.decryptFailed === true) kinds.push("decrypt failed");
-    if (r.rejected !== null && r.rejected !== undefined) kinds.push("rejected");
-    for (const kind of kinds) {
-      counts[kind]++;
-      total++;
-      if (shown.length < FINDINGS_SHOWN) {
-        const sentAt = r.sentAt as number;
-        shown.push({ id: String(r.id), kind, sentS: Math.round((sentAt - origin) / 100) / 10, via: typeof r.sentVia === "string" ? r.sentVia : null, blamedOn: blame(sentAt) });
-      }
+const ID_FIELD = /"id":"([^"]*)"/;
+
+/** Fills each shown finding's send time, path and altered copy's time from its message record. */
+async function addMessageTimes(shown: Finding[], messagesFile: string, origin: number): Promise<void> {
+  if (shown.length === 0) return;
+  const byId = new Map<string, Finding[]>();
+  for (const f of shown) byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
+  const seconds = (t: unknown) => (typeof t === "number" ? Math.round((t - origin) / 100) / 10 : null);
+  await forEachJsonLine(messagesFile, (r) => {
+    for (const f of byId.get(String(r.id)) ?? []) {
+      f.sentS = seconds(r.sentAt);
+      f.via = typeof r.sentVia === "string" ? r.sentVia : null;
+      if (f.kind === "corrupted" && Array.isArray(r.alteredAt)) f.alteredS = seconds(r.alteredAt[0]);
     }
-  }, unremarkable);
-  return { counts, total, shown, source: join(scenarioDir.split("/").pop() ?? "", "messages.jsonl") };
-}
-
-/** The common record, told from its text without parsing: acknowledged, delivered once, decrypted, not refused. */
-const ONE_DELIVERY = /"deliveries":\[\d+\]/;
-function unremarkable(line: string): boolean {
-  return line.includes('"decryptFailed":false') && line.includes('"rejected":null') && !line.includes('"ackedAt":null') && ONE_DELIVERY.test(line);
-}
-
-/** A message sent while a fault was active is blamed on it; one sent after a heal, on the latest fault before it. */
-function blamer(windows: SummaryWindow[]): (sentAt: number) => string {
-  const named = windows
-    .filter((w) => typeof w.injectedAt === "number")
-    .map((w) => ({ from: w.injectedAt!, to: w.healedAt ?? Infinity, name: `#${w.entry} ${w.kind} ${w.target}` }))
-    .sort((a, b) => a.from - b.from);
-  return (sentAt) => {
-    const during = named.find((w) => sentAt >= w.from && sentAt <= w.to);
-    if (during) return during.name;
-    const before = named.filter((w) => w.from <= sentAt).pop();
-    return before ? `after ${before.name}` : "no fault (before the first)";
-  };
+  }, (line) => !byId.has(ID_FIELD.exec(line)?.[1] ?? ""));
 }
