@@ -1,46 +1,74 @@
-// Runs every outage scenario short, through the real main job, in both environments, and checks
-// the properties that must hold whatever the machine's speed.
+// Runs every outage scenario short, through the real main job, and checks the properties that must
+// hold whatever the machine's speed. What both environments must agree on (a relay restart and
+// crash, an IP block through the proxies) runs in each; the rest runs once, on local processes.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunSummary } from "../../harness/report/run-summary.ts";
+import { summaryIssues } from "../../harness/report/summary/summary-issues.ts";
 import type { ScenarioResult } from "../../harness/run/run-scenario.ts";
 import { requireImages, requireTool } from "../support/require-tool.ts";
 
 const SHORT = {
   scenarios: [
-    { name: "flood", scenario: "flood", users: 100, duration: "25s", drain: "15s", k6Env: { STORM_AT_S: "10", STORM_FOR_S: "8" }, relay: { RELAY_RATE_PER_SEC: 10, RELAY_RATE_BURST: 16 } },
-    { name: "flood-cap-5", scenario: "flood", users: 100, duration: "25s", drain: "15s", k6Env: { STORM_AT_S: "10", STORM_FOR_S: "8" }, relay: { RELAY_RATE_PER_SEC: 10, RELAY_RATE_BURST: 16, RELAY_FORWARD_CAP: 5 } },
-    { name: "restart", scenario: "restart", users: 40, duration: "30s", timeline: [
-      { at: "12s", for: "0s", target: "relay", fault: { kind: "relay-restart" } },
-      { at: "22s", for: "2s", target: "relay", fault: { kind: "relay-crash" } },
+    { name: "flood", scenario: "flood", users: 100, duration: "18s", drain: "15s", k6Env: { STORM_AT_S: "6", STORM_FOR_S: "6" }, relay: { RELAY_RATE_PER_SEC: 10, RELAY_RATE_BURST: 16 } },
+    { name: "flood-cap-5", scenario: "flood", users: 100, duration: "18s", drain: "15s", k6Env: { STORM_AT_S: "6", STORM_FOR_S: "6" }, relay: { RELAY_RATE_PER_SEC: 10, RELAY_RATE_BURST: 16, RELAY_FORWARD_CAP: 5 } },
+    { name: "restart", scenario: "restart", users: 40, duration: "22s", timeline: [
+      { at: "8s", for: "0s", target: "relay", fault: { kind: "relay-restart" } },
+      { at: "15s", for: "2s", target: "relay", fault: { kind: "relay-crash" } },
     ] },
-    { name: "restart-backlog", scenario: "restart", users: 30, duration: "20s", backlog: 5000, relay: { RELAY_RATE_PER_SEC: 1000000, RELAY_RATE_BURST: 1000000 }, timeline: [
-      { at: "10s", for: "0s", target: "relay", fault: { kind: "relay-restart" } },
+    { name: "restart-backlog", scenario: "restart", users: 30, duration: "14s", backlog: 5000, relay: { RELAY_RATE_PER_SEC: 1000000, RELAY_RATE_BURST: 1000000 }, timeline: [
+      { at: "7s", for: "0s", target: "relay", fault: { kind: "relay-restart" } },
     ] },
-    { name: "ip-block", scenario: "ip-block", users: 40, duration: "45s", timeline: [
-      { at: "10s", for: "30s", target: "direct", fault: { kind: "blackhole" } },
-      { at: "24s", for: "16s", target: "proxy-1", fault: { kind: "blackhole" } },
+    { name: "ip-block", scenario: "ip-block", users: 40, duration: "30s", timeline: [
+      { at: "8s", for: "20s", target: "direct", fault: { kind: "blackhole" } },
+      { at: "15s", for: "13s", target: "proxy-1", fault: { kind: "blackhole" } },
     ] },
-    { name: "outage-jitter", scenario: "outage", users: 150, duration: "40s", timeline: [{ at: "8s", for: "24s", target: "all-paths", fault: { kind: "blackhole" } }] },
-    { name: "outage-naive", scenario: "outage", users: 150, duration: "40s", timeline: [{ at: "8s", for: "24s", target: "all-paths", fault: { kind: "blackhole" } }], k6Env: { BACKOFF: "fixed", BACKOFF_BASE_MS: "1000" } },
-    { name: "degraded", scenario: "degraded", users: 30, duration: "30s", timeline: [
-      { at: "8s", for: "6s", target: "all-paths", direction: "both", fault: { kind: "bandwidth", rateKBps: 1 } },
-      { at: "16s", for: "6s", target: "all-paths", direction: "both", fault: { kind: "latency", latencyMs: 300, jitterMs: 200 } },
-      { at: "24s", for: "6s", target: "all-paths", direction: "both", fault: { kind: "slicer", averageSize: 16, sizeVariation: 8, delayUs: 2000 } },
+    // a 1 s connect timeout (3 s by default): in a 12 s outage the backoff, not attempts hanging in
+    // the blackhole until its heal, sets when each user tries again
+    { name: "outage-jitter", scenario: "outage", users: 150, duration: "26s", timeline: [{ at: "6s", for: "12s", target: "all-paths", fault: { kind: "blackhole" } }], k6Env: { CONNECT_TIMEOUT_MS: "1000" } },
+    { name: "outage-naive", scenario: "outage", users: 150, duration: "26s", timeline: [{ at: "6s", for: "12s", target: "all-paths", fault: { kind: "blackhole" } }], k6Env: { BACKOFF: "fixed", BACKOFF_BASE_MS: "1000", CONNECT_TIMEOUT_MS: "1000" } },
+    { name: "degraded", scenario: "degraded", users: 30, duration: "25s", timeline: [
+      { at: "5s", for: "6s", target: "all-paths", direction: "both", fault: { kind: "bandwidth", rateKBps: 1 } },
+      { at: "12s", for: "6s", target: "all-paths", direction: "both", fault: { kind: "latency", latencyMs: 300, jitterMs: 200 } },
+      { at: "19s", for: "6s", target: "all-paths", direction: "both", fault: { kind: "slicer", averageSize: 16, sizeVariation: 8, delayUs: 2000 } },
     ] },
   ],
 };
 
+/** What both environments must agree on; the rest of SHORT runs on local processes only. */
+const IN_EVERY_ENVIRONMENT = ["restart", "ip-block"];
+
+const runs = new Map<string, Promise<Record<string, ScenarioResult>>>();
+
+/** The short suite on `env` (on containers, only IN_EVERY_ENVIRONMENT), run once per file. */
+function shortSuiteResults(env: "local" | "containers"): Promise<Record<string, ScenarioResult>> {
+  let run = runs.get(env);
+  if (!run) {
+    run = (async () => {
+      await requireTool("k6");
+      if (env === "local") await requireTool("toxiproxy-server");
+      else await requireImages();
+      return runShortSuite(env);
+    })();
+    runs.set(env, run);
+  }
+  return run;
+}
+
 function runShortSuite(env: "local" | "containers"): Record<string, ScenarioResult> {
   const dir = mkdtempSync(join(tmpdir(), `outages-${env}-`));
   const suite = join(dir, "outages-short.json");
-  writeFileSync(suite, JSON.stringify({ name: "outages-short", ...SHORT }));
+  const scenarios = env === "local" ? SHORT.scenarios : SHORT.scenarios.filter((s) => IN_EVERY_ENVIRONMENT.includes(s.name));
+  writeFileSync(suite, JSON.stringify({ name: "outages-short", scenarios }));
   const run = spawnSync(process.execPath, ["--import", "tsx", "harness/cli/main.ts", "--suite", suite, "--env", env, "--reports", dir], { encoding: "utf8", timeout: 900_000 });
-  const summary = JSON.parse(readFileSync(join(dir, "latest", "summary.json"), "utf8")) as RunSummary;
+  const summaryFile = join(dir, "latest", "summary.json");
+  if (!existsSync(summaryFile)) throw new Error(`outage suite wrote no summary (exit ${run.status}):\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
+  const summary = JSON.parse(readFileSync(summaryFile, "utf8")) as RunSummary;
   if (summary.status !== "completed") throw new Error(`outage suite ${summary.status} (exit ${run.status}):\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
+  expect(summaryIssues(summary), `${summaryFile} does not match the summary schema (reports/summary.schema.json)`).toEqual([]);
   return Object.fromEntries(summary.scenarios.map((s) => [s.name, s]));
 }
 
@@ -48,19 +76,21 @@ describe.each(["local", "containers"] as const)("the outage scenarios, short, on
   let results: Record<string, ScenarioResult>;
 
   beforeAll(async () => {
-    await requireTool("k6");
-    if (env === "local") await requireTool("toxiproxy-server");
-    else await requireImages();
-    results = runShortSuite(env);
+    results = await shortSuiteResults(env);
+    expect(Object.keys(results).sort()).toEqual((env === "local" ? SHORT.scenarios.map((s) => s.name) : IN_EVERY_ENVIRONMENT).sort());
   }, 900_000);
 
-  it("lose no acknowledged message, decrypt everything, and show proxies only ciphertext", () => {
+  it("lose no acknowledged message, decrypt everything, and show only ciphertext wherever proxies carried traffic", () => {
     for (const r of Object.values(results)) {
       expect(r.status, r.name).toBe("completed");
       expect(r.figures.messages.lostAfterAck, `${r.name}: acknowledged and never delivered`).toBe(0);
       expect(r.figures.messages.decryptFailures, r.name).toBe(0);
       expect(r.figures.messages.sent, r.name).toBeGreaterThan(50);
-      expect(["pass", "unknown"], `${r.name} privacy: ${JSON.stringify(r.checks[0].details).slice(0, 500)}`).toContain(r.checks[0].status);
+      // a scenario whose users were on a proxy passes; one that never used them may only be unknown for want of traffic
+      const privacy = r.checks.find((c) => c.name === "privacy")!;
+      const proxied = r.figures.pathShare.some((s) => Object.keys(s.byPath).some((path) => path.startsWith("proxy-")));
+      const outcome = privacy.status === "pass" ? "pass" : `${privacy.status}: ${String(privacy.details.reason)}`;
+      expect(proxied ? ["pass"] : ["pass", "unknown: nothing to scan: no connection carried a WebSocket frame"], `${r.name} privacy: ${JSON.stringify(privacy.details).slice(0, 500)}`).toContain(outcome);
     }
     expect(results["ip-block"].checks[0].status, "the proxies carried traffic, all of it ciphertext").toBe("pass");
   });
@@ -87,12 +117,6 @@ describe.each(["local", "containers"] as const)("the outage scenarios, short, on
     for (const w of r.figures.windows) expect(w.recovery.backlog.undelivered, `${w.kind}: messages sent during it, never delivered`).toBe(0);
   });
 
-  it("restart with a stored backlog: the relay reloads every queued message", () => {
-    const r = results["restart-backlog"];
-    expect(r.relay.backlog?.messages).toBe(5000);
-    expect(r.relay.startups.at(-1)!.queuedLoaded).toBeGreaterThanOrEqual(5000);
-  });
-
   it("ip-block: every user ends the block connected through the path that was not blocked", () => {
     const r = results["ip-block"];
     const lift = Math.min(...r.faults.filter((f) => f.event === "heal").map((f) => f.requestedAt));
@@ -102,11 +126,25 @@ describe.each(["local", "containers"] as const)("the outage scenarios, short, on
     for (const w of r.figures.windows) expect(w.failover?.stranded, `${w.kind}@${w.target}`).toBe(0);
     expect(r.figures.windows[0].failover!.affectedUsers).toBe(r.load.users);
   });
+});
+
+describe("the outage scenarios, short, on local processes only", () => {
+  let results: Record<string, ScenarioResult>;
+
+  beforeAll(async () => {
+    results = await shortSuiteResults("local");
+  }, 900_000);
+
+  it("restart with a stored backlog: the relay reloads every queued message", () => {
+    const r = results["restart-backlog"];
+    expect(r.relay.backlog?.messages).toBe(5000);
+    expect(r.relay.startups.at(-1)!.queuedLoaded).toBeGreaterThanOrEqual(5000);
+  });
 
   it("outage: a naive fixed retry interval makes a sharper reconnect storm than jittered backoff", () => {
     const jitter = results["outage-jitter"].figures.windows[0].recovery;
     const naive = results["outage-naive"].figures.windows[0].recovery;
-    process.stdout.write(`outage (${env}): peak logins/s jittered ${jitter.peakReconnectsPerS}, naive ${naive.peakReconnectsPerS}\n`);
+    process.stdout.write(`outage (local): peak logins/s jittered ${jitter.peakReconnectsPerS}, naive ${naive.peakReconnectsPerS}\n`);
     expect(naive.peakReconnectsPerS).toBeGreaterThan(jitter.peakReconnectsPerS);
     for (const r of [results["outage-jitter"], results["outage-naive"]]) expect(r.figures.windows[0].recovery.usersBack99Ms, r.name).not.toBeNull();
   });
@@ -114,15 +152,21 @@ describe.each(["local", "containers"] as const)("the outage scenarios, short, on
   it("flood: the forward cap refuses forwards to more than 5 and shrinks the storm", () => {
     const open = results.flood.figures.byTag.chain;
     const capped = results["flood-cap-5"].figures.byTag.chain;
-    process.stdout.write(`flood (${env}): chain messages ${open.sent} without cap, ${capped.sent} with cap 5; peak ${open.peakSentPerS}/s vs ${capped.peakSentPerS}/s\n`);
+    process.stdout.write(`flood (local): chain messages ${open.sent} without cap, ${capped.sent} with cap 5; peak ${open.peakSentPerS}/s vs ${capped.peakSentPerS}/s\n`);
     expect(results["flood-cap-5"].figures.messages.rejected).toBeGreaterThan(0);
     expect(results.flood.figures.messages.rejected).toBe(0);
     expect(capped.sent).toBeLessThan(open.sent);
     expect(results.flood.figures.phases.map((p) => p.name)).toEqual(["before", "storm"]);
   });
 
-  it("degraded: throttled, slow and sliced paths still deliver every message", () => {
+  it("degraded: the throttled and the slow windows measurably slow delivery, and every window still delivers every message", () => {
     const r = results.degraded;
+    // 1 KB/s each way holds every frame about a millisecond per byte; 300 ± 200 ms each way adds at least 200 ms
+    for (const w of r.figures.windows.filter((x) => x.kind === "bandwidth" || x.kind === "latency")) {
+      const seen = `${w.kind}: median delivery ${w.before.latencyMs.p50} ms before, ${w.during?.latencyMs.p50} ms during (${w.during?.delivered} delivered)`;
+      expect(w.during?.delivered, seen).toBeGreaterThan(10);
+      expect(w.during?.latencyMs.p50! - w.before.latencyMs.p50!, seen).toBeGreaterThanOrEqual(200);
+    }
     expect(r.figures.messages.neverAcked).toBe(0);
     expect(r.figures.messages.delivered).toBe(r.figures.messages.sent - r.figures.messages.rejected);
     expect(r.figures.windows.map((w) => w.kind)).toEqual(["bandwidth", "latency", "slicer"]);

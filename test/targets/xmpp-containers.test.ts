@@ -219,7 +219,7 @@ describe("npm run chaos -- --target prosody --env containers", () => {
     await requireTool("k6", ctx);
     const dir = mkdtempSync(join(tmpdir(), "chaos-prosody-containers-"));
     const suite = join(dir, "short.json");
-    writeFileSync(suite, JSON.stringify({ name: "short", scenarios: [{ scenario: "steady", users: 10, rate: 5, warmup: "3s", duration: "8s", drain: "4s" }] }));
+    writeFileSync(suite, JSON.stringify({ name: "short", scenarios: [{ scenario: "steady", users: 10, rate: 5, warmup: "2s", duration: "5s", drain: "4s" }] }));
     const run = await runChaos(["--suite", suite, "--target", "prosody", "--env", "containers", "--reports", dir], { CHAOS_ENV: undefined, CHAOS_TARGET: undefined, CHAOS_RELAY_COMMAND: undefined, CHAOS_RELAY_IMAGE: undefined });
     expect([0, 1], `exit code ${run.code}\n${run.out}\n${run.err}`).toContain(run.code);
     expect(run.out).toMatch(/^starting prosody container \(\S+, prosody \S+\) on (podman|docker) /m);

@@ -1,22 +1,18 @@
 // A machine where no container engine answers and none can be started: `npm run chaos` runs on
-// local processes and says so in one line, instead of failing. The machine is made engine-less in
-// a private mount namespace (root only; CI runs as root): an empty /run/podman hides Podman's
-// socket and /dev/null over the podman binary means Podman cannot be started.
-import { spawn, spawnSync } from "node:child_process";
+// local processes and says so in one line, instead of failing.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunSummary } from "../../harness/report/run-summary.ts";
-import { findAllOnPath } from "../../harness/toolchain/find-on-path.ts";
 import { inCi, requireTool } from "../support/require-tool.ts";
+import { canHideEngine, runWithoutEngine } from "./hidden-engine.ts";
 
 describe("no container engine", () => {
   it("runs on local processes and says so in one line", async (ctx) => {
     await requireTool("k6");
     await requireTool("toxiproxy-server");
-    const usable = process.getuid?.() === 0 && spawnSync("unshare", ["-m", "true"]).status === 0;
-    if (!usable) {
+    if (!canHideEngine()) {
       if (inCi()) throw new Error("this test needs root and unshare (CI runs as root)");
       process.stderr.write("\n*** SKIPPED no-engine test: needs root and unshare to hide the container engine ***\n\n");
       ctx.skip();
@@ -24,20 +20,7 @@ describe("no container engine", () => {
     const dir = mkdtempSync(join(tmpdir(), "no-engine-"));
     const suite = join(dir, "suite.json");
     writeFileSync(suite, JSON.stringify({ scenarios: [{ scenario: "steady", users: 10, rate: 5, warmup: "1s", duration: "2s" }] }));
-    const hide = [
-      "mkdir -p /run/podman && mount -t tmpfs tmpfs /run/podman",
-      ...findAllOnPath("podman").map((p) => `mount --bind /dev/null ${p}`),
-      "[ ! -S /var/run/docker.sock ] || mount --bind /dev/null /var/run/docker.sock",
-      `exec "${process.execPath}" --import tsx harness/cli/main.ts --suite "${suite}" --reports "${dir}"`,
-    ].join(" && ");
-    const env = { ...process.env };
-    delete env.DOCKER_HOST;
-    delete env.CHAOS_ENV;
-    const child = spawn("unshare", ["-m", "--propagation", "private", "sh", "-c", hide], { stdio: ["ignore", "pipe", "pipe"], env });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const { code, output } = await runWithoutEngine(`"${process.execPath}" --import tsx harness/cli/main.ts --suite "${suite}" --reports "${dir}"`);
     const lines = output.split("\n").filter((l) => l.includes("run as local processes"));
     expect(lines, output).toHaveLength(1);
     expect(lines[0]).toMatch(/environment local \(auto: no container engine answers .*, so the relay and Toxiproxy run as local processes\)$/);

@@ -1,4 +1,4 @@
-// The gate from real runs (real relay, Toxiproxy and k6, local environment, about 25 s of k6 each):
+// The gate from real runs (real relay, Toxiproxy and k6, local environment, about 15 s of k6 each):
 // a passing run exits 0; the same run held to an impossibly tight objective, compared with the first
 // as its baseline, exits 1 and its JUnit case says so with the measured value; a run whose volunteer
 // proxy path carried a plaintext canary exits 1 and says where the canary was found.
@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import type { RunSummary } from "../../harness/report/run-summary.ts";
+import { summaryIssues } from "../../harness/report/summary/summary-issues.ts";
 import { formatFigure } from "../../harness/verdict/format-figure.ts";
 import { requireCommand, requireTool } from "../support/require-tool.ts";
 
@@ -24,7 +26,7 @@ function write(name: string, content: object): string {
 
 const suite = (name: string) => write(`${name}.json`, {
   name: `${name}-${tag}`,
-  scenarios: [{ name: "steady", scenario: "steady", users: 20, rate: 10, warmup: "8s", duration: "12s", drain: "5s" }],
+  scenarios: [{ name: "steady", scenario: "steady", users: 20, rate: 10, warmup: "4s", duration: "8s", drain: "5s" }],
 });
 const noProxyTraffic = [{ judgement: "privacy", reason: "steady traffic stays on the direct paths" }];
 
@@ -55,6 +57,13 @@ function chaos(args: string[], during?: (runId: string) => Promise<void>): Promi
 }
 
 const verdictOf = (run: Run) => JSON.parse(readFileSync(join(run.runDir, "verdict.json"), "utf8")) as { gate: string; judgements: { name: string; status: string; measured: string | null; limit: string | null; details: Record<string, unknown> }[] };
+
+/** The run's summary.json, which must match its schema (reports/summary.schema.json): every mismatch is printed with its path. */
+function summaryOf(run: Run): RunSummary {
+  const summary: unknown = JSON.parse(readFileSync(join(run.runDir, "summary.json"), "utf8"));
+  expect(summaryIssues(summary), `${run.runDir}/summary.json does not match the summary schema`).toEqual([]);
+  return summary as RunSummary;
+}
 
 const k6Thresholds = (run: Run) => (JSON.parse(readFileSync(join(run.runDir, "steady", "k6-summary.json"), "utf8")) as { metrics: Record<string, { thresholds?: object }> }).metrics.delivery_latency.thresholds;
 
@@ -97,6 +106,7 @@ describe("the exit code is the gate, from real runs", () => {
       { figure: "latency.p99", op: "<=", value: 10, unit: "s" },
     ] });
     passing = await chaos(["--suite", suite("pass"), "--slo", slo]);
+    summaryOf(passing);
     const verdict = verdictOf(passing);
     expect({ code: passing.code, failed: verdict.judgements.filter((j) => j.status !== "pass" && j.details.unknownAllowed === undefined) }).toEqual({ code: 0, failed: [] });
     expect(verdict.gate).toBe("pass");
@@ -118,8 +128,8 @@ describe("the exit code is the gate, from real runs", () => {
     // marked abortOnFail, the objective was k6's threshold too: k6 failed it (exit code 99), and the verdict says so
     expect(k6Thresholds(run)).toMatchObject({ "p(50)<=0.001": { ok: false } });
     expect(verdictOf(run).judgements.find((j) => j.name === "k6 thresholds")).toMatchObject({ status: "fail", measured: "k6 exit code 99" });
-    const summary = JSON.parse(readFileSync(join(run.runDir, "summary.json"), "utf8")) as { scenarios: { figures: { deliveryLatencyMs: { p50: number } } }[] };
-    const p50 = summary.scenarios[0].figures.deliveryLatencyMs.p50;
+    const p50 = summaryOf(run).scenarios[0].figures.deliveryLatencyMs.p50;
+    if (p50 === null) throw new Error("the tight run delivered no message: it has no p50 to judge");
     const shown = formatFigure(p50, "ms");
     expect(shown).toMatch(/^[\d.]+ ms$/);
     const verdict = verdictOf(run);
@@ -136,13 +146,12 @@ describe("the exit code is the gate, from real runs", () => {
     await requireTool("k6", ctx);
     const lossy = write("lossy.json", {
       name: `lossy-${tag}`,
-      scenarios: [{ name: "steady", scenario: "steady", users: 20, rate: 10, warmup: "8s", duration: "12s", drain: "5s", relay: { RELAY_TEST_FAULTS: "1", RELAY_FAULT_MODE: "drop:15" } }],
+      scenarios: [{ name: "steady", scenario: "steady", users: 20, rate: 10, warmup: "4s", duration: "8s", drain: "5s", relay: { RELAY_TEST_FAULTS: "1", RELAY_FAULT_MODE: "drop:15" } }],
     });
     const run = await chaos(["--suite", lossy, "--slo", write("lossy-slo.json", { allowUnknown: noProxyTraffic, objectives: [] })]);
     expect(run.code).toBe(1);
     const verdict = verdictOf(run);
-    const summary = JSON.parse(readFileSync(join(run.runDir, "summary.json"), "utf8")) as { scenarios: { figures: { messages: { lostAfterAck: number; acked: number } } }[] };
-    const { lostAfterAck, acked } = summary.scenarios[0].figures.messages;
+    const { lostAfterAck, acked } = summaryOf(run).scenarios[0].figures.messages;
     expect(lostAfterAck).toBeGreaterThan(0);
     expect(verdict.judgements.find((j) => j.name === "no acknowledged message lost")).toMatchObject({ status: "fail", measured: `${lostAfterAck} lost of ${acked} acknowledged` });
     const lost = verdict.judgements.find((j) => j.name === "lost")!;
@@ -166,6 +175,7 @@ describe("the exit code is the gate, from real runs", () => {
     });
     expect(leaked).not.toBe("");
     expect(run.code).toBe(1);
+    summaryOf(run);
     const verdict = verdictOf(run);
     const privacy = verdict.judgements.find((j) => j.name === "privacy")!;
     expect(privacy.status).toBe("fail");

@@ -14,7 +14,7 @@ import { startTestXmppServer } from "../support/xmpp-server.ts";
 const SUITE = {
   name: "xmpp-crash",
   description: "steady traffic, then a crash of the server under test",
-  scenarios: [{ scenario: "steady", users: 40, rate: 20, warmup: "5s", duration: "25s", drain: "15s", timeline: [{ at: "15s", for: "2s", target: "relay", fault: { kind: "relay-crash" } }] }],
+  scenarios: [{ scenario: "steady", users: 40, rate: 25, warmup: "5s", duration: "18s", drain: "15s", timeline: [{ at: "9s", for: "2s", target: "relay", fault: { kind: "relay-crash" } }] }],
 };
 
 interface Summary {
