@@ -43,7 +43,11 @@ export async function clusterEnvironment(plan: ExportedPlan, api: InClusterApi):
     resume: notHere("thawing the relay (resume)"),
     metrics: async () => (await fetch(`http://${set}:7001/metrics`)).text(),
     logs: async () => "",
-    journal: async () => (await fetch(`http://${set}:7001/journal`)).text(),
+    async journal() {
+      const res = await fetch(`http://${set}:7001/journal`);
+      if (!res.ok) throw new Error(`GET /journal answered HTTP ${res.status}`);
+      return res.text();
+    },
     usage: async () => null,
     storedFiles: notHere("the relay's stored files"),
   };

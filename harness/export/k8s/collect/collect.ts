@@ -2,7 +2,8 @@
 // the runners paused and unpauses them together; the collector is not part of that protocol, so
 // it starts the fault timeline at the first start record any runner writes (as a local run does at
 // k6's first start record), drives it until the TestRun is finished, heals everything, and leaves
-// in the records claim what `analyse` reads: runners/<pod>/k6-console.jsonl, faults.jsonl, plan.json.
+// in the records claim what `analyse` reads (analyse/gathered-folder.ts): runners/<pod>/k6-console.jsonl,
+// faults.jsonl, plan.json, and the relay's message journal (relay-journal.jsonl) when it answers.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseClientEvents } from "../../../record/client-event-tail.ts";
@@ -16,6 +17,7 @@ const POLL_MS = 250;
 /** how long runners may take from the TestRun's creation to their first start record */
 const START_TIMEOUT_MS = 15 * 60_000;
 export const FAULTS_FILE = "faults.jsonl";
+export const JOURNAL_FILE = "relay-journal.jsonl";
 
 /** The earliest start record of any runner in the records folder, or null. */
 export function firstStart(recordsDir: string): number | null {
@@ -62,7 +64,12 @@ export async function collect(plan: ExportedPlan, recordsDir: string, log: (line
     await env.network.reset().catch((e: Error) => log(`resetting Toxiproxy failed: ${e.message}`));
     writeFileSync(join(recordsDir, FAULTS_FILE), faults.map((f) => JSON.stringify(f)).join("\n") + (faults.length ? "\n" : ""));
   }
-  log(`gathered in ${recordsDir}: ${RUNNERS_DIR}/*/${CONSOLE_FILE}, ${FAULTS_FILE}, plan.json`);
+  // what the relay says of each message the checkers flag (a local run reads the same GET /journal)
+  await env.relay.journal().then(
+    (text) => writeFileSync(join(recordsDir, JOURNAL_FILE), text),
+    (e: Error) => log(`the relay's journal was not read (${e.message}): analyse reports what the relay says as unknown`),
+  );
+  log(`gathered in ${recordsDir}: ${RUNNERS_DIR}/*/${CONSOLE_FILE}, ${FAULTS_FILE}, ${JOURNAL_FILE}, plan.json; add the export's population.json, then npm run chaos -- analyse DIR`);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
