@@ -6,7 +6,9 @@ import { runMessageCheckers, type MessageChecks } from "../analysis/checkers/all
 import { faultWindows } from "../analysis/fault-windows.ts";
 import { generatorSaturation, lagRecords, type GeneratorSaturation } from "../analysis/generator-saturation.ts";
 import { scenarioFigures, type ScenarioFigures } from "../analysis/scenario-figures.ts";
+import { relayPrekeyLog, relayPrekeyLogUnread } from "../analysis/surge/relay-prekey-log.ts";
 import { surgeFigures } from "../analysis/surge/surge-figures.ts";
+import type { StoredFile } from "../environments/environment.ts";
 import { sessionsUpAt } from "../record/message-predicates.ts";
 import { buildMessageRecords, type MessageRecord } from "../record/message-records.ts";
 import { relaySays, type RelayRecord } from "../record/relay-journal.ts";
@@ -29,9 +31,11 @@ export interface AnalysisInput {
   journal: RelayRecord;
   /** where the checkers' full id lists are written, relative to the run folder */
   idsFile: string;
+  /** the server's files at rest (surge: the relay's log of handed-out prekeys) */
+  serverFiles: () => Promise<StoredFile[]>;
 }
 
-export async function analyseScenario({ plan, load, driven, population, journal, idsFile }: AnalysisInput): Promise<ScenarioAnalysis> {
+export async function analyseScenario({ plan, load, driven, population, journal, idsFile, serverFiles }: AnalysisInput): Promise<ScenarioAnalysis> {
   const { events, faults } = driven;
   const records = buildMessageRecords(events);
   const started = driven.startedAt ?? Date.now();
@@ -41,7 +45,10 @@ export async function analyseScenario({ plan, load, driven, population, journal,
     lag: lagRecords(events), cpu: driven.k6Usage, machineCores: availableParallelism(), origin: driven.startedAt,
     measuredWindow: { from: sendingWindow.from, to: sendingWindow.to + load.drainS * 1000 }, delivered: figures.messages.delivered,
   });
-  if (plan.scenario === "surge") figures.surge = surgeFigures({ events, records, settings: load, rampFrom: sendingWindow.from, saturation: generator.spans });
+  if (plan.scenario === "surge") {
+    const relayLog = await serverFiles().then((files) => relayPrekeyLog(files, new Set(population.members.map((m) => m.userId))), relayPrekeyLogUnread);
+    figures.surge = surgeFigures({ events, records, settings: load, rampFrom: sendingWindow.from, saturation: generator.spans, relayPrekeyLog: relayLog });
+  }
   const messageChecks = await runMessageCheckers({
     records, windows: faultWindows(faults, plan.recovery.settleMs, sendingWindow.to), lateMs: plan.recovery.lateMs,
     setupEnd: Math.max(sendingWindow.from, sessionsUpAt(records) ?? 0), cryptoMode: load.cryptoMode, atMostOnce: plan.delivery === "at-most-once",

@@ -25,6 +25,16 @@ export const surgeKneeSchema = z.strictObject({
   generatorNote: z.string().nullable(),
 }).meta({ id: "SurgeKnee" });
 
+export const relayPrekeyLogSchema = z.discriminatedUnion("available", [
+  z.strictObject({
+    available: z.literal(true),
+    handedOut: z.number().describe("one-time prekeys of this scenario's population the relay logged as handed out (\"c\" records its log still holds: a compaction drops them)"),
+    handedOutTwice: z.number().describe("\"c\" records of an id the user did not hold then (handed out twice, or never published): must be 0"),
+    twice: z.array(z.string()).describe("the first of them, as <user id>/<prekey id>"),
+  }),
+  z.strictObject({ available: z.literal(false), why: z.string() }),
+]).meta({ id: "RelayPrekeyLog", description: "the relay's own log of handed-out one-time prekeys, replayed (relay-prekey-log.ts)" });
+
 export const surgeFiguresSchema = z.strictObject({
   signUps: z.number(),
   accepted: z.number(),
@@ -39,6 +49,7 @@ export const surgeFiguresSchema = z.strictObject({
   prekeyFetchRetries: z.number().describe("bundle requests the relay refused as busy and the client sent again"),
   oneTimePrekeysExhausted: z.number().describe("bundles handed out without a one-time prekey: the agreement fell back to the signed prekey"),
   oneTimePrekeysHandedOutTwice: z.number().describe("(contact, one-time prekey id) pairs handed out more than once: must be 0"),
+  relayPrekeyLog: relayPrekeyLogSchema,
   existingUsers: z.strictObject({ before: percentilesSchema, during: percentilesSchema })
     .describe("latency of the existing users' conversations (tag chat) before the ramp and during it: the collateral damage"),
   perSecond: z.array(surgeSecondSchema),

@@ -7,6 +7,7 @@ import { isSignUpRecord, type SignUpRecord } from "../../../scenarios/lib/surge/
 import type { MessageRecord } from "../../record/message-records.ts";
 import type { SaturationSpan } from "../generator-saturation.ts";
 import { percentiles } from "../percentiles.ts";
+import type { RelayPrekeyLog } from "./relay-prekey-log.ts";
 import type { SurgeFigures, SurgeSecond } from "./surge-figures-schema.ts";
 import { surgeKnee } from "./surge-knee.ts";
 
@@ -17,6 +18,8 @@ export interface SurgeInput {
   /** when the ramp starts (the end of the warm-up, epoch ms) */
   rampFrom: number;
   saturation: SaturationSpan[];
+  /** the relay's own log of handed-out one-time prekeys (relay-prekey-log.ts) */
+  relayPrekeyLog: RelayPrekeyLog;
 }
 
 export function signUpRecords(events: Iterable<{ ev: string }>): SignUpRecord[] {
@@ -31,7 +34,7 @@ export function firstMessageMs(signUp: SignUpRecord, byId: Map<string, MessageRe
   return delivered.length ? Math.min(...delivered) - signUp.startedAt : null;
 }
 
-export function surgeFigures({ events, records, settings, rampFrom, saturation }: SurgeInput): SurgeFigures {
+export function surgeFigures({ events, records, settings, rampFrom, saturation, relayPrekeyLog }: SurgeInput): SurgeFigures {
   const signUps = signUpRecords(events);
   const byId = new Map(records.map((r) => [r.id, r]));
   const accepted = signUps.filter((s) => s.outcome === "registered");
@@ -59,6 +62,7 @@ export function surgeFigures({ events, records, settings, rampFrom, saturation }
     prekeyFetchRetries: fetches.reduce((n, f) => n + f.retries, 0),
     oneTimePrekeysExhausted: answered.filter((f) => f.oneTimePrekey === null).length,
     oneTimePrekeysHandedOutTwice: [...handedOut.values()].filter((n) => n > 1).length,
+    relayPrekeyLog,
     existingUsers: {
       before: percentiles(chat.filter((r) => r.sentAt < rampFrom).map((r) => r.latencyMs!)),
       during: percentiles(chat.filter((r) => r.sentAt >= rampFrom && r.sentAt < rampTo).map((r) => r.latencyMs!)),

@@ -24,7 +24,8 @@ export interface PageAssets { script: string; style: string }
 /** `client` names a script in client/ (without .js): the page's own drawing code. */
 export function pageAssets(client: "run-page" | "history-page"): PageAssets {
   const style = [read(uplotFile("uPlot.min.css")), read(join(here, "client", "report.css"))].join("\n");
-  const script = [read(uplotFile("uPlot.iife.min.js")), read(join(here, "client", "chart-kit.js")), read(join(here, "client", `${client}.js`))]
+  const own = client === "run-page" ? ["chart-kit.js", "surge-chart.js", "run-page.js"] : ["chart-kit.js", `${client}.js`];
+  const script = [read(uplotFile("uPlot.iife.min.js")), ...own.map((name) => read(join(here, "client", name)))]
     .join("\n;\n")
     .replace(/<\/script/gi, "<\\/script");
   return { script, style };

@@ -35,7 +35,7 @@ function readRunJson<T>(runDir: string, name: string): T | null {
 /** reports/<run-id>/verdict.json, written by the verdict layer when the run had one. */
 export interface VerdictFile {
   status?: string; gate?: string; slo?: string | null;
-  judgements?: { source?: string; name?: string; scenario?: string; status?: string; measured?: unknown; limit?: unknown; details?: { value?: unknown; limitValue?: unknown; unit?: unknown } }[];
+  judgements?: { source?: string; name?: string; scenario?: string; status?: string; measured?: unknown; limit?: unknown; details?: { value?: unknown; limitValue?: unknown; unit?: unknown; count?: unknown } }[];
 }
 
 export function readVerdictFile(runDir: string): VerdictFile | null {

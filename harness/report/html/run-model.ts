@@ -3,15 +3,17 @@
 // This object is embedded in the page as JSON; its size grows with seconds, not with messages.
 import { join } from "node:path";
 import { CHART_SPECS, type ChartSpec } from "./chart-specs.ts";
-import { checkerFindings, messageFindings, type Findings } from "./findings.ts";
+import { checkerFindings, type Findings } from "./findings.ts";
 import { readVerdictFile, recordedStatus, type Status, type SummaryInput, type SummaryScenario, type SummaryTarget } from "./report-input.ts";
 import { scenarioSeries, type Series } from "./scenario-series.ts";
 import { serverUsageText } from "../server-usage-text.ts";
 import { rerunCommand } from "./shell-command.ts";
+import { judgementStatusText } from "../verdict/judgement-status-text.ts";
 import { restartPoints, type RestartPoint } from "./restart-points.ts";
+import { surgeModel, type SurgeModel } from "./surge-model.ts";
 
 export interface Band { fromS: number; toS: number; label: string; entry?: number }
-export interface Marker { atS: number; kind: "heal" | "kill" | "recovered" | "not-recovered"; label: string }
+export interface Marker { atS: number; kind: "heal" | "kill" | "recovered" | "not-recovered" | "knee"; label: string }
 
 export interface ScenarioModel {
   name: string;
@@ -30,14 +32,17 @@ export interface ScenarioModel {
   faults: Band[];
   saturated: Band[];
   markers: Marker[];
-  findings: Findings;
+  /** null: the run predates the message checkers (no finding was recorded per message) */
+  findings: Findings | null;
+  /** scenario surge only (surge-model.ts) */
+  surge: SurgeModel | null;
 }
 
 export interface RunModel {
   runId: string;
   /** verdict.json's status; unknown when the run wrote none */
   overall: Status;
-  /** verdict.json's judgements, each as the gate gave it; null when the run wrote no verdict.json */
+  /** verdict.json's judgements, each as the gate gave it (a passing checker that flagged messages reads "reported (n)"); null when the run wrote no verdict.json */
   judgements: { source: string; scenario: string; name: string; status: string; measured: string; limit: string }[] | null;
   gate: string | null;
   meta: { status: string; startedAt: string; endedAt: string; suite: string; target: string | null; suiteSource: string; description: string; environment: string; versions: Record<string, string>; command: string; seeds: string; error: string | null };
@@ -54,7 +59,7 @@ export async function runModel(runDir: string, summary: SummaryInput): Promise<R
   return {
     runId: summary.runId ?? "unknown run",
     overall: recordedStatus(file),
-    judgements: file?.judgements?.map((j) => ({ source: text(j.source), scenario: text(j.scenario), name: text(j.name), status: text(j.status), measured: text(j.measured), limit: text(j.limit) })) ?? null,
+    judgements: file?.judgements?.map((j) => ({ source: text(j.source), scenario: text(j.scenario), name: text(j.name), status: judgementStatusText(j), measured: text(j.measured), limit: text(j.limit) })) ?? null,
     gate: file?.gate ?? null,
     meta: {
       status: summary.status ?? "unknown", startedAt: summary.startedAt ?? "", endedAt: summary.endedAt ?? "",
@@ -90,7 +95,8 @@ async function scenarioModel(runDir: string, s: SummaryScenario): Promise<Scenar
   return {
     name: s.name, scenario: s.scenario ?? s.name, status: s.status ?? "unknown", target: targetText(s.target), serverUsage: s.server?.usage ? serverUsageText(s.server.usage) : null, load: s.load ?? {}, seed: typeof s.load?.seed === "number" ? s.load.seed : null,
     startedAt: origin, seconds, series, charts: CHART_SPECS, faults, saturated, markers,
-    findings: checkerFindings(s.checks ?? [], s.files?.checks ?? `${s.name}/checks.json`) ?? (await messageFindings(dir, origin, s.figures?.windows ?? [])),
+    findings: await checkerFindings(s.checks ?? [], s.files?.checks ?? `${s.name}/checks.json`, dir, origin),
+    surge: surgeModel(s),
   };
 }
 

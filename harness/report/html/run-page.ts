@@ -6,6 +6,7 @@ import { embedJson, escapeHtml as h } from "./html-escape.ts";
 import { pageAssets } from "./page-assets.ts";
 import type { RunModel, ScenarioModel } from "./run-model.ts";
 import type { Status } from "./report-input.ts";
+import { surgeSection } from "./surge-section.ts";
 
 export function runPage(model: RunModel): string {
   const { script, style } = pageAssets("run-page");
@@ -50,7 +51,7 @@ ${model.restart.length ? restartSection(model) : ""}
 `;
 }
 
-const statusClass = (s: string) => `status status-${s === "pass" || s === "fail" ? s : "unknown"}`;
+const statusClass = (s: string) => `status status-${s === "pass" || s === "fail" ? s : s.startsWith("reported") ? "reported" : "unknown"}`;
 
 function verdictTable(rows: NonNullable<RunModel["judgements"]>): string {
   const body = rows.map((r) => `<tr><td>${h(r.scenario)}</td><td>${h(r.source)}</td><td>${h(r.name)}</td><td class="${statusClass(r.status)}">${h(r.status)}</td><td>${h(r.measured)}</td><td>${h(r.limit)}</td></tr>`);
@@ -73,20 +74,24 @@ ${s.charts.map((c) => `<figure id="chart-${i}-${c.id}" class="chart-figure" aria
 <div class="chart"></div>
 <details class="table-alt"><summary>Show this chart as a table</summary></details>
 </figure>`).join("\n")}
+${s.surge ? surgeSection(s.surge, i) : ""}
 ${findingsSection(s, i)}
 </section>`;
 }
 
 function findingsSection(s: ScenarioModel, i: number): string {
   const f = s.findings;
+  if (!f) return `<h3 id="findings-${i}">Checker findings</h3>
+<p>This run predates the message checkers: no finding was recorded per message (every message's record is in <code>${h(s.name)}/messages.jsonl</code>).</p>`;
   const counts = Object.entries(f.counts).map(([k, n]) => `<tr><th scope="row">${h(k)}</th><td class="num">${n}</td></tr>`).join("");
-  const rows = f.shown.map((r) => `<tr><td><code>${h(r.id)}</code></td><td>${h(r.kind)}</td><td class="num">${r.sentS === null ? "" : r.sentS.toFixed(1)}</td><td>${h(r.via ?? "")}</td><td>${h(r.blamedOn)}</td></tr>`).join("\n");
+  const seconds = (v: number | null) => (v === null ? "" : v.toFixed(1));
+  const rows = f.shown.map((r) => `<tr><td><code>${h(r.id)}</code></td><td>${h(r.kind)}</td><td class="num">${seconds(r.sentS)}</td><td class="num">${seconds(r.alteredS)}</td><td>${h(r.via ?? "")}</td><td>${h(r.blamedOn)}</td></tr>`).join("\n");
   const rest = f.total > f.shown.length ? `<p>The first ${FINDINGS_SHOWN} of ${f.total} findings are shown; all of them are in <code>${h(f.source)}</code>.</p>` : "";
   return `<h3 id="findings-${i}">Checker findings</h3>
-<table class="finding-counts"><caption>Messages affected, by kind</caption><tbody>${counts}</tbody></table>
-${f.shown.length ? `<table class="findings" id="findings-table-${i}"><caption>Affected messages and the fault each is blamed on</caption>
-<thead><tr><th scope="col">message id</th><th scope="col">finding</th><th scope="col">sent (s since start)</th><th scope="col">sent via</th><th scope="col">blamed on</th></tr></thead>
-<tbody>${rows}</tbody></table>${rest}` : "<p>No message was lost, duplicated, left unacknowledged, refused or undecryptable.</p>"}`;
+<table class="finding-counts"><caption>Messages flagged, by checker</caption><tbody>${counts}</tbody></table>
+${f.shown.length ? `<table class="findings" id="findings-table-${i}"><caption>Flagged messages and the fault each checker blamed it on</caption>
+<thead><tr><th scope="col">message id</th><th scope="col">checker</th><th scope="col">sent (s since start)</th><th scope="col">altered copy arrived (s since start)</th><th scope="col">sent via</th><th scope="col">blamed on</th></tr></thead>
+<tbody>${rows}</tbody></table>${rest}` : "<p>No checker flagged a message.</p>"}`;
 }
 
 function restartSection(model: RunModel): string {

@@ -20,6 +20,7 @@
       charts.push({ u: u, target: target });
       ChartKit.tableAlternative(figure.querySelector("details"), spec.title + " (" + spec.yLabel + ") per second", "time ([h:]m:ss)", x, columns, ChartKit.fmtSeconds);
     });
+    if (s.surge) charts.push(SurgeChart.draw(s.surge, si));
   });
   if (model.restart.length) {
     var figure = document.getElementById("chart-restart");

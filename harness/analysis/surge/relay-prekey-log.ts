@@ -1,0 +1,42 @@
+// The relay's own word on one-time prekeys: its append-only log (fixtures/relay/log-records.ts)
+// replayed as the relay replays it. A "p" record holds a user's whole stock after a publish (or a
+// compaction); each "c" record is one one-time prekey handed out. A "c" for an id the user did not
+// hold at that point is a prekey handed out twice (or never published). A server that is not the
+// reference relay keeps no such log: the figure is then "not available", with why.
+import type { StoredFile } from "../../environments/environment.ts";
+
+/** the relay's data file as the environments name it (local-relay.ts, relay-container.ts) */
+export const RELAY_LOG_NAME = "relay data: relay-log.jsonl";
+
+export type RelayPrekeyLog =
+  | { available: true; handedOut: number; handedOutTwice: number; twice: string[] }
+  | { available: false; why: string };
+
+/** `users`: whose hand-outs are counted (this scenario's population); every user's are checked. */
+export function relayPrekeyLog(files: StoredFile[], users: ReadonlySet<string>): RelayPrekeyLog {
+  const file = files.find((f) => f.name === RELAY_LOG_NAME);
+  if (!file) return { available: false, why: `the server under test keeps no relay-log.jsonl (its files: ${files.map((f) => f.name).join(", ") || "none"})` };
+  const held = new Map<string, Set<number>>();
+  let handedOut = 0;
+  const twice: string[] = [];
+  for (const line of Buffer.from(file.bytes).toString("utf8").split("\n")) {
+    let r: { k?: string; user?: unknown; id?: unknown; oneTime?: unknown };
+    try {
+      r = JSON.parse(line.split("\t")[0]); // each line is "<json>\t<checksum>" (append-log.ts)
+    } catch {
+      continue; // the empty last line, or a torn one of a killed relay
+    }
+    if (typeof r.user !== "string") continue;
+    if (r.k === "p" && Array.isArray(r.oneTime)) held.set(r.user, new Set(r.oneTime.map((p: { id: number }) => p.id)));
+    else if (r.k === "c" && typeof r.id === "number") {
+      if (users.has(r.user)) handedOut++;
+      if (!held.get(r.user)?.delete(r.id)) twice.push(`${r.user}/${r.id}`);
+    }
+  }
+  return { available: true, handedOut, handedOutTwice: twice.length, twice: twice.slice(0, 20) };
+}
+
+/** What a read failure of the server's files leaves of the figure. */
+export function relayPrekeyLogUnread(error: unknown): RelayPrekeyLog {
+  return { available: false, why: `the server's files could not be read: ${(error as Error).message}` };
+}
