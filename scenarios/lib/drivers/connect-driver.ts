@@ -13,11 +13,13 @@ export interface DriverWiring {
   /** XMPP: the JIDs' domain, and the secret the accounts' passwords come from */
   xmppDomain: string;
   xmppSecret: string;
+  /** a newcomer: XMPP creates its account by in-band registration before the first login (the relay needs none) */
+  register?: boolean;
 }
 
 export function connectDriver(wiring: DriverWiring, options: LinkOptions, identity: Identity, events: DriverEvents): ServerDriver {
   if (wiring.protocol === "xmpp") {
-    const account = { userId: identity.userId, domain: wiring.xmppDomain, localpart: localpartOf(identity.userId), password: passwordFor(wiring.xmppSecret, identity.userId) };
+    const account = { userId: identity.userId, domain: wiring.xmppDomain, localpart: localpartOf(identity.userId), password: passwordFor(wiring.xmppSecret, identity.userId), register: wiring.register };
     return new XmppDriver(options, account, events);
   }
   return new RelayDriver(options, (nonce) => authFrame(identity, nonce), events);

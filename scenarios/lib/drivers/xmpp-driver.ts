@@ -1,12 +1,13 @@
 // XMPP as a driver (RFC 7395 over WebSocket, RFC 6120): SASL PLAIN, resource binding, XEP-0198
-// stream management with resumption. The server's acknowledgement of a message is the <a h/>
+// stream management with resumption; a newcomer (the surge's) first creates its account by in-band
+// registration (XEP-0077) on the same stream. The server's acknowledgement of a message is the <a h/>
 // that covers its stanza; deliveries are acknowledged with our <a h/> when the server asks and at
 // every tick; after a dropped connection the stream is resumed where the server allows it, and
 // otherwise the user logs in afresh and gets its offline messages. The E2E envelope travels in
 // its own namespaced child of <message>, with no <body>: the server sees ciphertext only.
 import type { AckRef } from "../../../harness/protocol/frames.ts";
 import { jidOf, userIdOfJid } from "../../../harness/protocol/xmpp/jid.ts";
-import { ackAnswer, ackRequest, availablePresence, bindResource, closeStream, enableStreamManagement, envelopeMessage, isCountedStanza, NS, openStream, resumeStream, saslPlain, XMPP_SUBPROTOCOL } from "../../../harness/protocol/xmpp/stanzas.ts";
+import { ackAnswer, ackRequest, availablePresence, bindResource, closeStream, enableStreamManagement, envelopeMessage, isCountedStanza, NS, openStream, registerAccount, resumeStream, saslPlain, XMPP_SUBPROTOCOL } from "../../../harness/protocol/xmpp/stanzas.ts";
 import { childOf, parseXmlElement, type XmlElement } from "../../../harness/protocol/xmpp/xml.ts";
 import type { DialectConnection, LinkOptions, LinkWire } from "../server-link.ts";
 import { LinkedDriver } from "./linked-driver.ts";
@@ -14,10 +15,17 @@ import type { DriverEvents, PublishedPrekeys, ServerDriver } from "./server-driv
 import { bundleFromItems, fetchBundleIq, publishBundleIq, PUBLISH_IQ_ID, FETCH_IQ_PREFIX } from "./xmpp-prekeys.ts";
 import { InboundCounter, OutboundCounter } from "./xmpp-stream-counters.ts";
 
-export interface XmppAccount { userId: string; domain: string; localpart: string; password: string }
+export interface XmppAccount {
+  userId: string; domain: string; localpart: string; password: string;
+  /** a newcomer: creates its account by in-band registration (XEP-0077) before its first login */
+  register?: boolean;
+}
 
 /** a delivery's stanza: its number in the stream, and which numbering that was */
 interface Numbered { stanza: number; epoch: number }
+
+/** the id of the registration iq, and the `reqId` of a registration refusal */
+export const REGISTER_IQ_ID = "register";
 
 export class XmppDriver extends LinkedDriver implements ServerDriver {
   private readonly outbound = new OutboundCounter();
@@ -29,9 +37,12 @@ export class XmppDriver extends LinkedDriver implements ServerDriver {
   /** the stream to resume after a dropped connection (XEP-0198 `previd`), while the server allows it */
   private resumeId: string | null = null;
   private readonly jids = new Map<string, string>();
+  /** the account exists on the server (registered by the harness, or by this driver: REGISTER_IQ_ID answered) */
+  private registered: boolean;
 
   constructor(options: LinkOptions, private readonly account: XmppAccount, events: DriverEvents) {
     super(options, events, XMPP_SUBPROTOCOL);
+    this.registered = !account.register;
   }
 
   /**
@@ -123,7 +134,9 @@ export class XmppDriver extends LinkedDriver implements ServerDriver {
           case "open":
             return wire.answered();
           case "features":
-            if (!authenticated) {
+            if (!authenticated && !this.registered) {
+              wire.send(registerAccount(REGISTER_IQ_ID, localpart, password));
+            } else if (!authenticated) {
               const mechanisms = childOf(el, "mechanisms")?.children.map((m) => m.text) ?? [];
               if (!mechanisms.includes("PLAIN")) return wire.fail(`the server offers no SASL PLAIN (offers: ${mechanisms.join(", ") || "none"})`);
               wire.send(saslPlain(localpart, password));
@@ -139,6 +152,7 @@ export class XmppDriver extends LinkedDriver implements ServerDriver {
           case "failure":
             return wire.fail(`SASL PLAIN refused: ${el.children[0]?.localName ?? "no reason"}`);
           case "iq":
+            if (el.attrs.id === REGISTER_IQ_ID) return this.onRegistration(el, () => wire.send(saslPlain(localpart, password)));
             if (el.attrs.id !== "bind") return;
             if (el.attrs.type !== "result") return wire.fail(`resource binding refused: ${stanzaError(el)}`);
             return wire.send(enableStreamManagement());
@@ -165,6 +179,21 @@ export class XmppDriver extends LinkedDriver implements ServerDriver {
         }
       },
     };
+  }
+
+  /**
+   * The answer to our registration: created, or <conflict/> (a registration whose answer a dropped
+   * connection lost): log in. Anything else is the server's refusal, reported with its condition
+   * (`register:xmpp:<condition>`, e.g. resource-constraint for ejabberd's registration_timeout,
+   * policy-violation for Prosody's throttle); the connection then waits for the user to stop it.
+   */
+  private onRegistration(el: XmlElement, logIn: () => void): void {
+    const condition = el.attrs.type === "result" ? null : stanzaError(el);
+    if (condition === null || condition === "conflict") {
+      this.registered = true;
+      return logIn();
+    }
+    this.events.refused({ code: `register:xmpp:${condition}`, reqId: REGISTER_IQ_ID });
   }
 
   /** A counted stanza from the server (stream management is on). */

@@ -63,7 +63,7 @@ class Newcomer {
     this.record.fetches = this.fetches.done;
     // the ring is filled in at registration; a session set up by the newcomer never needs its own prekeys
     this.sessions = new SessionManager(identity, () => Promise.reject(new Error("a newcomer answers no key agreement")), (userId) => this.fetches.fetch(userId), "full");
-    this.driver = connectDriver(plan.driver, plan.link, identity, this.events());
+    this.driver = connectDriver({ ...plan.driver, register: true }, plan.link, identity, this.events());
   }
 
   run(): Promise<void> {
@@ -157,7 +157,7 @@ class Newcomer {
 
   private onRefused(refusal: Refusal): void {
     if (refusal.reqId && refusal.retryAfterMs !== undefined && this.fetches.onBusy(refusal.reqId, refusal.retryAfterMs)) return;
-    if (refusal.reqId === "publish" && this.record.registeredAt === null) {
+    if ((refusal.reqId === "publish" || refusal.reqId === "register") && this.record.registeredAt === null) {
       this.record.refusals.push(refusal.code);
       if (refusal.retryAfterMs === undefined) return this.end(true);
       setTimeout(() => this.record.registeredAt === null && !this.ended && this.publish?.(), refusal.retryAfterMs);
