@@ -7,6 +7,7 @@ import { ensureImages, type HarnessImages } from "../../harness/toolchain/images
 import { describeMissingTool, INSTALL_TOOLS_COMMAND, locateTool } from "../../harness/toolchain/locate-tool.ts";
 import type { ToolName } from "../../harness/toolchain/tool-specs.ts";
 import { EnvironmentError } from "../../harness/errors.ts";
+import { installedXmppVersionSync, XMPP_SERVER_SPECS, type XmppServerKind } from "../../harness/targets/xmpp/xmpp-server-kind.ts";
 
 export interface FoundTool {
   name: ToolName;
@@ -47,6 +48,13 @@ function missing(message: string, fix: string | undefined, ctx: TestContext | un
   const bar = "!".repeat(78);
   process.stderr.write(`\n${bar}\nSKIPPED (not in CI): ${ctx.task.name}\n  ${text}\n  Under CI=true this test fails instead.\n${bar}\n\n`);
   return ctx.skip(`missing: ${message}`);
+}
+
+/** An XMPP server from its Debian package: its version, or missing() with the apt command that installs it. */
+export async function requireXmppServer(kind: XmppServerKind, ctx?: TestContext): Promise<string> {
+  const version = installedXmppVersionSync(kind);
+  if (version) return version;
+  return missing(`${kind} is not installed`, `apt-get install -y ${XMPP_SERVER_SPECS[kind].debianPackage}`, ctx);
 }
 
 /** A program from the system's packages (e.g. xmllint): its path, or missing() with the apt command that installs it. */

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { installedXmppVersionSync } from "../../harness/targets/xmpp/xmpp-server-kind.ts";
+import { requireXmppServer } from "../support/require-tool.ts";
 import { runChaos } from "../support/run-chaos.ts";
 
 /** Command lines of every live process (arguments joined by spaces). */
@@ -19,7 +19,8 @@ function commandLines(): string[] {
 }
 
 describe("a configuration file the server refuses", () => {
-  it.skipIf(installedXmppVersionSync("prosody") === null)("exits 3 with prosody's complaint and the fix, and stops Toxiproxy and the server", async () => {
+  it("exits 3 with prosody's complaint and the fix, and stops Toxiproxy and the server", async (ctx) => {
+    await requireXmppServer("prosody", ctx);
     const dir = mkdtempSync(join(tmpdir(), "xmpp-config-refused-"));
     const config = join(dir, "broken.cfg.lua");
     writeFileSync(config, "this is not lua (\n");

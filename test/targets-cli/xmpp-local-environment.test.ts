@@ -11,6 +11,7 @@ import { registerPopulation } from "../../harness/load/register-population.ts";
 import { localpartOf, passwordFor } from "../../harness/protocol/xmpp/jid.ts";
 import { XMPP_DOMAIN } from "../../harness/targets/target.ts";
 import { installedXmppVersionSync, XMPP_SERVERS } from "../../harness/targets/xmpp/xmpp-server-kind.ts";
+import { requireXmppServer } from "../support/require-tool.ts";
 import { loginPlain, probeXmppWebSocket } from "../../harness/targets/xmpp/xmpp-ws-client.ts";
 import type { Population } from "../../scenarios/lib/population.ts";
 
@@ -18,7 +19,8 @@ const population = (n: number) => ({ seed: 1, members: Array.from({ length: n },
 const alive = (pid: number) => existsSync(`/proc/${pid}`);
 
 describe.each(XMPP_SERVERS)("the local environment with target %s", (kind) => {
-  it.skipIf(installedXmppVersionSync(kind) === null)("serves the four paths at /xmpp-websocket, registers accounts through them and stops everything", async () => {
+  it("serves the four paths at /xmpp-websocket, registers accounts through them and stops everything", async (ctx) => {
+    await requireXmppServer(kind, ctx);
     const logDir = mkdtempSync(join(tmpdir(), `xmpp-env-${kind}-`));
     const lines: string[] = [];
     const env = await startLocalEnvironment({ runId: `test-${kind}`, logDir, relayEnv: { RELAY_RATE_PER_SEC: "1000" }, certificate: null, log: (l) => lines.push(l), target: kind });

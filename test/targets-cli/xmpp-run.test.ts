@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { installedXmppVersionSync } from "../../harness/targets/xmpp/xmpp-server-kind.ts";
+import { requireXmppServer } from "../support/require-tool.ts";
 import { readRunFile, runChaos, type ChaosRun } from "../support/run-chaos.ts";
 
 const NO_VARIABLES = { CHAOS_ENV: undefined, CHAOS_TARGET: undefined, CHAOS_RELAY_COMMAND: undefined, CHAOS_RELAY_IMAGE: undefined };
@@ -32,14 +33,16 @@ function expectTargetEverywhere(run: ChaosRun, kind: string, scenario: string): 
 }
 
 describe("a run against an XMPP server", () => {
-  it.skipIf(installedXmppVersionSync("prosody") === null)("--target prosody: steady traffic over XMPP, the target in every output", async () => {
+  it("--target prosody: steady traffic over XMPP, the target in every output", async (ctx) => {
+    await requireXmppServer("prosody", ctx);
     const reports = mkdtempSync(join(tmpdir(), "xmpp-run-"));
     const run = await runChaos(["--target", "prosody", "--env", "local", "--scenario", "steady", "--users", "10", "--rate", "5", "--duration", "6s", "--reports", reports], NO_VARIABLES);
     expect(run.code === 0 || run.code === 1, `${run.out}\n${run.err}`).toBe(true);
     expectTargetEverywhere(run, "prosody", "steady");
   });
 
-  it.skipIf(installedXmppVersionSync("ejabberd") === null)("a suite's \"target\": \"ejabberd\" under --env auto runs ejabberd where the relay would run (containers where an engine answers)", async () => {
+  it("a suite's \"target\": \"ejabberd\" under --env auto runs ejabberd where the relay would run (containers where an engine answers)", async (ctx) => {
+    await requireXmppServer("ejabberd", ctx);
     const dir = mkdtempSync(join(tmpdir(), "xmpp-run-"));
     const suite = join(dir, "on-ejabberd.json");
     writeFileSync(suite, JSON.stringify({ name: "on-ejabberd", scenarios: [{ scenario: "steady", name: "chat", target: "ejabberd", ...SHORT }] }));

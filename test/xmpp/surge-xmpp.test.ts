@@ -12,7 +12,7 @@ import { signUpRecords } from "../../harness/analysis/surge/surge-figures.ts";
 import type { RunSummary } from "../../harness/report/run-summary.ts";
 import { installedXmppVersionSync, XMPP_SERVER_SPECS, type XmppServerKind } from "../../harness/targets/xmpp/xmpp-server-kind.ts";
 import type { SignUpRecord } from "../../scenarios/lib/surge/sign-up-record.ts";
-import { requireTool } from "../support/require-tool.ts";
+import { requireTool, requireXmppServer } from "../support/require-tool.ts";
 
 const CONTACTS = 2;
 
@@ -83,12 +83,14 @@ function throttledProsodyConfig(dir: string): string[] {
 
 describe("the surge against the XMPP servers, short, on local processes", () => {
   for (const kind of ["prosody", "ejabberd"] as const) {
-    it.skipIf(installedXmppVersionSync(kind) === null)(`${kind}: newcomers register in band, publish and fetch bundles over PEP, and every registered one gets its first messages across and answered`, async () => {
+    it(`${kind}: newcomers register in band, publish and fetch bundles over PEP, and every registered one gets its first messages across and answered`, async (ctx) => {
+      await requireXmppServer(kind, ctx);
       expectSurgeDelivered(kind, await surgeOn(kind));
     }, 300_000);
   }
 
-  it.skipIf(installedXmppVersionSync("prosody") === null)("prosody with a per-address registration throttle: the refused newcomers are reported with Prosody's condition, the others deliver", async () => {
+  it("prosody with a per-address registration throttle: the refused newcomers are reported with Prosody's condition, the others deliver", async (ctx) => {
+    await requireXmppServer("prosody", ctx);
     const run = await surgeOn("prosody", throttledProsodyConfig);
     expectSurgeDelivered("prosody", run);
     const surge = run.summary.scenarios[0].figures.surge!;
