@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunSummary } from "../../harness/report/run-summary.ts";
+import { expectPageShowsVerdict } from "../support/page-verdict.ts";
 import { requireTool } from "../support/require-tool.ts";
 
 function chaos(users: number, rate: number) {
@@ -41,6 +42,7 @@ describe("the saturation guard", () => {
     expect(heavy.out).toMatch(/steady: load generator saturated from \d\d:\d\d to \d\d:\d\d \(.+\): figures in that span describe the generator, not the relay/);
     expect(heavy.out).toMatch(/the load generator \(k6\) saturated during the measured window of steady/);
     expect(heavy.out).toMatch(/FAIL +\[steady\] load generator kept up \(saturation guard\)/);
+    expect(expectPageShowsVerdict(join(heavy.dir, "latest")).status).toBe("fail");
     const samples = readFileSync(join(heavy.dir, "latest", "steady", "generator.jsonl"), "utf8").trim().split("\n");
     expect(samples.length).toBe(heavy.g.cpuSamples);
     expect(JSON.parse(samples[0])).toMatchObject({ t: expect.any(Number), cpuCores: expect.any(Number), rssMb: expect.any(Number), machineBusyCores: expect.any(Number) });

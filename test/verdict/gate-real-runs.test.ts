@@ -12,6 +12,7 @@ import WebSocket from "ws";
 import type { RunSummary } from "../../harness/report/run-summary.ts";
 import { summaryIssues } from "../../harness/report/summary/summary-issues.ts";
 import { formatFigure } from "../../harness/verdict/format-figure.ts";
+import { expectPageShowsVerdict } from "../support/page-verdict.ts";
 import { requireCommand, requireTool } from "../support/require-tool.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "gate-"));
@@ -140,6 +141,8 @@ describe("the exit code is the gate, from real runs", () => {
     const junit = readFileSync(join(run.runDir, "junit.xml"), "utf8");
     expect(junit).toContain(`<testcase name="p50 under a microsecond [steady]" classname="e2ee-chaos.steady.objective" time="0">\n      <failure message="measured: ${shown}; limit: &lt;= 0.001 ms; report: ${run.runDir}"`);
     expect(run.out).toContain(`FAIL    [steady] p50 under a microsecond [steady]: measured ${shown}, limit <= 0.001 ms`);
+    // the page shows the gate's verdict (an objective and k6's exit code 99), row for row
+    expect(expectPageShowsVerdict(run.runDir).status).toBe("fail");
   }, 150_000);
 
   it("exits 1 when the relay loses acknowledged messages, and names them", async (ctx) => {
@@ -164,6 +167,7 @@ describe("the exit code is the gate, from real runs", () => {
     // the result table says what the relay's own journal says of them: the drop mode stored them and never delivered them
     expect(run.out).toMatch(new RegExp(`steady lost: FAIL ${ids.length} of \\d+ \\(${ids.length} none\\); the relay's journal says ${ids.length} "stored, never delivered": ${ids[0]}`));
     expect(readFileSync(join(run.runDir, "junit.xml"), "utf8")).toContain(`&quot;id&quot;:&quot;${ids[0]}&quot;`);
+    expect(expectPageShowsVerdict(run.runDir).status).toBe("fail");
   }, 150_000);
 
   it("exits 1 when a volunteer proxy carried a plaintext canary, and says where it was found", async (ctx) => {
@@ -184,5 +188,6 @@ describe("the exit code is the gate, from real runs", () => {
     expect(privacy.measured).toMatch(new RegExp(`^${found} finding\\(s\\) in proxy-1: \\d+ messages, proxy-2: \\d+ messages, \\d+ stored file\\(s\\) of the server \\(\\d+ bytes\\)$`));
     expect(verdict.judgements.find((j) => j.name.startsWith("privacy.canariesFound == 0"))).toMatchObject({ status: "fail", measured: String(found) });
     expect(run.out).toMatch(new RegExp(`FAIL    \\[steady\\] privacy: measured ${found} finding\\(s\\) in proxy-1: .*, limit 0 findings`));
+    expect(expectPageShowsVerdict(run.runDir).status).toBe("fail");
   }, 150_000);
 });
