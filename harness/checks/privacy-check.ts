@@ -1,12 +1,13 @@
 // The privacy check: nothing a party in the middle could see (a proxy's captured bytes, the
 // relay's metrics) nor anything the server keeps or wrote (every file of its data directory, binary
 // stores included, and its logs) may hold a plaintext canary `CANARY-<runId>-<messageId>` or any
-// private key of the run's population. Captures are read as a stream and every byte is looked at a fixed
-// number of times (one rolling hash over all patterns), so the time is linear in the bytes and the
-// memory does not grow with the capture.
+// private key of the run's population. Captures and stored files are read as streams and every byte is
+// looked at a fixed number of times (one rolling hash over all patterns), so the time is linear in the
+// bytes and the memory does not grow with the capture or the store.
 //
 // The parts: what to look for (privacy-patterns.ts), the matcher (pattern-scanner.ts), reading a
-// capture (capture-scan.ts), what a finding says (privacy-finding.ts). Here: the verdict.
+// capture (capture-scan.ts) and the stored files (stored-file-scan.ts), what a finding says
+// (privacy-finding.ts). Here: the verdict.
 import type { CryptoMode } from "../../scenarios/lib/scenario-settings.ts";
 import type { Population } from "../../scenarios/lib/population.ts";
 import type { StoredFile } from "../environments/environment.ts";
@@ -16,6 +17,7 @@ import { runCheck, type CheckResult } from "./check-result.ts";
 import { PatternIndex, StreamScanner } from "./pattern-scanner.ts";
 import { describeFinding, findingKey, findingOf, type Finding } from "./privacy-finding.ts";
 import { buildPatterns, countKeys } from "./privacy-patterns.ts";
+import { scanStoredFiles } from "./stored-file-scan.ts";
 
 export type { Finding } from "./privacy-finding.ts";
 
@@ -26,10 +28,12 @@ export interface PrivacyCheckInput {
   captures: (string | { path: string; file: string })[];
   /** other things a party in the middle sees: the relay's /metrics text, ... */
   extraTexts?: { name: string; text: string }[];
-  /** what the server keeps at rest and wrote (RelayControl.storedFiles()): scanned as bytes, each file on its own */
-  storedFiles?: StoredFile[];
-  /** why the server's stored files could not be read: the check is then unknown unless it finds something */
+  /** what the server keeps at rest and wrote (RelayControl.storedFiles()): scanned as bytes, each file on its own, as it is read */
+  storedFiles?: AsyncIterable<StoredFile> | Iterable<StoredFile>;
+  /** why the server's stored files could not be read (or why reading them stopped): the check is then unknown unless it finds something */
   storedFilesError?: string;
+  /** scanned as texts when the stored files cannot be read: the server's log, say */
+  textsWhenStoredFilesUnread?: { name: string; text: string }[];
 }
 
 const MAX_FINDINGS_LISTED = 200;
@@ -57,17 +61,18 @@ export function privacyCheck(input: PrivacyCheckInput): Promise<CheckResult> {
     };
     const captures: CaptureSummary[] = [];
     for (const capture of input.captures) captures.push(await scanCapture(typeof capture === "string" ? capture : capture.file, index, report));
-    const texts = [];
-    for (const { name, text } of input.extraTexts ?? []) {
-      const bytes = utf8(text);
-      StreamScanner.scanAll(index, bytes, (hit) => report(findingOf(hit, { source: name, layer: "text" })));
-      texts.push({ name, bytes: bytes.length });
-    }
-    const storedFiles = [];
-    for (const file of input.storedFiles ?? []) {
-      StreamScanner.scanAll(index, file.bytes, (hit) => report(findingOf(hit, { source: file.name, layer: "stored file" })));
-      storedFiles.push({ name: file.name, bytes: file.bytes.length });
-    }
+    const texts: { name: string; bytes: number }[] = [];
+    const scanTexts = (list: { name: string; text: string }[]) => {
+      for (const { name, text } of list) {
+        const bytes = utf8(text);
+        StreamScanner.scanAll(index, bytes, (hit) => report(findingOf(hit, { source: name, layer: "text" })));
+        texts.push({ name, bytes: bytes.length });
+      }
+    };
+    scanTexts(input.extraTexts ?? []);
+    const { files: storedFiles, error } = await scanStoredFiles(input.storedFiles ?? [], index, report);
+    const storedFilesError = input.storedFilesError ?? error;
+    if (storedFilesError !== undefined) scanTexts(input.textsWhenStoredFilesUnread ?? []);
     const all = [...findings.values()];
     const framedConnections = captures.reduce((n, c) => n + c.connectionsWithFrames, 0);
     const compressed = captures.reduce((n, c) => n + c.compressedMessages, 0);
@@ -80,13 +85,13 @@ export function privacyCheck(input: PrivacyCheckInput): Promise<CheckResult> {
       storedFilesTotal: storedFiles.length,
       storedBytes: storedFiles.reduce((n, f) => n + f.bytes, 0),
       storedByDirectory: byDirectory(storedFiles),
-      ...(input.storedFilesError !== undefined ? { storedFilesError: input.storedFilesError } : {}),
+      ...(storedFilesError !== undefined ? { storedFilesError } : {}),
       findingsTotal: all.length,
       findings: all.slice(0, MAX_FINDINGS_LISTED).map((f) => ({ ...f, summary: describeFinding(f) })),
     };
     if (all.length > 0) return { name: "privacy", status: "fail", details };
-    if (input.storedFilesError !== undefined) {
-      details.reason = `the server's stored files could not be read: ${input.storedFilesError}`;
+    if (storedFilesError !== undefined) {
+      details.reason = `the server's stored files could not be read: ${storedFilesError}`;
       return { name: "privacy", status: "unknown", details };
     }
     if (framedConnections === 0) {

@@ -35,8 +35,12 @@ export interface RelayControl {
    * (from /proc), or its container (the engine's stats). Null while it is down or cannot be read.
    */
   usage(): Promise<ServerUsage | null>;
-  /** what the server keeps at rest and wrote: its data directory's files and its logs, for the privacy check */
-  storedFiles(): Promise<StoredFile[]>;
+  /**
+   * what the server keeps at rest and wrote: its data directory's files and its logs, for the
+   * privacy check; handed out one at a time as they are read (a container's archive streams in).
+   * Iterating rejects, naming the file, when one cannot be read.
+   */
+  storedFiles(): AsyncIterable<StoredFile>;
 }
 
 export interface ServerUsage {
@@ -46,10 +50,16 @@ export interface ServerUsage {
   rssMb: number | null;
 }
 
-/** One file the server wrote: `name` says where ("prosody data: store/localhost/offline/ab12.list"). */
+/**
+ * One file the server wrote: `name` says where ("prosody data: store/localhost/offline/ab12.list"),
+ * `size` its bytes when it was listed, chunks() its bytes in pieces as they are read. chunks() can
+ * be read once, and only before the next file is taken from storedFiles(); what is left unread is
+ * skipped.
+ */
 export interface StoredFile {
   name: string;
-  bytes: Uint8Array;
+  size: number;
+  chunks(): AsyncIterable<Uint8Array>;
 }
 
 export interface Environment {

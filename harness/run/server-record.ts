@@ -19,14 +19,9 @@ export async function readServerRecord(relay: RelayControl): Promise<ServerRecor
 
 /**
  * What the server keeps at rest and wrote, for the privacy check: its data directory's files and its
- * logs (the log among them: it is not scanned a second time as text). When they cannot be read, its
- * log as text, and the reason (the check is then unknown unless it finds something).
+ * logs (the log among them: it is not scanned a second time as text), read as the check scans them.
+ * When they cannot be read, the check scans its log as text (and is unknown unless it finds something).
  */
-export async function serverAtRest(relay: RelayControl, server: ServerRecord): Promise<Pick<PrivacyCheckInput, "storedFiles" | "storedFilesError" | "extraTexts">> {
-  const extraTexts = [{ name: "relay /metrics", text: server.metricsText }];
-  try {
-    return { storedFiles: await relay.storedFiles(), extraTexts };
-  } catch (error) {
-    return { storedFilesError: (error as Error).message, extraTexts: [{ name: "relay log", text: server.logs }, ...extraTexts] };
-  }
+export function serverAtRest(relay: RelayControl, server: ServerRecord): Pick<PrivacyCheckInput, "storedFiles" | "textsWhenStoredFilesUnread" | "extraTexts"> {
+  return { storedFiles: relay.storedFiles(), textsWhenStoredFilesUnread: [{ name: "relay log", text: server.logs }], extraTexts: [{ name: "relay /metrics", text: server.metricsText }] };
 }

@@ -13,6 +13,7 @@ import { makeRunCertificate } from "../../harness/environments/run-certificate.t
 import { generatePopulation } from "../../harness/load/population.ts";
 import { bytesToHex, fromBase64, toBase64, toBase64Url, randomBytes } from "../../harness/protocol/bytes.ts";
 import type { Population } from "../../scenarios/lib/population.ts";
+import { piecedFile } from "../support/stored-files.ts";
 
 const RUN = "20260101-000000-privacy";
 let dir: string;
@@ -234,7 +235,10 @@ describe("privacy check over WebSocket captures", () => {
     const log = Buffer.from(`2026-01-01 stored message\n2026-01-01 body=CANARY-${RUN}-3.14 from alice\n`);
     const clean = Buffer.from("nothing of the run\n");
     const stored = [{ name: "ejabberd data: store/offline_msg.DCD", bytes: dcd }, { name: "ejabberd log: ejabberd.log", bytes: log }, { name: "ejabberd data: store/schema.DAT", bytes: clean }];
-    const result = await privacyCheck({ runId: RUN, population, captures: [file], storedFiles: stored });
+    // handed out in pieces, the key and the canary each cut in two
+    const cutIn = (at: number) => [at, at + 9];
+    const pieced = [piecedFile(stored[0].name, dcd, cutIn(5)), piecedFile(stored[1].name, log, cutIn(log.indexOf("CANARY"))), piecedFile(stored[2].name, clean)];
+    const result = await privacyCheck({ runId: RUN, population, captures: [file], storedFiles: pieced });
     expect(result.status).toBe("fail");
     expect(findingsOf(result.details).map((f) => [f.source, f.layer, f.offset, f.found === "canary" ? f.canary : `${f.owner} ${f.key} ${f.form}`])).toEqual([
       ["ejabberd data: store/offline_msg.DCD", "stored file", 5, "1 identity-dh raw"],
@@ -246,10 +250,15 @@ describe("privacy check over WebSocket captures", () => {
       storedByDirectory: { "ejabberd data: store": { files: 2, bytes: dcd.length + clean.length }, "ejabberd log": { files: 1, bytes: log.length } },
     });
     // clean stored files pass; stored files that could not be read leave the check unknown, saying why
-    const passing = await privacyCheck({ runId: RUN, population, captures: [file], storedFiles: [stored[2]] });
+    const passing = await privacyCheck({ runId: RUN, population, captures: [file], storedFiles: [piecedFile(stored[2].name, clean)] });
     expect(passing.status).toBe("pass");
     const unread = await privacyCheck({ runId: RUN, population, captures: [file], storedFilesError: "cannot read /data/x: EACCES" });
     expect(unread).toMatchObject({ status: "unknown", details: { reason: "the server's stored files could not be read: cannot read /data/x: EACCES" } });
+    // reading stops at a file that fails midway: unknown, naming it; the server's log is then scanned as text
+    const failing = { name: "ejabberd data: store/broken.DCD", size: 10, chunks: async function* () { yield clean; throw new Error("EIO"); } };
+    const midway = await privacyCheck({ runId: RUN, population, captures: [file], storedFiles: [piecedFile(stored[2].name, clean), failing], textsWhenStoredFilesUnread: [{ name: "relay log", text: log.toString() }] });
+    expect(midway).toMatchObject({ status: "fail", details: { storedFilesError: "ejabberd data: store/broken.DCD: EIO", storedFilesTotal: 1, texts: [{ name: "relay log", bytes: log.length }] } });
+    expect(findingsOf(midway.details).map((f) => [f.source, f.layer, f.offset])).toEqual([["relay log", "text", log.indexOf("CANARY")]]);
   });
 
   it("checks a population of 5,000 users (about 200,000 key patterns) and finds the last user's key", async () => {

@@ -10,6 +10,7 @@ import type { FaultContext } from "../../harness/faults/fault-kind.ts";
 import { FAULT_KINDS } from "../../harness/faults/registry.ts";
 import { medianMs } from "../support/median-timing.ts";
 import { RelayTestClient, randomBody } from "../support/relay-test-client.ts";
+import { readStoredFiles } from "../support/stored-files.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -172,7 +173,7 @@ export function describeEnvironment(kind: string, start: (logDir: string) => Pro
       bob.ws.terminate();
       expect((await alice.sendAndWait(bob.userId)).type).toBe("sent"); // stored for bob
       alice.ws.terminate();
-      const stored = await env.relay.storedFiles();
+      const stored = await readStoredFiles(env.relay.storedFiles());
       const data = stored.filter((f) => f.name.startsWith("relay data: "));
       expect(data.reduce((n, f) => n + f.bytes.length, 0), stored.map((f) => f.name).join(", ")).toBeGreaterThan(0);
       expect(stored.filter((f) => f.name.startsWith("relay log: ")).map((f) => f.bytes.length)).toEqual([expect.any(Number)]);

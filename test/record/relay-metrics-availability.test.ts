@@ -10,7 +10,7 @@ import { relayStartups } from "../../harness/record/relay-startups.ts";
 /** A relay stand-in whose /metrics is `url` (port 1: nothing listens, no answer). */
 function relayAt(url: string): RelayControl {
   const notUsed = () => Promise.reject(new Error("not used"));
-  return { metrics: () => httpGetBody(url), logs: () => Promise.resolve(""), journal: notUsed, terminate: notUsed, kill: notUsed, start: notUsed, pause: notUsed, resume: notUsed, usage: () => Promise.resolve(null), storedFiles: () => Promise.resolve([]) };
+  return { metrics: () => httpGetBody(url), logs: () => Promise.resolve(""), journal: notUsed, terminate: notUsed, kill: notUsed, start: notUsed, pause: notUsed, resume: notUsed, usage: () => Promise.resolve(null), storedFiles: async function* () {} };
 }
 
 async function sample(relay: RelayControl, count: number) {

@@ -8,7 +8,7 @@ export abstract class ContainerControl implements Pick<RelayControl, "terminate"
   protected down = false;
   protected paused = false;
 
-  constructor(protected readonly container: StartedServerContainer & { storedFiles(): Promise<StoredFile[]> }) {}
+  constructor(protected readonly container: StartedServerContainer & { storedFiles(): AsyncIterable<StoredFile> }) {}
 
   /** what a restarted container must do before it counts as up (both listeners answer, say) */
   protected abstract ready(): Promise<void>;
@@ -19,7 +19,7 @@ export abstract class ContainerControl implements Pick<RelayControl, "terminate"
   }
 
   /** its data directory and logs (a stopped container can be read too) */
-  storedFiles(): Promise<StoredFile[]> {
+  storedFiles(): AsyncIterable<StoredFile> {
     return this.container.storedFiles();
   }
 

@@ -7,7 +7,7 @@ import type { StoredFile } from "../environment.ts";
 import { containerLogs } from "./engine-container.ts";
 import { NetworkMemberContainer } from "./network-member-container.ts";
 import { StartedServerContainer } from "./started-server-container.ts";
-import { readTarFiles } from "./tar-files.ts";
+import { archiveFiles, textFile } from "./archive-files.ts";
 
 /** Container ports of the relay's listeners; each can be cut on its own (through its own Toxiproxy proxy). */
 export const RELAY_PORTS = [7001, 7002] as const;
@@ -96,12 +96,8 @@ export class StartedRelayContainer extends StartedServerContainer {
   }
 
   /** every regular file of its data directory ("relay data: journal.jsonl"), and everything it printed ("relay log: container output") */
-  async storedFiles(): Promise<StoredFile[]> {
-    const files = await readTarFiles(await this.copyArchiveFromContainer(RELAY_DATA_DIR));
-    const under = `${RELAY_DATA_DIR.replace(/^\//, "")}/`;
-    return [
-      ...files.map((f) => ({ name: `relay data: ${f.path.startsWith(under) ? f.path.slice(under.length) : f.path}`, bytes: f.bytes })),
-      { name: "relay log: container output", bytes: Buffer.from(await containerLogs(this.getId()), "utf8") },
-    ];
+  async *storedFiles(): AsyncGenerator<StoredFile> {
+    yield* archiveFiles(await this.copyArchiveFromContainer(RELAY_DATA_DIR), RELAY_DATA_DIR, "relay data: ");
+    yield textFile("relay log: container output", await containerLogs(this.getId()));
   }
 }

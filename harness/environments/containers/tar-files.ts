@@ -1,105 +1,137 @@
-// The regular files of a tar archive, read as it streams in: what the engine's
+// The regular files of a tar archive, read entry by entry as it streams in: what the engine's
 // GET /containers/{id}/archive answers (testcontainers' copyArchiveFromContainer hands it over).
 // POSIX ustar headers (name + prefix), GNU long names (type L) and pax extended headers (type x:
 // path, size); directories, links, devices and global pax headers are skipped. Each header's
 // checksum is verified, so something that is not a tar archive is an error, not an empty list.
-// The files' bytes are views of the chunks read: memory holds the archive once.
+// A file's bytes are handed on in the pieces they arrive in: memory holds a header and one
+// piece of the stream, never a whole file or the whole archive.
 import { Buffer } from "node:buffer";
+import { ArchiveBytes } from "./archive-bytes.ts";
+
+/** One regular file of the archive; chunks() reads its bytes, once, before the next entry is taken. */
+export interface TarEntry {
+  /** as archived, without a leading "./" ("data/journal.jsonl") */
+  path: string;
+  size: number;
+  chunks(): AsyncIterable<Uint8Array>;
+}
 
 export interface TarFile {
-  /** as archived, without a leading "./" ("data/journal.jsonl") */
   path: string;
   bytes: Uint8Array;
 }
 
+type TarSource = AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream;
+
 const BLOCK = 512;
 
-interface Entry { path: string; type: string; size: number }
-
-/** Reads `stream` to its end and returns its regular files, in archive order. */
-export async function readTarFiles(stream: AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream): Promise<TarFile[]> {
-  const reader = new TarReader();
-  for await (const chunk of stream as AsyncIterable<Uint8Array | string>) reader.push(typeof chunk === "string" ? Buffer.from(chunk, "latin1") : chunk);
-  return reader.end();
+/**
+ * The regular files of `stream`, in archive order. Take the next entry only after reading (or
+ * leaving) this one's chunks: what was not read is skipped. Rejects when the stream is not a tar
+ * archive or is cut short, naming the file whose data is missing.
+ */
+export async function* tarEntries(stream: TarSource): AsyncGenerator<TarEntry> {
+  const source = new ArchiveBytes(stream as AsyncIterable<Uint8Array | string>);
+  try {
+    /** from a GNU long-name or pax header, for the next entry */
+    let next: { path?: string; size?: number } = {};
+    for (;;) {
+      const at = source.offset;
+      const header = await source.exactly(BLOCK);
+      if (header === null) {
+        if (source.buffered > 0) throw new Error(`tar archive truncated: ${source.buffered} bytes of a header at byte ${at}`);
+        return;
+      }
+      if (header.every((b) => b === 0)) {
+        await source.drain(); // end of archive (two zero blocks; one is enough to know)
+        return;
+      }
+      checkSum(header, at);
+      const type = String.fromCharCode(header[156] || 0x30);
+      const magic = header.toString("latin1", 257, 262);
+      const name = cString(header, 0, 100);
+      const prefix = magic === "ustar" ? cString(header, 345, 155) : "";
+      const path = (next.path ?? (prefix ? `${prefix}/${name}` : name)).replace(/^(\.\/)+/, "");
+      // a pax or long-name header describes the entry after it; "g" (global pax) is skipped
+      const meta = type === "x" || type === "L" || type === "K" || type === "g";
+      const size = meta ? headerSize(header) : next.size ?? headerSize(header);
+      if (meta) {
+        const data = await source.exactly(size);
+        if (data === null) throw truncated(path, size, source.offset, source.buffered);
+        if (type === "L") next.path = cString(data, 0, data.length);
+        else if (type === "x") Object.assign(next, paxRecords(data));
+        await skipPadding(source, path, size);
+        continue;
+      }
+      next = {};
+      if (!REGULAR.has(type)) continue;
+      const data = new EntryData(source, path, size);
+      yield { path, size, chunks: () => data.read() };
+      await data.skipRest();
+      await skipPadding(source, path, size);
+    }
+  } finally {
+    await source.close();
+  }
 }
 
-/** push() the archive's bytes in pieces of any size, then end() for the files. */
-export class TarReader {
-  private readonly files: TarFile[] = [];
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  /** archive offset of the first pending byte (for error messages) */
-  private offset = 0;
-  /** the entry whose data comes next; null: a header comes next */
-  private entry: Entry | null = null;
-  /** from a GNU long-name or pax header, for the next entry */
-  private next: { path?: string; size?: number } = {};
-  private finished = false;
+/** Reads `stream` to its end and returns its regular files whole: for a small archive (one log file). */
+export async function readTarFiles(stream: TarSource): Promise<TarFile[]> {
+  const files: TarFile[] = [];
+  for await (const entry of tarEntries(stream)) {
+    const pieces: Uint8Array[] = [];
+    for await (const piece of entry.chunks()) pieces.push(piece);
+    files.push({ path: entry.path, bytes: Buffer.concat(pieces) });
+  }
+  return files;
+}
 
-  push(chunk: Uint8Array): void {
-    if (this.finished || chunk.length === 0) return;
-    this.pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
-    this.pendingBytes += chunk.length;
-    if (this.pendingBytes < this.needed()) return;
-    // one copy of what is pending, then as many blocks as it holds
-    let data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
-    let at = 0;
-    while (!this.finished && data.length - at >= this.needed()) at += this.step(data, at);
-    data = data.subarray(at);
-    this.offset += at;
-    this.pending = this.finished || data.length === 0 ? [] : [data];
-    this.pendingBytes = this.finished ? 0 : data.length;
+/** One entry's data, read once as it arrives; what the reader left is skipped before the next header. */
+class EntryData {
+  private left: number;
+  private taken = false;
+  private readonly start: number;
+
+  constructor(private readonly source: ArchiveBytes, private readonly path: string, private readonly size: number) {
+    this.left = size;
+    this.start = source.offset;
   }
 
-  end(): TarFile[] {
-    if (this.entry) throw new Error(`tar archive truncated: ${this.entry.path} needs ${this.entry.size} bytes of data at byte ${this.offset}, ${this.pendingBytes} arrived`);
-    if (!this.finished && this.pendingBytes > 0) throw new Error(`tar archive truncated: ${this.pendingBytes} bytes of a header at byte ${this.offset}`);
-    return this.files;
-  }
-
-  /** bytes the next step reads: a header block, or the entry's data padded to whole blocks */
-  private needed(): number {
-    return this.entry ? padded(this.entry.size) : BLOCK;
-  }
-
-  /** reads one header or one entry's data at `at`; returns the bytes consumed */
-  private step(data: Buffer, at: number): number {
-    const entry = this.entry;
-    if (entry) {
-      const bytes = data.subarray(at, at + entry.size);
-      this.entry = null;
-      if (entry.type === "L") this.next.path = cString(bytes, 0, bytes.length);
-      else if (entry.type === "x") Object.assign(this.next, paxRecords(bytes));
-      else if (REGULAR.has(entry.type)) this.files.push({ path: entry.path, bytes });
-      return padded(entry.size);
+  async *read(): AsyncGenerator<Uint8Array> {
+    if (this.taken) throw new Error(`${this.path}: its bytes were read already (an archive entry streams once)`);
+    this.taken = true;
+    while (this.left > 0) {
+      const piece = await this.next();
+      yield piece;
     }
-    const header = data.subarray(at, at + BLOCK);
-    if (header.every((b) => b === 0)) {
-      this.finished = true; // end of archive (two zero blocks; one is enough to know)
-      return BLOCK;
-    }
-    this.checkSum(header);
-    const type = String.fromCharCode(header[156] || 0x30);
-    const magic = header.toString("latin1", 257, 262);
-    const name = cString(header, 0, 100);
-    const prefix = magic === "ustar" ? cString(header, 345, 155) : "";
-    const path = (this.next.path ?? (prefix ? `${prefix}/${name}` : name)).replace(/^(\.\/)+/, "");
-    // a pax or long-name header describes the entry after it; "g" (global pax) is skipped
-    const meta = type === "x" || type === "L" || type === "K" || type === "g";
-    const size = meta ? headerSize(header) : this.next.size ?? headerSize(header);
-    if (!meta) this.next = {};
-    const hasData = REGULAR.has(type) || meta;
-    if (hasData && size > 0) this.entry = { path, type, size };
-    else if (REGULAR.has(type)) this.files.push({ path, bytes: new Uint8Array(0) });
-    return BLOCK;
   }
 
-  private checkSum(header: Buffer): void {
-    const stored = parseInt(cString(header, 148, 8).trim() || "-1", 8);
-    let sum = 0;
-    for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i];
-    if (stored !== sum) throw new Error(`not a tar archive: the header at byte ${this.offset} has checksum ${cString(header, 148, 8).trim() || "(none)"}, its bytes sum to ${sum.toString(8)}`);
+  async skipRest(): Promise<void> {
+    this.taken = true;
+    while (this.left > 0) await this.next();
   }
+
+  private async next(): Promise<Uint8Array> {
+    const piece = await this.source.piece(this.left);
+    if (piece === null) throw truncated(this.path, this.size, this.start, this.size - this.left);
+    this.left -= piece.length;
+    return piece;
+  }
+}
+
+async function skipPadding(source: ArchiveBytes, path: string, size: number): Promise<void> {
+  const padding = padded(size) - size;
+  if (padding > 0 && (await source.exactly(padding)) === null) throw truncated(path, size, source.offset, size);
+}
+
+const truncated = (path: string, size: number, at: number, arrived: number) =>
+  new Error(`tar archive truncated: ${path} needs ${size} bytes of data at byte ${at}, ${arrived} arrived`);
+
+function checkSum(header: Buffer, at: number): void {
+  const stored = parseInt(cString(header, 148, 8).trim() || "-1", 8);
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i];
+  if (stored !== sum) throw new Error(`not a tar archive: the header at byte ${at} has checksum ${cString(header, 148, 8).trim() || "(none)"}, its bytes sum to ${sum.toString(8)}`);
 }
 
 /** "0" and NUL: regular file; "7": contiguous file (a regular file to everyone else) */

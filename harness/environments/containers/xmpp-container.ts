@@ -16,6 +16,7 @@ import { XMPP_CONTAINER_PORTS, type ResolvedXmppImage, type XmppImageLayout } fr
 import { containerLogs } from "./engine-container.ts";
 import { StartedServerContainer } from "./started-server-container.ts";
 import { NetworkMemberContainer } from "./network-member-container.ts";
+import { archiveFiles, textFile } from "./archive-files.ts";
 import { readTarFiles } from "./tar-files.ts";
 
 /** DNS name of the XMPP server on the run's network (Toxiproxy's upstreams: xmpp:5280, xmpp:5281). */
@@ -113,17 +114,12 @@ export class StartedXmppContainer extends StartedServerContainer {
    * data: logs/prosody.log"), of its other log directories ("ejabberd log: ejabberd.log") and what
    * it printed ("prosody log: container output"). A stopped container is read as well.
    */
-  async storedFiles(): Promise<StoredFile[]> {
+  async *storedFiles(): AsyncGenerator<StoredFile> {
     const { layout } = this.image;
-    const files: StoredFile[] = [];
     for (const [dir, label] of [[layout.dataDir, "data"], ...layout.logDirs.map((d) => [d, "log"])] as const) {
-      const under = `${dir.replace(/^\/+/, "").split("/").pop()}/`;
-      for (const f of await readTarFiles(await this.copyArchiveFromContainer(dir))) {
-        files.push({ name: `${this.kind} ${label}: ${f.path.startsWith(under) ? f.path.slice(under.length) : f.path}`, bytes: f.bytes });
-      }
+      yield* archiveFiles(await this.copyArchiveFromContainer(dir), dir, `${this.kind} ${label}: `);
     }
-    files.push({ name: `${this.kind} log: container output`, bytes: Buffer.from(await containerLogs(this.getId()), "utf8") });
-    return files;
+    yield textFile(`${this.kind} log: container output`, await containerLogs(this.getId()));
   }
 }
 

@@ -59,9 +59,9 @@ export class LocalRelay extends SignalledServer implements RelayControl {
   }
 
   /** every file of its data directory ("relay data: journal.jsonl") and its log ("relay log: relay.log") */
-  async storedFiles(): Promise<StoredFile[]> {
-    const log = await storedFile(this.logFile, "relay log: relay.log");
-    return [...(await directoryFiles(this.options.dataDir, "relay data: ")), ...(log ? [log] : [])];
+  async *storedFiles(): AsyncGenerator<StoredFile> {
+    yield* directoryFiles(this.options.dataDir, "relay data: ");
+    yield* storedFile(this.logFile, "relay log: relay.log");
   }
 
   private get logFile(): string {

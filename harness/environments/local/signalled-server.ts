@@ -12,7 +12,7 @@ export abstract class SignalledServer {
   protected paused = false;
 
   /** its data directory's files and its logs (the privacy check reads them) */
-  abstract storedFiles(): Promise<StoredFile[]>;
+  abstract storedFiles(): AsyncIterable<StoredFile>;
 
   /** graceful: SIGTERM, wait for the exit (SIGKILL after 10 s); down until start() */
   async terminate(): Promise<void> {

@@ -113,13 +113,10 @@ export class LocalXmppServer extends SignalledServer implements RelayControl {
    * .dat/.list files, ejabberd's Mnesia .DCD/.DCL/.DAT files) and its logs (ejabberd: the console
    * log and its own log directory), named "prosody data: store/localhost/offline/bob.list".
    */
-  async storedFiles(): Promise<StoredFile[]> {
-    const consoleLog = await storedFile(this.logFile, `${this.kind} log: ${basename(this.logFile)}`);
-    return [
-      ...(await directoryFiles(this.options.dataDir, `${this.kind} data: `)),
-      ...(consoleLog ? [consoleLog] : []),
-      ...(this.kind === "ejabberd" ? await directoryFiles(join(this.options.logDir, "ejabberd"), "ejabberd log: ejabberd/") : []),
-    ];
+  async *storedFiles(): AsyncGenerator<StoredFile> {
+    yield* directoryFiles(this.options.dataDir, `${this.kind} data: `);
+    yield* storedFile(this.logFile, `${this.kind} log: ${basename(this.logFile)}`);
+    if (this.kind === "ejabberd") yield* directoryFiles(join(this.options.logDir, "ejabberd"), "ejabberd log: ejabberd/");
   }
 
   async start(): Promise<void> {
