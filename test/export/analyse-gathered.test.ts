@@ -1,7 +1,8 @@
 // `analyse` of records laid out as the k6-operator's collector gathers them gives the verdict of the
 // local run they came from: a real --segments 2 run with one latency fault, its files rearranged
 // into the gathered folder (runners/<pod>/, faults.jsonl, plan.json, population.json), analysed, and
-// the two summaries compared. Bad input (no folder, a missing record file) exits 2 naming the file.
+// the two summaries compared. The fault records are stamped as by a collector whose clock is 5 s
+// behind runner 1's, with that collector's measured offset: analyse must put them back. Bad input (no folder, a missing record file) exits 2 naming the file.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import { requireTool } from "../support/require-tool.ts";
 import { readRunFile, runChaos, type ChaosRun, type RunVerdictFile } from "../support/run-chaos.ts";
 
 const TEST = "chaos-seg";
+const COLLECTOR_BEHIND_MS = 5000;
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, "utf8")) as T;
 
 /** A local run folder's scenario as the collector leaves it on the records claim. */
@@ -29,7 +31,12 @@ function gatheredFrom(runDir: string, suiteFile: string, summary: RunSummary, ou
   };
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, "plan.json"), JSON.stringify(plan));
-  copyFileSync(join(from, "faults.jsonl"), join(out, "faults.jsonl"));
+  // a collector 5 s behind runner 1: its fault times 5 s earlier, the relay 5 s further ahead of it
+  const faults = readFileSync(join(from, "faults.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, number>);
+  const stamped = faults.map((f) => ({ ...f, requestedAt: f.requestedAt - COLLECTOR_BEHIND_MS, appliedAt: f.appliedAt - COLLECTOR_BEHIND_MS, lastAppliedAt: f.lastAppliedAt - COLLECTOR_BEHIND_MS }));
+  writeFileSync(join(out, "faults.jsonl"), stamped.map((f) => JSON.stringify(f)).join("\n") + "\n");
+  const runner1 = scenario.load.instances!.runners[0].clock!;
+  writeFileSync(join(out, "collector-clock.json"), JSON.stringify({ url: "ws://chaos-seg-direct-a:8101/ws", measured: { offsetMs: runner1.offsetMs + COLLECTOR_BEHIND_MS, boundMs: 1, samples: 5 } }));
   copyFileSync(join(from, "population.json"), join(out, "population.json"));
   for (const i of [0, 1]) {
     // pods in the operator's naming, listed in the opposite order: analyse orders by instance, not by name
@@ -104,7 +111,11 @@ describe("analyse of a gathered folder", () => {
   it("lists both runners with their segments and clocks, and writes the local run's files and page", () => {
     const [a, l] = [analysedSummary.scenarios[0].load.instances!, localSummary.scenarios[0].load.instances!];
     expect(a.runners.map((r) => [r.segment, r.correctionMs, r.clock?.offsetMs])).toEqual(l.runners.map((r) => [r.segment, r.correctionMs, r.clock?.offsetMs]));
-    expect(a.clock).toEqual(l.clock);
+    const { faults: faultClock, ...clock } = a.clock;
+    expect(clock).toEqual(l.clock);
+    // the collector's fault records moved back by its measured offset, within the bound stated
+    expect(faultClock).toMatchObject({ stampedBy: "collector", correctionMs: COLLECTOR_BEHIND_MS, residualBoundMs: Math.round((1 + l.runners[0].clock!.boundMs) * 10) / 10 });
+    expect(l.clock.faults).toBeUndefined();
     expect(analysedSummary.environment.kind).toBe("k6-operator");
     const parsed = runSummarySchema.safeParse(analysedSummary);
     expect(parsed.error?.issues ?? []).toEqual([]);

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PATH_PLAN } from "../../harness/environments/network-paths.ts";
+import { copyArchivedPopulation } from "../../harness/export/k8s/collect/archive-population.ts";
 import { executionSegmentArgs } from "../../harness/load/segments/execution-segment-args.ts";
 import { runChaos, type ChaosRun } from "../support/run-chaos.ts";
 import { requireTool, type FoundTool } from "../support/require-tool.ts";
@@ -70,6 +71,24 @@ describe("export k8s", () => {
     expect(metadata.env.ENDPOINTS?.split(",").map((e) => e.split("=")[0])).toEqual(PATH_PLAN.map((p) => p.name));
     const services = new Set(docs("10-environment.yaml").filter((d) => d.kind === "Service").map((d) => d.metadata.name));
     for (const endpoint of metadata.env.ENDPOINTS!.split(",")) expect(services).toContain(new URL(endpoint.split("=")[1]!).hostname);
+  });
+
+  it("puts the population where the collector gathers it: the collector mounts the runners' archive and copies the export's users out of it", async () => {
+    const [configMap] = docs("20-script.yaml");
+    const job = docs("30-collector.yaml").find((d) => d.kind === "Job")!;
+    const pod = job.spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: "script", configMap: { name: configMap!.metadata.name } });
+    const command: string[] = pod.containers[0].command;
+    expect(command.slice(command.indexOf("--archive"), command.indexOf("--archive") + 2)).toEqual(["--archive", "/script/archive.tar"]);
+    const tar = join(out, "archive-for-collector.tar");
+    writeFileSync(tar, Buffer.from(configMap!.binaryData["archive.tar"], "base64"));
+    const copy = join(out, "gathered-population.json");
+    await copyArchivedPopulation(tar, copy);
+    const exportedUsers = readFileSync(join(out, "restart", "population.json"), "utf8");
+    expect(JSON.parse(exportedUsers).members).toHaveLength(20);
+    expect(readFileSync(copy, "utf8")).toBe(exportedUsers);
+    writeFileSync(join(out, "not-an-archive.tar"), "plain text");
+    await expect(copyArchivedPopulation(join(out, "not-an-archive.tar"), copy)).rejects.toThrow(/not-an-archive\.tar: not a k6 archive/);
   });
 
   it("plans each path through Toxiproxy to the relay listener the local environment uses, serves it as a Service, and keeps the relay's store on a claim", () => {

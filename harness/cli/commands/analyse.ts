@@ -10,7 +10,7 @@ import { loadSlo } from "../../verdict/load-slo.ts";
 import { exitCodeForVerdict } from "../verdict-exit-code.ts";
 import type { Command } from "../main.ts";
 
-const USAGE = "usage: npm run chaos -- analyse DIR [--reports DIR] [--slo FILE]   (DIR: the collector's records, kubectl cp <collector-pod>:/records DIR, with the export's population.json)";
+const USAGE = "usage: npm run chaos -- analyse DIR [--reports DIR] [--slo FILE]   (DIR: the collector's records as kubectl cp <collector-pod>:/records DIR copies them)";
 
 export const command: Command = {
   summary: "analyse DIR: records gathered from the k6-operator (collect) into summary.json, verdict and report",

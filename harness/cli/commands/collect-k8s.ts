@@ -1,6 +1,6 @@
-// `npm run chaos -- collect --plan FILE --records DIR [--linger-s N]`: the collector Job's program
+// `npm run chaos -- collect --plan FILE --records DIR --archive FILE [--linger-s N]`: the collector Job's program
 // (harness/export/k8s/collect); it needs the cluster's service account, so it runs only in a pod.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { EXIT } from "../../exit-codes.ts";
 import { InputError } from "../../errors.ts";
@@ -8,18 +8,19 @@ import { collect } from "../../export/k8s/collect/collect.ts";
 import type { ExportedPlan } from "../../export/k8s/export-k8s.ts";
 import type { Command } from "../main.ts";
 
-const USAGE = "usage: npm run chaos -- collect --plan plan.json --records DIR [--linger-s N] (inside the collector Job of `export k8s`)";
+const USAGE = "usage: npm run chaos -- collect --plan plan.json --records DIR --archive archive.tar [--linger-s N] (inside the collector Job of `export k8s`)";
 
 export const command: Command = {
-  summary: "collect --plan FILE --records DIR: the k8s collector Job's program (fault timeline, records)",
+  summary: "collect --plan FILE --records DIR --archive FILE: the k8s collector Job's program (fault timeline, records)",
   async main(args) {
     let values;
     try {
-      ({ values } = parseArgs({ args, strict: true, options: { plan: { type: "string" }, records: { type: "string" }, "linger-s": { type: "string" } } }));
+      ({ values } = parseArgs({ args, strict: true, options: { plan: { type: "string" }, records: { type: "string" }, archive: { type: "string" }, "linger-s": { type: "string" } } }));
     } catch (e) {
       throw new InputError(`collect: ${(e as Error).message}; ${USAGE}`);
     }
-    if (!values.plan || !values.records) throw new InputError(`collect: --plan and --records are required; ${USAGE}`);
+    if (!values.plan || !values.records || !values.archive) throw new InputError(`collect: --plan, --records and --archive are required; ${USAGE}`);
+    if (!existsSync(values.archive)) throw new InputError(`collect: --archive ${values.archive}: no such file (the k6 archive the runners run, mounted from the script's ConfigMap or claim)`);
     let plan: ExportedPlan;
     try {
       plan = JSON.parse(readFileSync(values.plan, "utf8")) as ExportedPlan;
@@ -28,7 +29,7 @@ export const command: Command = {
     }
     const linger = values["linger-s"] === undefined ? 600 : Number(values["linger-s"]);
     if (!Number.isInteger(linger) || linger < 0) throw new InputError(`collect: --linger-s=${values["linger-s"]} is not allowed; allowed: a whole number of seconds >= 0`);
-    await collect(plan, values.records, (line) => process.stdout.write(`${line}\n`));
+    await collect(plan, values.records, values.archive, (line) => process.stdout.write(`${line}\n`));
     // the pod stays up so `kubectl cp <collector-pod>:/records ./gathered` can copy the claim
     process.stdout.write(`lingering ${linger} s for kubectl cp\n`);
     await new Promise((r) => setTimeout(r, linger * 1000));

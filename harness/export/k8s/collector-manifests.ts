@@ -1,16 +1,24 @@
 // The collector: a Job running the harness's `collect` mode beside the runners. It waits for the
 // first runner's start record, drives the fault timeline through Toxiproxy's API and the
 // Kubernetes API (pod delete for a crash, scale to 0 and back for a restart), waits for the
-// TestRun to finish, then copies every runner's records and its fault records into gathered/.
+// TestRun to finish, and leaves beside the runners' records what `analyse` needs: its fault
+// records, its clock offset to the relay, the plan, and the population copied from the k6 archive it
+// mounts read-only from where the runners get it (the script's ConfigMap or volume claim).
 // Its service account may do exactly that in the namespace and nothing more.
 import type { K8sObject } from "./k8s-object.ts";
+import { ARCHIVE_FILE, type ScriptSource } from "./script-source.ts";
 import { recordsClaimName, RECORDS_MOUNT } from "./testrun.ts";
 
 export const PLAN_FILE = "plan.json";
+export const POPULATION_FILE = "population.json";
+const SCRIPT_MOUNT = "/script";
 export const collectorName = (test: string): string => `${test}-collector`;
 
-export function collectorObjects(test: string, image: string, plan: object, labels: Record<string, string>): K8sObject[] {
+export function collectorObjects(test: string, image: string, plan: object, source: ScriptSource, labels: Record<string, string>): K8sObject[] {
   const name = collectorName(test);
+  const script = "configMap" in source.script
+    ? { configMap: { name: source.script.configMap.name } }
+    : { persistentVolumeClaim: { claimName: source.script.volumeClaim.name, readOnly: true } };
   return [
     { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${name}-plan`, labels }, data: { [PLAN_FILE]: JSON.stringify(plan, null, 2) } },
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, labels } },
@@ -38,10 +46,14 @@ export function collectorObjects(test: string, image: string, plan: object, labe
             restartPolicy: "Never",
             containers: [{
               name: "collector", image,
-              command: ["npm", "run", "chaos", "--", "collect", "--plan", `/plan/${PLAN_FILE}`, "--records", RECORDS_MOUNT],
-              volumeMounts: [{ name: "records", mountPath: RECORDS_MOUNT }, { name: "plan", mountPath: "/plan" }],
+              command: ["npm", "run", "chaos", "--", "collect", "--plan", `/plan/${PLAN_FILE}`, "--records", RECORDS_MOUNT, "--archive", `${SCRIPT_MOUNT}/${ARCHIVE_FILE}`],
+              volumeMounts: [{ name: "records", mountPath: RECORDS_MOUNT }, { name: "plan", mountPath: "/plan" }, { name: "script", mountPath: SCRIPT_MOUNT, readOnly: true }],
             }],
-            volumes: [{ name: "records", persistentVolumeClaim: { claimName: recordsClaimName(test) } }, { name: "plan", configMap: { name: `${name}-plan` } }],
+            volumes: [
+              { name: "records", persistentVolumeClaim: { claimName: recordsClaimName(test) } },
+              { name: "plan", configMap: { name: `${name}-plan` } },
+              { name: "script", ...script },
+            ],
           },
         },
       },

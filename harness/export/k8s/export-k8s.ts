@@ -9,7 +9,7 @@ import { generatePopulation, writePopulationFile } from "../../load/population.t
 import type { LoadShape, ScenarioPlan } from "../../suites/scenario-plan.ts";
 import { K6_VERSION } from "../../toolchain/versions.ts";
 import { toK6Env } from "../../../scenarios/lib/scenario-settings.ts";
-import { collectorObjects } from "./collector-manifests.ts";
+import { collectorObjects, POPULATION_FILE } from "./collector-manifests.ts";
 import { k6Archive } from "./k6-archive.ts";
 import { testLabels, toYamlDocuments } from "./k8s-object.ts";
 import { relayObjects } from "./relay-manifests.ts";
@@ -65,7 +65,7 @@ async function exportScenario(plan: ScenarioPlan, load: LoadShape, o: K8sExportO
   mkdirSync(dir, { recursive: true });
   o.log(`[${plan.name}] generating ${load.users} users (seed ${load.seed}) for the archive`);
   const population = await generatePopulation({ users: load.users, seed: load.seed, contactsPerUser: load.contacts, oneTimePrekeys: ONE_TIME_PREKEYS });
-  const populationFile = join(dir, "population.json");
+  const populationFile = join(dir, POPULATION_FILE);
   await writePopulationFile(populationFile, population);
   const paths = pathUrls(test);
   const env = {
@@ -76,7 +76,7 @@ async function exportScenario(plan: ScenarioPlan, load: LoadShape, o: K8sExportO
   };
   o.log(`[${plan.name}] k6 archive ${plan.file}`);
   const archive = await k6Archive(o.k6Path, plan.file, env, join(dir, ARCHIVE_FILE));
-  // the population travels inside the archive; the copy beside it is only for analyse's privacy scan
+  // the population travels inside the archive, where the collector takes it from for analyse
   const labels = testLabels(test, "e2ee-chaos");
   const source = scriptSource(test, archive, labels);
   if (source.kind === "configMap") rmSync(join(dir, ARCHIVE_FILE));
@@ -88,7 +88,7 @@ async function exportScenario(plan: ScenarioPlan, load: LoadShape, o: K8sExportO
   writeFileSync(join(dir, "plan.json"), `${JSON.stringify(exported, null, 2)}\n`);
   writeFileSync(join(dir, "10-environment.yaml"), toYamlDocuments([recordsClaim(test, labels), ...relayObjects(test, o.images.relay, plan.relayEnv, labels), ...toxiproxyObjects(test, labels)]));
   writeFileSync(join(dir, "20-script.yaml"), toYamlDocuments(source.objects));
-  writeFileSync(join(dir, "30-collector.yaml"), toYamlDocuments(collectorObjects(test, o.images.harness, exported, labels)));
+  writeFileSync(join(dir, "30-collector.yaml"), toYamlDocuments(collectorObjects(test, o.images.harness, exported, source, labels)));
   writeFileSync(join(dir, "40-testrun.yaml"), toYamlDocuments([testRun(test, o.parallelism, source, o.images.runner, labels)]));
   o.log(`[${plan.name}] ${dir}: TestRun ${test}, parallelism ${o.parallelism}, script in a ${source.kind === "configMap" ? "ConfigMap" : `volume claim (copy ${ARCHIVE_FILE} into it first, see the README)`} (${archive.byteLength} bytes)`);
   return dir;

@@ -5,6 +5,7 @@
 // is not applied: instances on one machine share a clock, and a correction of noise would only move
 // a delivery before its send. Either way the residual error is at most bound_i + bound_0.
 import type { ClientEvent } from "../../../scenarios/lib/client-events.ts";
+import type { FaultClock } from "./fault-clock.ts";
 
 export type ClockRecord = Extract<ClientEvent, { ev: "clock" }>;
 
@@ -24,6 +25,8 @@ export interface MergedClock {
   /** the largest residual bound of any instance, ms (null: an instance could not be measured) */
   residualBoundMs: number | null;
   corrections: ClockCorrection[];
+  /** the fault records' clock, when another clock than the reference's stamped them (fault-clock.ts) */
+  faults?: FaultClock;
 }
 
 /** The instance's clock measurement: its first clock record (null: none). */
@@ -32,15 +35,27 @@ export function clockOf(events: readonly ClientEvent[]): ClockRecord | null {
   return null;
 }
 
+/** A clock measured against the server: the server's clock minus this one, +- boundMs. */
+export interface MeasuredClock { offsetMs: number; boundMs: number }
+
+/**
+ * What moves times of the `other` clock onto the `reference` clock, both measured against the same
+ * server: their offsets' difference when the measurements can tell it from zero, else 0; within the
+ * sum of their bounds (null: either was not measured, nothing is moved).
+ */
+export function relativeCorrection(reference: MeasuredClock | null, other: MeasuredClock | null): { correctionMs: number; residualBoundMs: number | null } {
+  if (!reference || !other) return { correctionMs: 0, residualBoundMs: null };
+  const difference = other.offsetMs - reference.offsetMs;
+  const bound = other.boundMs + reference.boundMs;
+  return { correctionMs: Math.abs(difference) > bound ? round(difference) : 0, residualBoundMs: round(bound) };
+}
+
 export function clockCorrections(clocks: readonly (ClockRecord | null)[]): MergedClock {
   const ref = clocks[0] ?? null;
   const corrections = clocks.map((c, instance): ClockCorrection => {
     const measured = c ? { offsetMs: c.offsetMs, boundMs: c.boundMs, samples: c.samples } : null;
     if (instance === 0) return { instance, measured, correctionMs: 0, residualBoundMs: 0 };
-    if (!c || !ref) return { instance, measured, correctionMs: 0, residualBoundMs: null };
-    const difference = c.offsetMs - ref.offsetMs;
-    const bound = c.boundMs + ref.boundMs;
-    return { instance, measured, correctionMs: Math.abs(difference) > bound ? round(difference) : 0, residualBoundMs: round(bound) };
+    return { instance, measured, ...relativeCorrection(ref, c) };
   });
   const bounds = corrections.map((c) => c.residualBoundMs);
   return { reference: 0, residualBoundMs: bounds.some((b) => b === null) ? null : Math.max(...(bounds as number[])), corrections };

@@ -29,6 +29,13 @@ export const loadInstancesSchema = z.strictObject({
   clock: z.strictObject({
     reference: z.number().describe("the instance whose clock the merged event log uses"),
     residualBoundMs: z.number().nullable().describe("every merged time is within this of the reference clock (null: an instance could not measure its clock)"),
+    faults: z.strictObject({
+      stampedBy: z.literal("collector"),
+      measured: z.strictObject({ offsetMs: z.number(), boundMs: z.number(), samples: z.number() }).nullable().describe("the relay's clock minus the collector's, +- boundMs (null: not measured)"),
+      correctionMs: z.number().describe("added to every fault time"),
+      residualBoundMs: z.number().nullable().describe("every fault time is within this of the reference clock (null: unknown, see why)"),
+      why: z.string().optional(),
+    }).optional().describe("fault records stamped on another clock than the reference's (the k6-operator's collector), moved onto it"),
   }),
   runners: z.array(z.strictObject({
     index: z.number(),
@@ -57,7 +64,7 @@ export function loadInstances(runs: readonly InstanceRun[], clock: MergedClock, 
   return {
     count,
     sequence: executionSegmentArgs(0, count)[1].split("=")[1],
-    clock: { reference: clock.reference, residualBoundMs: clock.residualBoundMs },
+    clock: { reference: clock.reference, residualBoundMs: clock.residualBoundMs, ...(clock.faults ? { faults: clock.faults } : {}) },
     runners: runs.map((r) => {
       const g = generatorSaturation({ ...guard, lag: lagRecords(r.events), cpu: r.usage });
       const c = clock.corrections[r.index];

@@ -21,7 +21,8 @@ import { writeScenarioFiles } from "../../../run/write-scenario-files.ts";
 import { DEFAULT_TARGET } from "../../../targets/target.ts";
 import type { LoadedSlo } from "../../../verdict/load-slo.ts";
 import type { RunVerdict } from "../../../verdict/run-verdict.ts";
-import { POPULATION_FILE, type GatheredFolder } from "./gathered-folder.ts";
+import { POPULATION_FILE } from "../collector-manifests.ts";
+import type { GatheredFolder } from "./gathered-folder.ts";
 import { gatheredLoad } from "./gathered-load.ts";
 
 export interface AnalyseOptions {
@@ -49,9 +50,11 @@ export async function analyseGathered(g: GatheredFolder, o: AnalyseOptions): Pro
   });
 
   const driven = gatheredLoad(g);
+  const faultClock = driven.clock.faults;
+  if (faultClock) o.log(`[${name}] fault records moved ${faultClock.correctionMs} ms onto runner 1's clock, within ${faultClock.residualBoundMs === null ? `an unknown bound (${faultClock.why})` : `${faultClock.residualBoundMs} ms`}`);
   o.log(`[${name}] analysing ${driven.events.length} records`);
   const { records, figures, generator, messageChecks } = await analyseScenario({ plan, load, driven, population: g.population, journal: g.journal, idsFile: join(name, "checks.json"),
-    serverFiles: () => Promise.reject(new Error("the relay's stored files are not read by the collector")) });
+    serverFiles: async function* () { throw new Error("the relay's stored files are not read by the collector"); } });
   const written = writeScenarioFiles(runDir, name, { driven, records, flagged: messageChecks.flagged, k6Files: files[0] });
   const privacy = privacyNotApplicable(load.cryptoMode)
     ?? { name: "privacy", status: "unknown" as const, details: { notChecked: "the cluster's traffic is not captured and the relay's stored files are not read by the collector" } };

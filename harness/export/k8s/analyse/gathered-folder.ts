@@ -5,7 +5,8 @@
 //   runners/<pod>/k6-console.jsonl  each runner's records (pod <test>-<i>-<suffix>, i from 1)
 //   runners/<pod>/k6-summary.json   each runner's end-of-test summary (its thresholds); optional
 //   relay-journal.jsonl             the relay's message journal, read by the collector at the end; optional
-//   population.json                 the simulated users (`export k8s` writes it beside plan.json)
+//   population.json                 the simulated users, copied by the collector from the k6 archive
+//   collector-clock.json            the relay's clock minus the collector's (CollectorClock); optional
 // Read and validated here before anything is written: a missing file is an InputError naming it.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -16,11 +17,10 @@ import { parseClientEvents } from "../../../record/client-event-tail.ts";
 import { parseRelayJournal, type RelayRecord } from "../../../record/relay-journal.ts";
 import type { FaultRecord } from "../../../timeline/fault-timeline.ts";
 import { FAULTS_FILE, JOURNAL_FILE } from "../collect/collect.ts";
-import { PLAN_FILE } from "../collector-manifests.ts";
+import { COLLECTOR_CLOCK_FILE, type CollectorClock } from "../collect/collector-clock.ts";
+import { PLAN_FILE, POPULATION_FILE } from "../collector-manifests.ts";
 import type { ExportedPlan } from "../export-k8s.ts";
 import { CONSOLE_FILE, RUNNERS_DIR, SUMMARY_FILE } from "../testrun.ts";
-
-export const POPULATION_FILE = "population.json";
 
 /** One runner's records, in the order of its execution segment. */
 export interface GatheredRunner {
@@ -38,7 +38,9 @@ export interface GatheredFolder {
   plan: ExportedPlan;
   populationFile: string;
   population: Population;
+  /** on the collector's clock */
   faults: FaultRecord[];
+  collectorClock: CollectorClock;
   runners: GatheredRunner[];
   journal: RelayRecord;
 }
@@ -51,11 +53,13 @@ export function readGatheredFolder(given: string): GatheredFolder {
     if (plan[field] === undefined) throw new InputError(`analyse: ${join(dir, PLAN_FILE)}: field '${field}' is missing (not a plan written by export k8s)`);
   }
   const populationFile = join(dir, POPULATION_FILE);
-  const population = readJson<Population>(populationFile, `copy it from the export folder: export k8s writes <out>/${plan.plan.name}/${POPULATION_FILE} beside plan.json`);
+  const population = readJson<Population>(populationFile, "the collector copies it from the k6 archive");
   const faults = readJsonLines<FaultRecord>(join(dir, FAULTS_FILE), "the collector writes it when the TestRun is finished");
   const journalFile = join(dir, JOURNAL_FILE);
   const journal: RelayRecord = existsSync(journalFile) ? parseRelayJournal(readFileSync(journalFile, "utf8")) : { available: false, why: `${JOURNAL_FILE} is not in the gathered folder` };
-  return { dir, plan, populationFile, population, faults, runners: readRunners(dir, plan), journal };
+  const clockFile = join(dir, COLLECTOR_CLOCK_FILE);
+  const collectorClock = existsSync(clockFile) ? readJson<CollectorClock>(clockFile, "the collector writes it") : { url: "", measured: null, why: `${COLLECTOR_CLOCK_FILE} is not in the gathered folder` };
+  return { dir, plan, populationFile, population, faults, collectorClock, runners: readRunners(dir, plan), journal };
 }
 
 function readRunners(dir: string, plan: ExportedPlan): GatheredRunner[] {

@@ -49,7 +49,7 @@ export async function clusterEnvironment(plan: ExportedPlan, api: InClusterApi):
       return res.text();
     },
     usage: async () => null,
-    storedFiles: notHere("the relay's stored files"),
+    storedFiles: () => ({ [Symbol.asyncIterator]: () => ({ next: notHere("the relay's stored files") }) }),
   };
   return {
     // the collector's environment is neither local nor containers; nothing in the fault engine reads the kind
