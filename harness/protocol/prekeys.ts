@@ -17,6 +17,8 @@ export interface PrekeyRing {
   /** One-time prekeys not yet used by any peer; each is deleted when a session consumes it. */
   oneTime: Map<number, OneTimePrivatePrekey>;
   nextOneTimeId: number;
+  /** one-time prekeys consumed but kept for a grace period (takeOneTimePrekey), by id; absent until one is */
+  spent?: Map<number, { prekey: OneTimePrivatePrekey; until: number }>;
 }
 
 export interface PrekeyRingJson {
@@ -109,4 +111,24 @@ export async function oneTimePrivateKey(prekey: OneTimePrivatePrekey): Promise<C
     prekey.privateKey = await importDhPrivateKey(prekey.jwk);
   }
   return prekey.privateKey;
+}
+
+/**
+ * Takes one-time prekey `id` for an incoming key agreement. An unused one is consumed: deleted from
+ * the stock and, when `graceMs` > 0, kept as spent until `now + graceMs`, so that a second peer who
+ * picked the same one from a bundle published before the consumption (PEP hands out whole bundles,
+ * the client picks; OMEMO recommends keeping used keys a while) still agrees a session: `reused`.
+ * null: never held, or spent with its grace over (with `graceMs` 0, as on the relay, which hands
+ * each out once: any second use).
+ */
+export function takeOneTimePrekey(ring: PrekeyRing, id: number, graceMs: number, now = Date.now()): { prekey: OneTimePrivatePrekey; reused: boolean } | null {
+  if (ring.spent) for (const [spentId, s] of ring.spent) if (s.until < now) ring.spent.delete(spentId);
+  const fresh = ring.oneTime.get(id);
+  if (fresh) {
+    ring.oneTime.delete(id);
+    if (graceMs > 0) (ring.spent ??= new Map()).set(id, { prekey: fresh, until: now + graceMs });
+    return { prekey: fresh, reused: false };
+  }
+  const spent = ring.spent?.get(id);
+  return spent ? { prekey: spent.prekey, reused: true } : null;
 }

@@ -9,7 +9,7 @@ import type { Identity } from "./identity.ts";
 import type { PrekeyRing } from "./prekeys.ts";
 import { nextSendingKey, receivingKey, staticSessionKey, type ReceivingChain, type SendingChain } from "./ratchet.ts";
 import type { EarlierSessionJson } from "./earlier-session.ts";
-import { initiate, respond, type InitHeader } from "./x3dh.ts";
+import { initiate, respond, type InitHeader, type OneTimePrekeyUse } from "./x3dh.ts";
 
 export class DecryptError extends Error {}
 
@@ -40,6 +40,13 @@ interface Session {
 
 export type BundleFetcher = (userId: string) => Promise<PrekeyBundle>;
 
+/**
+ * How this user's one-time prekeys are handed out. Absent: by the server, each once (the relay), so
+ * a second use is refused. `graceMs`: peers pick from a published bundle (XMPP's PEP), so two may
+ * pick the same; a consumed one is kept that long (takeOneTimePrekey). `used`: told of every use.
+ */
+export interface OneTimePrekeyPolicy { graceMs: number; used(use: OneTimePrekeyUse, peer: string): void }
+
 export class SessionManager {
   /** key agreements through the relay's prekey directory, under way or done: ours by peer, both sides' by session id */
   private readonly outgoing = new Map<string, Promise<Session>>();
@@ -57,6 +64,7 @@ export class SessionManager {
     private readonly ring: PrekeyRing | (() => Promise<PrekeyRing>),
     private readonly fetchBundle: BundleFetcher,
     private readonly mode: E2eMode = "full",
+    private readonly oneTimePrekeys?: OneTimePrekeyPolicy,
   ) {}
 
   hasSessionWith(peer: string): boolean {
@@ -197,8 +205,9 @@ export class SessionManager {
     if (!envelope.init) throw new DecryptError(`unknown session ${envelope.sid} from ${from} and no init header`);
     const init = envelope.init;
     const ring = Promise.resolve(typeof this.ring === "function" ? this.ring() : this.ring);
-    const created = ring.then((r) => respond(this.me, r, init, from)).then((agreed) => {
+    const created = ring.then((r) => respond(this.me, r, init, from, this.oneTimePrekeys?.graceMs ?? 0)).then((agreed) => {
       if (agreed.sid !== envelope.sid) throw new DecryptError(`session id mismatch from ${from}`);
+      if (agreed.oneTime) this.oneTimePrekeys?.used(agreed.oneTime, from);
       const session = newSession(agreed.sid, from, agreed.chainToInitiator, agreed.chainToResponder);
       this.bySid.set(session.sid, session);
       return session;

@@ -4,7 +4,7 @@ import type { PrekeyBundle } from "./frames.ts";
 import { hkdf } from "./hkdf.ts";
 import type { Identity } from "./identity.ts";
 import { dh, generateDhKeyPair } from "./key-agreement.ts";
-import { oneTimePrivateKey, type PrekeyRing } from "./prekeys.ts";
+import { oneTimePrivateKey, takeOneTimePrekey, type PrekeyRing } from "./prekeys.ts";
 import { exportRawPublicKey, userIdFor, verify } from "./signatures.ts";
 
 const X3DH_INFO = "e2ee-chaos X3DH v1";
@@ -64,8 +64,14 @@ export async function initiate(me: Identity, bundle: PrekeyBundle, peerUserId: s
   return { sid: await sessionId(ek), init, ...(derive(outputs, me.dhPublic, peerDh)) };
 }
 
-/** The responder's side. Consumes the one-time prekey the initiator used (it can never be used again). */
-export async function respond(me: Identity, ring: PrekeyRing, init: InitHeader, fromUserId: string): Promise<AgreedSession> {
+/** The one-time prekey an incoming agreement used: consumed now, or `reused` within its grace (takeOneTimePrekey). */
+export interface OneTimePrekeyUse { id: number; reused: boolean }
+
+/**
+ * The responder's side. Consumes the one-time prekey the initiator used: it can never be used
+ * again, except within `oneTimeGraceMs` of its consumption (0: never; see takeOneTimePrekey).
+ */
+export async function respond(me: Identity, ring: PrekeyRing, init: InitHeader, fromUserId: string, oneTimeGraceMs = 0): Promise<AgreedSession & { oneTime?: OneTimePrekeyUse }> {
   const signingKey = fromBase64(init.ik);
   const initiatorDh = fromBase64(init.dk);
   if ((await userIdFor(signingKey)) !== fromUserId) throw new KeyAgreementError(`init header identity does not belong to sender ${fromUserId}`);
@@ -73,11 +79,12 @@ export async function respond(me: Identity, ring: PrekeyRing, init: InitHeader, 
   if (init.spk !== ring.signed.id) throw new KeyAgreementError(`unknown signed prekey id ${init.spk}`);
   const ek = fromBase64(init.ek);
   const outputs = [await dh(ring.signed.privateKey, initiatorDh), await dh(me.dhKey, ek), await dh(ring.signed.privateKey, ek)];
+  let oneTime: OneTimePrekeyUse | undefined;
   if (init.opk !== undefined) {
-    const oneTime = ring.oneTime.get(init.opk);
-    if (!oneTime) throw new KeyAgreementError(`one-time prekey ${init.opk} is unknown or already used`);
-    outputs.push(await dh(await oneTimePrivateKey(oneTime), ek));
-    ring.oneTime.delete(init.opk);
+    const taken = takeOneTimePrekey(ring, init.opk, oneTimeGraceMs);
+    if (!taken) throw new KeyAgreementError(`one-time prekey ${init.opk} is unknown or already used${oneTimeGraceMs > 0 ? ` (and its grace of ${oneTimeGraceMs} ms over)` : ""}`);
+    outputs.push(await dh(await oneTimePrivateKey(taken.prekey), ek));
+    oneTime = { id: init.opk, reused: taken.reused };
   }
-  return { sid: await sessionId(ek), ...(derive(outputs, initiatorDh, me.dhPublic)) };
+  return { sid: await sessionId(ek), ...(derive(outputs, initiatorDh, me.dhPublic)), ...(oneTime ? { oneTime } : {}) };
 }

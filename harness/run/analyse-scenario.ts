@@ -32,7 +32,7 @@ export interface AnalysisInput {
   /** where the checkers' full id lists are written, relative to the run folder */
   idsFile: string;
   /** the server's files at rest (surge: the relay's log of handed-out prekeys) */
-  serverFiles: () => Promise<StoredFile[]>;
+  serverFiles: () => AsyncIterable<StoredFile>;
 }
 
 export async function analyseScenario({ plan, load, driven, population, journal, idsFile, serverFiles }: AnalysisInput): Promise<ScenarioAnalysis> {
@@ -46,7 +46,7 @@ export async function analyseScenario({ plan, load, driven, population, journal,
     measuredWindow: { from: sendingWindow.from, to: sendingWindow.to + load.drainS * 1000 }, delivered: figures.messages.delivered,
   });
   if (plan.scenario === "surge") {
-    const relayLog = await serverFiles().then((files) => relayPrekeyLog(files, new Set(population.members.map((m) => m.userId))), relayPrekeyLogUnread);
+    const relayLog = await relayPrekeyLog(serverFiles(), new Set(population.members.map((m) => m.userId))).catch(relayPrekeyLogUnread);
     figures.surge = surgeFigures({ events, records, settings: load, rampFrom: sendingWindow.from, saturation: generator.spans, relayPrekeyLog: relayLog });
   }
   const messageChecks = await runMessageCheckers({

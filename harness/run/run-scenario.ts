@@ -59,7 +59,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   const server = await readServerRecord(ctx.env.relay);
   await ctx.env.flushCaptures();
   const privacy = privacyNotApplicable(load.cryptoMode)
-    ?? await privacyCheck({ runId: ctx.runId, population, captures: ctx.env.captures(), ...(await serverAtRest(ctx.env.relay, server)) });
+    ?? await privacyCheck({ runId: ctx.runId, population, captures: ctx.env.captures(), ...serverAtRest(ctx.env.relay, server) });
   const { records, figures, generator, messageChecks } = await analyseScenario({ plan, load, driven, population, journal: server.journal, idsFile: join(plan.name, "checks.json"), serverFiles: () => ctx.env.relay.storedFiles() });
   const written = writeScenarioFiles(ctx.runDir, plan.name, { driven, records, flagged: messageChecks.flagged, k6Files: files[0] });
 

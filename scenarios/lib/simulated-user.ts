@@ -16,6 +16,7 @@ import { InArrivalOrder } from "./in-arrival-order.ts";
 import { opaqueBody, sentAtOfOpaqueBody } from "./opaque-body.ts";
 import type { PopulationMember } from "./population.ts";
 import { connectDriver, type DriverWiring } from "./drivers/connect-driver.ts";
+import { clientPickedOneTimePrekeys } from "./surge/one-time-prekey-use.ts";
 import type { Delivery, Refusal, ServerDriver } from "./drivers/server-driver.ts";
 import type { LinkOptions } from "./server-link.ts";
 import { canaryFor, type CryptoMode } from "./scenario-settings.ts";
@@ -105,7 +106,6 @@ export class SimulatedUser {
 
   private constructor(readonly member: UserInfo, private readonly ctx: UserContext, private readonly identity: Identity, private readonly ring: PrekeyRingOnDemand | null) {
     this.pad = "x".repeat(ctx.paddingBytes);
-    this.sessions = ring && ctx.cryptoMode !== "opaque" ? new SessionManager(identity, () => ring.use(), (userId) => this.fetchBundle(userId), ctx.cryptoMode) : null;
     this.driver = connectDriver(ctx.driver, { ...ctx.link, endpoints: endpointsForUser(ctx.link.endpoints, ctx.directEndpoints, member.index, ctx.proxyEvery) }, identity, {
       ready: (endpoint) => this.onReady(endpoint),
       accepted: (id) => this.onSent(id),
@@ -120,6 +120,7 @@ export class SimulatedUser {
         recordEvent({ ev: "conn", user: member.index, kind: e.kind, ep: e.endpoint, t: Date.now(), ...(e.reason ? { reason: e.reason } : {}), ...(e.delayMs !== undefined ? { delayMs: e.delayMs } : {}) });
       },
     });
+    this.sessions = ring && ctx.cryptoMode !== "opaque" ? new SessionManager(identity, () => ring.use(), (userId) => this.fetchBundle(userId), ctx.cryptoMode, clientPickedOneTimePrekeys(this.driver, member.index)) : null;
   }
 
   /** Writes one message to contact `to` (a population index). */

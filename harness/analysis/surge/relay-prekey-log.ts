@@ -12,14 +12,22 @@ export type RelayPrekeyLog =
   | { available: true; handedOut: number; handedOutTwice: number; twice: string[] }
   | { available: false; why: string };
 
-/** `users`: whose hand-outs are counted (this scenario's population); every user's are checked. */
-export function relayPrekeyLog(files: StoredFile[], users: ReadonlySet<string>): RelayPrekeyLog {
-  const file = files.find((f) => f.name === RELAY_LOG_NAME);
-  if (!file) return { available: false, why: `the server under test keeps no relay-log.jsonl (its files: ${files.map((f) => f.name).join(", ") || "none"})` };
+/** `users`: whose hand-outs are counted (this scenario's population); every user's are checked. The log is read line by line as it streams. */
+export async function relayPrekeyLog(files: AsyncIterable<StoredFile> | Iterable<StoredFile>, users: ReadonlySet<string>): Promise<RelayPrekeyLog> {
+  const names: string[] = [];
+  for await (const file of files) {
+    // awaited here: leaving the loop first would end the file list, and with it this file's stream
+    if (file.name === RELAY_LOG_NAME) return await replay(file, users);
+    names.push(file.name);
+  }
+  return { available: false, why: `the server under test keeps no relay-log.jsonl (its files: ${names.join(", ") || "none"})` };
+}
+
+async function replay(file: StoredFile, users: ReadonlySet<string>): Promise<RelayPrekeyLog> {
   const held = new Map<string, Set<number>>();
   let handedOut = 0;
   const twice: string[] = [];
-  for (const line of Buffer.from(file.bytes).toString("utf8").split("\n")) {
+  for await (const line of lines(file)) {
     let r: { k?: string; user?: unknown; id?: unknown; oneTime?: unknown };
     try {
       r = JSON.parse(line.split("\t")[0]); // each line is "<json>\t<checksum>" (append-log.ts)
@@ -34,6 +42,18 @@ export function relayPrekeyLog(files: StoredFile[], users: ReadonlySet<string>):
     }
   }
   return { available: true, handedOut, handedOutTwice: twice.length, twice: twice.slice(0, 20) };
+}
+
+/** the file's lines as its pieces arrive (a line cut between two pieces is joined) */
+async function* lines(file: StoredFile): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let rest = "";
+  for await (const piece of file.chunks()) {
+    const parts = (rest + decoder.decode(piece, { stream: true })).split("\n");
+    rest = parts.pop()!;
+    yield* parts;
+  }
+  yield rest + decoder.decode();
 }
 
 /** What a read failure of the server's files leaves of the figure. */

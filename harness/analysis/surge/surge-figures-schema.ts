@@ -35,6 +35,14 @@ export const relayPrekeyLogSchema = z.discriminatedUnion("available", [
   z.strictObject({ available: z.literal(false), why: z.string() }),
 ]).meta({ id: "RelayPrekeyLog", description: "the relay's own log of handed-out one-time prekeys, replayed (relay-prekey-log.ts)" });
 
+export const clientPickedPrekeysSchema = z.strictObject({
+  graceMs: z.number().nullable().describe("how long an owner keeps a consumed one-time prekey (null: none was consumed)"),
+  pickedTwice: z.number().describe("(contact, one-time prekey id) pairs two or more newcomers picked from the contact's bundle (a real race over PEP: reported, not avoided)"),
+  pickedTwiceIds: z.array(z.string()).describe("the first of them, as <contact index>/<prekey id>"),
+  reusedWithinGrace: z.number().describe("incoming agreements that used a one-time prekey already consumed, within its grace: the second picker's session still agreed"),
+  refusedAfterGrace: z.number().describe("incoming agreements refused because their one-time prekey was consumed and its grace over (or never held): those first messages were not shown"),
+}).meta({ id: "ClientPickedPrekeys", description: "one-time prekeys picked by the newcomers from published bundles (XMPP's PEP) rather than handed out once by the server" });
+
 export const surgeFiguresSchema = z.strictObject({
   signUps: z.number(),
   accepted: z.number(),
@@ -48,7 +56,8 @@ export const surgeFiguresSchema = z.strictObject({
   prekeyFetchMs: percentilesSchema,
   prekeyFetchRetries: z.number().describe("bundle requests the relay refused as busy and the client sent again"),
   oneTimePrekeysExhausted: z.number().describe("bundles handed out without a one-time prekey: the agreement fell back to the signed prekey"),
-  oneTimePrekeysHandedOutTwice: z.number().describe("(contact, one-time prekey id) pairs handed out more than once: must be 0"),
+  oneTimePrekeysHandedOutTwice: z.number().describe("(contact, one-time prekey id) pairs handed out more than once, from the clients' records: must be 0 where the server hands them out (the relay); where clients pick (XMPP), clientPicked.pickedTwice"),
+  clientPicked: clientPickedPrekeysSchema.nullable().describe("XMPP (PEP): newcomers picked one-time prekeys from published bundles; null where the server hands them out (the relay)"),
   relayPrekeyLog: relayPrekeyLogSchema,
   existingUsers: z.strictObject({ before: percentilesSchema, during: percentilesSchema })
     .describe("latency of the existing users' conversations (tag chat) before the ramp and during it: the collateral damage"),
@@ -59,3 +68,4 @@ export const surgeFiguresSchema = z.strictObject({
 export type SurgeFigures = z.infer<typeof surgeFiguresSchema>;
 export type SurgeSecond = z.infer<typeof surgeSecondSchema>;
 export type SurgeKnee = z.infer<typeof surgeKneeSchema>;
+export type ClientPickedPrekeys = z.infer<typeof clientPickedPrekeysSchema>;

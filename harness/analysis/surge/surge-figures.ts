@@ -7,6 +7,7 @@ import { isSignUpRecord, type SignUpRecord } from "../../../scenarios/lib/surge/
 import type { MessageRecord } from "../../record/message-records.ts";
 import type { SaturationSpan } from "../generator-saturation.ts";
 import { percentiles } from "../percentiles.ts";
+import { clientPickedPrekeys, picksByPrekey } from "./client-picked-prekeys.ts";
 import type { RelayPrekeyLog } from "./relay-prekey-log.ts";
 import type { SurgeFigures, SurgeSecond } from "./surge-figures-schema.ts";
 import { surgeKnee } from "./surge-knee.ts";
@@ -41,8 +42,7 @@ export function surgeFigures({ events, records, settings, rampFrom, saturation, 
   const fetches = signUps.flatMap((s) => s.fetches);
   const answered = fetches.filter((f) => f.latencyMs !== null);
   const firstMs = new Map(signUps.map((s) => [s, firstMessageMs(s, byId)]));
-  const handedOut = new Map<string, number>();
-  for (const f of fetches) if (f.oneTimePrekey !== null) handedOut.set(`${f.contact}/${f.oneTimePrekey}`, (handedOut.get(`${f.contact}/${f.oneTimePrekey}`) ?? 0) + 1);
+  const handedOut = picksByPrekey(signUps);
   const refusedBy: Record<string, number> = {};
   for (const reason of signUps.flatMap((s) => s.refusals)) refusedBy[reason] = (refusedBy[reason] ?? 0) + 1;
   const rampTo = rampFrom + settings.durationS * 1000;
@@ -62,6 +62,7 @@ export function surgeFigures({ events, records, settings, rampFrom, saturation, 
     prekeyFetchRetries: fetches.reduce((n, f) => n + f.retries, 0),
     oneTimePrekeysExhausted: answered.filter((f) => f.oneTimePrekey === null).length,
     oneTimePrekeysHandedOutTwice: [...handedOut.values()].filter((n) => n > 1).length,
+    clientPicked: clientPickedPrekeys(signUps, events),
     relayPrekeyLog,
     existingUsers: {
       before: percentiles(chat.filter((r) => r.sentAt < rampFrom).map((r) => r.latencyMs!)),

@@ -63,6 +63,7 @@ function surgeRows(surge: NonNullable<NonNullable<SummaryScenario["figures"]>["s
     { label: "prekey bundle latency", value: ms(surge.prekeyFetchMs) },
     { label: "one-time prekeys exhausted (fell back to the signed prekey)", value: `${surge.oneTimePrekeysExhausted ?? 0}` },
     { label: "one-time prekeys handed out twice (clients' records)", value: `${surge.oneTimePrekeysHandedOutTwice ?? 0}` },
+    ...(surge.clientPicked ? [{ label: "one-time prekeys picked twice from published bundles (PEP) / reused within the owner's grace / refused after it", value: `${surge.clientPicked.pickedTwice} / ${surge.clientPicked.reusedWithinGrace} / ${surge.clientPicked.refusedAfterGrace} (${surge.clientPicked.graceMs === null ? "none consumed" : `grace ${surge.clientPicked.graceMs} ms`})` }] : []),
     { label: "one-time prekeys handed out twice (the relay's own log)", value: log === undefined ? "not recorded" : log.available ? `${"handedOutTwice" in log ? log.handedOutTwice : 0} of ${"handedOut" in log ? log.handedOut : 0} handed out` : `not available: ${"why" in log ? log.why : "not recorded"}` },
     { label: "existing users' chat latency before the ramp", value: ms(surge.existingUsers?.before) },
     { label: "existing users' chat latency during the ramp", value: ms(surge.existingUsers?.during) },

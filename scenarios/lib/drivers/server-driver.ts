@@ -42,4 +42,12 @@ export interface ServerDriver {
   acknowledge(refs: AckRef[]): number;
   publishPrekeys(prekeys: PublishedPrekeys): boolean;
   fetchPrekeys(reqId: string, userId: string): boolean;
+  /**
+   * Present where the server hands out whole bundles and the client picks a one-time prekey (XMPP's
+   * PEP), so two peers may pick the same: how long the owner keeps a consumed one. Absent: the
+   * server hands each out once (the relay), and a second use is refused.
+   */
+  readonly oneTimePrekeyGraceMs?: number;
+  /** The user consumed one-time prekey `id` in an incoming agreement: the server stops offering it (PEP: the bundle is published again without it). */
+  oneTimePrekeyUsed?(id: number): void;
 }

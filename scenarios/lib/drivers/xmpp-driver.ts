@@ -12,7 +12,7 @@ import { childOf, parseXmlElement, type XmlElement } from "../../../harness/prot
 import type { DialectConnection, LinkOptions, LinkWire } from "../server-link.ts";
 import { LinkedDriver } from "./linked-driver.ts";
 import type { DriverEvents, PublishedPrekeys, ServerDriver } from "./server-driver.ts";
-import { bundleFromItems, fetchBundleIq, publishBundleIq, PUBLISH_IQ_ID, FETCH_IQ_PREFIX } from "./xmpp-prekeys.ts";
+import { bundleFromItems, fetchBundleIq, publishBundleIq, PUBLISH_IQ_ID, FETCH_IQ_PREFIX, ONE_TIME_PREKEY_GRACE_MS, withoutOneTimePrekey } from "./xmpp-prekeys.ts";
 import { InboundCounter, OutboundCounter } from "./xmpp-stream-counters.ts";
 
 export interface XmppAccount {
@@ -23,6 +23,10 @@ export interface XmppAccount {
 
 /** a delivery's stanza: its number in the stream, and which numbering that was */
 interface Numbered { stanza: number; epoch: number }
+
+/** a refused publication of the bundle is sent again this much later, at most this many times in a row */
+const PUBLISH_RETRY_MS = 300;
+const PUBLISH_ATTEMPTS = 5;
 
 /** the id of the registration iq, and the `reqId` of a registration refusal */
 export const REGISTER_IQ_ID = "register";
@@ -39,10 +43,21 @@ export class XmppDriver extends LinkedDriver implements ServerDriver {
   private readonly jids = new Map<string, string>();
   /** the account exists on the server (registered by the harness, or by this driver: REGISTER_IQ_ID answered) */
   private registered: boolean;
+  /** the bundle last published (its one-time prekeys shrink as they are consumed); null before the first */
+  private bundle: PublishedPrekeys | null = null;
+  /** the last publication could not be sent (offline): it goes out at the next login */
+  private bundleUnsent = false;
+  /** publications the server refused in a row (onPublishRefused) */
+  private publishFailures = 0;
+  /** PEP hands out whole bundles: peers pick one-time prekeys, so a consumed one is kept a while (xmpp-prekeys.ts) */
+  readonly oneTimePrekeyGraceMs = ONE_TIME_PREKEY_GRACE_MS;
+  /** picks a one-time prekey from each fetched bundle */
+  private readonly random: () => number;
 
   constructor(options: LinkOptions, private readonly account: XmppAccount, events: DriverEvents) {
     super(options, events, XMPP_SUBPROTOCOL);
     this.registered = !account.register;
+    this.random = options.random;
   }
 
   /**
@@ -76,11 +91,35 @@ export class XmppDriver extends LinkedDriver implements ServerDriver {
   }
 
   publishPrekeys(prekeys: PublishedPrekeys): boolean {
-    return this.sendStanza(publishBundleIq(prekeys));
+    this.bundle = prekeys;
+    this.bundleUnsent = !this.sendStanza(publishBundleIq(prekeys));
+    return !this.bundleUnsent;
+  }
+
+  /** Publishes the bundle again without one-time prekey `id` (a reconnect's publication carries the shrunk bundle too). */
+  oneTimePrekeyUsed(id: number): void {
+    const shrunk = this.bundle && withoutOneTimePrekey(this.bundle, id);
+    if (shrunk) this.publishPrekeys(shrunk);
   }
 
   fetchPrekeys(reqId: string, userId: string): boolean {
     return this.sendStanza(fetchBundleIq(reqId, this.jid(userId)));
+  }
+
+  /**
+   * The server refused a publication of the bundle. ejabberd 23.01 aborts concurrent first
+   * publications now and then (mnesia's deadlock detection while auto-creating the PEP nodes, an
+   * internal-server-error): the bundle is published again, as a client would, until
+   * PUBLISH_ATTEMPTS refusals in a row; then the refusal is the user's (reqId "publish").
+   */
+  private onPublishRefused(condition: string): void {
+    if (++this.publishFailures >= PUBLISH_ATTEMPTS) return this.events.refused({ code: `publish:xmpp:${condition}`, reqId: "publish" });
+    setTimeout(() => this.bundle && this.publishPrekeys(this.bundle), PUBLISH_RETRY_MS);
+  }
+
+  /** After a login: the bundle whose publication could not be sent, now. */
+  private publishUnsent(): void {
+    if (this.bundleUnsent && this.bundle) this.publishPrekeys(this.bundle);
   }
 
   private sendStanza(stanza: string): boolean {
@@ -160,10 +199,12 @@ export class XmppDriver extends LinkedDriver implements ServerDriver {
             this.resumeId = el.attrs.resume === "true" || el.attrs.resume === "1" ? el.attrs.id ?? null : null;
             loggedIn(false, 0);
             if (wire.send(availablePresence())) this.outbound.sent(null); // offline messages follow it
-            return wire.ready();
+            wire.ready();
+            return this.publishUnsent();
           case "resumed":
             loggedIn(true, Number(el.attrs.h) || 0);
-            return wire.ready();
+            wire.ready();
+            return this.publishUnsent();
           case "failed":
             if (this.resumeId === null) return wire.fail(`stream management refused: ${el.children[0]?.localName ?? "no reason"}`);
             // the old stream is gone: what the server says it handled of it is acknowledged, the rest resent after a fresh bind
@@ -221,10 +262,14 @@ export class XmppDriver extends LinkedDriver implements ServerDriver {
       this.sendStanza(ping ? `<iq xmlns="${NS.client}" type="result" id="${id}"${el.attrs.from ? ` to="${el.attrs.from}"` : ""}/>` : `<iq xmlns="${NS.client}" type="error" id="${id}"${el.attrs.from ? ` to="${el.attrs.from}"` : ""}><error type="cancel"><service-unavailable xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/></error></iq>`);
       return;
     }
-    if (id === PUBLISH_IQ_ID && el.attrs.type === "result") return this.events.prekeysPublished();
+    if (id === PUBLISH_IQ_ID && el.attrs.type === "result") {
+      this.publishFailures = 0;
+      return this.events.prekeysPublished();
+    }
+    if (id === PUBLISH_IQ_ID && el.attrs.type === "error") return this.onPublishRefused(stanzaError(el));
     if (id.startsWith(FETCH_IQ_PREFIX)) {
       const reqId = id.slice(FETCH_IQ_PREFIX.length);
-      const bundle = el.attrs.type === "result" && el.attrs.from ? bundleFromItems(el, userIdOfJid(el.attrs.from) ?? "") : null;
+      const bundle = el.attrs.type === "result" && el.attrs.from ? bundleFromItems(el, userIdOfJid(el.attrs.from) ?? "", this.random) : null;
       if (bundle) this.events.bundle(reqId, bundle);
       else this.events.refused({ code: "no_prekeys", reqId, retryAfterMs: 1000 });
     }

@@ -57,13 +57,14 @@ class Newcomer {
     this.indexOf = new Map([...plan.contacts].map(([i, id]) => [id, i]));
     this.record = {
       ev: "signup", user: plan.index, startedAt: Date.now(), identityKeyMs, connectedAt: null, prekeysMs: null, registeredAt: null,
-      outcome: "unfinished", refusals: [], fetches: [], firstMessages: [], answers: 0, t: 0,
+      outcome: "unfinished", oneTimePrekeysPicked: "by-server", refusals: [], fetches: [], firstMessages: [], answers: 0, t: 0,
     };
     this.fetches = new BundleFetches(() => this.driver, (id) => this.indexOf.get(id) ?? -1);
     this.record.fetches = this.fetches.done;
     // the ring is filled in at registration; a session set up by the newcomer never needs its own prekeys
     this.sessions = new SessionManager(identity, () => Promise.reject(new Error("a newcomer answers no key agreement")), (userId) => this.fetches.fetch(userId), "full");
     this.driver = connectDriver({ ...plan.driver, register: true }, plan.link, identity, this.events());
+    if (this.driver.oneTimePrekeyGraceMs !== undefined) this.record.oneTimePrekeysPicked = "by-client";
   }
 
   run(): Promise<void> {

@@ -12,7 +12,7 @@ export interface BundleFetch {
   at: number;
   /** first request to bundle; null: no bundle before the sign-up ended */
   latencyMs: number | null;
-  /** the one-time prekey the relay handed out; null: none left, the agreement fell back to the signed prekey */
+  /** the one-time prekey the relay handed out, or (XMPP) the newcomer picked from the bundle's list; null: none left, the agreement fell back to the signed prekey */
   oneTimePrekey: number | null;
   /** requests the relay refused as busy (rate_limited, no_prekeys) before it answered */
   retries: number;
@@ -35,6 +35,8 @@ export interface SignUpRecord {
   /** the server stored the published keys; null: never */
   registeredAt: number | null;
   outcome: SignUpOutcome;
+  /** who chose the one-time prekey of each bundle: the server, handing each out once (the relay), or the newcomer, from the published list (XMPP's PEP) */
+  oneTimePrekeysPicked: "by-server" | "by-client";
   /** the server's reasons, in order: error codes of refused publishes, and `connect:<reason>` of failed connection attempts */
   refusals: string[];
   fetches: BundleFetch[];
