@@ -4,14 +4,14 @@ import { defineConfig } from "vitest/config";
 // unit: no external tool, no network beyond loopback servers inside the test's own process, no child
 // process (files may run in parallel: `npm run test:unit`).
 const UNIT = [
-  "test/analysis/{drops-without-fault,generator-saturation,message-checkers,recovery}.test.ts",
+  "test/analysis/{drops-without-fault,generator-saturation,message-checkers,recovery,relay-prekey-log}.test.ts",
   "test/bench/server-search.test.ts",
-  "test/checks/{check-result,privacy-check,traffic-tap}.test.ts",
+  "test/checks/{check-result,privacy-check,stored-file-scan,traffic-tap}.test.ts",
   "test/faults/*.test.ts",
-  "test/export/collector-start.test.ts",
+  "test/export/{collector-start,collector-clock,collector-manifests}.test.ts",
   "test/load/{population,segments-args,segments-flag,segments-merge}.test.ts",
   "test/progress/*.test.ts",
-  "test/protocol/{bytes,frames,hkdf,session,xmpp-xml}.test.ts",
+  "test/protocol/{bytes,frames,hkdf,one-time-prekey-grace,session,xmpp-xml}.test.ts",
   "test/record/{record-codec,relay-metrics-availability,server-usage-sampler}.test.ts",
   "test/report/summary-schema.test.ts",
   "test/run/size-check.test.ts",
