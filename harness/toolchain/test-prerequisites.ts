@@ -38,7 +38,7 @@ export async function provisionTestPrerequisites(log: Log = (l) => process.stder
     await step(`installing ${names.join(" ")}`, log, () => runWithProgress({ label: `installing ${names.join(" ")}`, command: "apt-get", args: ["install", "-y", ...names], env, log }));
   }
   if (!engine) await step("starting Podman's API service", log, () => startPodman(log));
-  await step("k6 and Toxiproxy (built with Go on first use)", log, () => installTools(log));
+  await step(`${TOOL_NAMES.join(", ")} (built with Go on first use)`, log, () => installTools(log));
   await step("container images", log, async () => {
     const images = await ensureImages({ log });
     for (const image of Object.values(images)) log(`ok image ${image.name} (${image.origin})`);

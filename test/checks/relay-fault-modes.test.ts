@@ -11,23 +11,25 @@ import type { RunSummary } from "../../harness/report/run-summary.ts";
 import type { ScenarioResult } from "../../harness/run/run-scenario.ts";
 import { NO_FAULTS, type DeliverFrame } from "../../fixtures/relay/fault-mode.ts";
 import { corruptMode, dropMode, duplicateMode, flipCiphertextByte, reorderMode, type FaultAction } from "../../fixtures/relay/fault-modes.ts";
-import { ConfigError } from "../../fixtures/relay/relay-config.ts";
+import { ConfigError, readFaultModeSetting } from "../../fixtures/relay/relay-config.ts";
 import { lateMode } from "../../fixtures/relay/late-mode.ts";
 import { noAckMode } from "../../fixtures/relay/no-ack-mode.ts";
-import { selectFaultMode } from "../../fixtures/relay/select-fault-mode.ts";
+import { faultModeFor } from "../../fixtures/relay/select-fault-mode.ts";
 import { toBase64, utf8 } from "../../harness/protocol/bytes.ts";
 import { requireTool } from "../support/require-tool.ts";
 
+/** the fault mode a relay started with `env` runs: its setting read as the relay's config reads it, then built as the relay builds it */
+const modeFor = (env: Record<string, string | undefined>) => faultModeFor(readFaultModeSetting(env));
 const frame = (from: string, id: string, sid = "s1"): DeliverFrame => ({ type: "deliver", id, from, body: toBase64(utf8(JSON.stringify({ v: 1, sid, n: 0, iv: "AAAA", ct: "AAAAAAAA" }))), ts: 0 });
 
 describe("relay fault modes (the modes themselves)", () => {
   it("are off by default and refused without RELAY_TEST_FAULTS=1", () => {
-    expect(selectFaultMode({})).toBe(NO_FAULTS);
-    expect(() => selectFaultMode({ RELAY_FAULT_MODE: "drop:3" })).toThrow(ConfigError);
-    expect(() => selectFaultMode({ RELAY_FAULT_MODE: "drop:3" })).toThrow(/RELAY_TEST_FAULTS=1/);
-    expect(() => selectFaultMode({ RELAY_FAULT_MODE: "melt:3", RELAY_TEST_FAULTS: "1" })).toThrow(/allowed: drop:N, duplicate:N, reorder:N, corrupt:N/);
-    expect(selectFaultMode({ RELAY_FAULT_MODE: "ack-before-store", RELAY_TEST_FAULTS: "1" }).acknowledgeBeforeStore).toBe(true);
-    expect(selectFaultMode({ RELAY_FAULT_MODE: "reorder:4", RELAY_TEST_FAULTS: "1" }).name).toBe("reorder:4");
+    expect(modeFor({})).toBe(NO_FAULTS);
+    expect(() => modeFor({ RELAY_FAULT_MODE: "drop:3" })).toThrow(ConfigError);
+    expect(() => modeFor({ RELAY_FAULT_MODE: "drop:3" })).toThrow(/RELAY_TEST_FAULTS=1/);
+    expect(() => modeFor({ RELAY_FAULT_MODE: "melt:3", RELAY_TEST_FAULTS: "1" })).toThrow(/allowed: drop:N, duplicate:N, reorder:N, corrupt:N/);
+    expect(modeFor({ RELAY_FAULT_MODE: "ack-before-store", RELAY_TEST_FAULTS: "1" }).acknowledgeBeforeStore).toBe(true);
+    expect(modeFor({ RELAY_FAULT_MODE: "reorder:4", RELAY_TEST_FAULTS: "1" }).name).toBe("reorder:4");
   });
 
   it("pick every Nth message, leaving out each conversation's first, and stick to it on redelivery", () => {
@@ -61,8 +63,8 @@ describe("relay fault modes (the modes themselves)", () => {
     const log: [FaultAction, string][] = [];
     const noAck = noAckMode(2, (action, f) => log.push([action, f!.id]));
     expect(["1", "2", "3", "3", "4"].map((id) => noAck.acknowledges!(frame("A", id)))).toEqual([true, true, false, false, true]);
-    expect(selectFaultMode({ RELAY_FAULT_MODE: "late:2:30", RELAY_TEST_FAULTS: "1" }).name).toBe("late:2:30");
-    expect(() => selectFaultMode({ RELAY_FAULT_MODE: "late:2:0", RELAY_TEST_FAULTS: "1" })).toThrow(/RELAY_FAULT_MODE="late:2:0" is not valid; allowed: .*late:N:MS \(.*MS the hold in ms, 1 to 600000\)/);
+    expect(modeFor({ RELAY_FAULT_MODE: "late:2:30", RELAY_TEST_FAULTS: "1" }).name).toBe("late:2:30");
+    expect(() => modeFor({ RELAY_FAULT_MODE: "late:2:0", RELAY_TEST_FAULTS: "1" })).toThrow(/RELAY_FAULT_MODE="late:2:0" is not valid; allowed: .*late:N:MS \(.*MS the hold in ms, 1 to 600000\)/);
     const late = lateMode(2, 30, (action, f) => log.push([action, f!.id]));
     const released: string[] = [];
     const later = (frames: DeliverFrame[]) => released.push(...frames.map((f) => f.id));

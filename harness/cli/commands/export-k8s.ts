@@ -1,12 +1,12 @@
 // `npm run chaos -- export k8s --parallelism N [--scenario X | --suite F] --out DIR`: manifests
 // for a cluster with the k6-operator (harness/export/k8s): per scenario a folder to `kubectl apply`.
-import { parseArgs } from "node:util";
 import { EXIT } from "../../exit-codes.ts";
 import { InputError } from "../../errors.ts";
 import { DEFAULT_HARNESS_IMAGE, DEFAULT_RELAY_IMAGE, DEFAULT_RUNNER_IMAGE, exportK8s } from "../../export/k8s/export-k8s.ts";
 import { bareScenarioPlan, loadSuite } from "../../suites/load-suite.ts";
 import { ensureToolPath } from "../../toolchain/ensure-tool.ts";
 import { scenarioSettings, type ScenarioSettings } from "../../../scenarios/lib/scenario-settings.ts";
+import { parseCommandArgs } from "../command-args.ts";
 import type { Command } from "../main.ts";
 
 const TARGETS = ["k8s"];
@@ -19,18 +19,14 @@ export const EXPORT_USAGE = `usage: npm run chaos -- export k8s --parallelism N 
 export const command: Command = {
   summary: "export k8s --parallelism N --out DIR: manifests for the k6-operator (TestRun, relay, Toxiproxy, collector)",
   async main(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args, strict: true, allowPositionals: true,
-        options: {
-          parallelism: { type: "string" }, scenario: { type: "string" }, suite: { type: "string" }, out: { type: "string" }, users: { type: "string" }, seed: { type: "string" },
-          "relay-image": { type: "string" }, "runner-image": { type: "string" }, "harness-image": { type: "string" },
-        },
-      });
-    } catch (e) {
-      throw new InputError(`export: ${(e as Error).message}\n${EXPORT_USAGE}`);
-    }
+    const parsed = parseCommandArgs("export", EXPORT_USAGE, {
+      args, allowPositionals: true,
+      options: {
+        parallelism: { type: "string" }, scenario: { type: "string" }, suite: { type: "string" }, out: { type: "string" }, users: { type: "string" }, seed: { type: "string" },
+        "relay-image": { type: "string" }, "runner-image": { type: "string" }, "harness-image": { type: "string" },
+      },
+    });
+    if (!parsed) return EXIT.ok;
     const { values, positionals } = parsed;
     if (positionals.length !== 1 || !TARGETS.includes(positionals[0]!)) throw new InputError(`export: '${positionals.join(" ")}' is not allowed; allowed: ${TARGETS.join(", ")}\n${EXPORT_USAGE}`);
     const parallelism = wholeNumber("parallelism", values.parallelism, 1, true)!;

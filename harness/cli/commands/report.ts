@@ -3,21 +3,19 @@
 // history. Without: the history reports/index.html (--all: every run's page first).
 import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import type { Command } from "../main.ts";
+import { parseCommandArgs } from "../command-args.ts";
 import { EXIT } from "../../exit-codes.ts";
 import { InputError } from "../../errors.ts";
 import { writeHistory, writeRunReport } from "../../report/html/write-reports.ts";
 
+const USAGE = "usage: npm run chaos -- report [RUN_ID|PATH] [--all] [--reports DIR]";
+
 export const command: Command = {
   summary: "rebuild a run's HTML page (report RUN_ID) or the history of all runs (report [--all])",
   async main(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, allowPositionals: true, options: { reports: { type: "string" }, all: { type: "boolean" } } });
-    } catch (e) {
-      throw new InputError(`report: ${(e as Error).message}; usage: npm run chaos -- report [RUN_ID|PATH] [--all] [--reports DIR]`);
-    }
+    const parsed = parseCommandArgs("report", USAGE, { args, allowPositionals: true, options: { reports: { type: "string" }, all: { type: "boolean" } } });
+    if (!parsed) return EXIT.ok;
     const { values, positionals } = parsed;
     let reportsDir = resolve(values.reports ?? "reports");
     const runs: string[] = [];

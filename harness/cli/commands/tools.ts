@@ -1,16 +1,22 @@
-// `npm run tools`: build the pinned k6 and Toxiproxy into .tools/bin (reused when present), then the images.
+// `npm run tools`: build the pinned tools (k6, Toxiproxy, kubeconform) into .tools/bin (reused when present), then the images.
 import type { Command } from "../main.ts";
+import { parseCommandArgs } from "../command-args.ts";
 import { EXIT } from "../../exit-codes.ts";
 import { installTools } from "../../toolchain/install-tools.ts";
+import { TOOL_NAMES } from "../../toolchain/tool-specs.ts";
 import { ensureContainerEngine } from "../../toolchain/container-engine.ts";
 import { ensureImages } from "../../toolchain/images.ts";
 
+const USAGE = `usage: npm run tools [-- --no-images]   (--no-images: only ${TOOL_NAMES.join(", ")}, no container images)`;
+
 export const command: Command = {
-  summary: "build k6 and toxiproxy into .tools/bin and prepare container images",
+  summary: "build k6, toxiproxy and kubeconform into .tools/bin and prepare container images",
   async main(args) {
+    const parsed = parseCommandArgs("tools", USAGE, { args, options: { "no-images": { type: "boolean" } } });
+    if (!parsed) return EXIT.ok;
     const log = (line: string) => process.stderr.write(`${line}\n`);
     await installTools(log);
-    if (args.includes("--no-images")) return EXIT.ok;
+    if (parsed.values["no-images"]) return EXIT.ok;
     const engine = await ensureContainerEngine({ log });
     log(`ok container engine: ${engine.kind} ${engine.version} at ${engine.socket}`);
     const images = await ensureImages({ log });
