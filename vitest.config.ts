@@ -4,11 +4,12 @@ import { defineConfig } from "vitest/config";
 // unit: no external tool, no network beyond loopback servers inside the test's own process, no child
 // process (files may run in parallel: `npm run test:unit`).
 const UNIT = [
-  "test/analysis/{drops-without-fault,generator-saturation,message-checkers,recovery,relay-prekey-log}.test.ts",
+  "test/analysis/{drops-without-fault,generator-saturation,message-checkers,recovery,relay-prekey-log,surge-dropped-arrivals,surge-picked-twice}.test.ts",
   "test/bench/server-search.test.ts",
+  "test/cli/command-args.test.ts",
   "test/checks/{check-result,privacy-check,stored-file-scan,traffic-tap}.test.ts",
   "test/faults/*.test.ts",
-  "test/export/{collector-start,collector-clock,collector-manifests}.test.ts",
+  "test/export/{collector-start,collector-clock,collector-manifests,core-manifests}.test.ts",
   "test/load/{population,segments-args,segments-flag,segments-merge}.test.ts",
   "test/progress/*.test.ts",
   "test/protocol/{bytes,frames,hkdf,one-time-prekey-grace,session,xmpp-xml}.test.ts",
@@ -33,12 +34,26 @@ const RELAY_PROCESS = [
   "test/targets-cli/target-bad-input.test.ts",
   "test/verdict/{verdict,slo-bad-input}.test.ts",
 ];
-// end-to-end: every other file (k6, Toxiproxy, containers, Chromium, XMPP servers): one file at a time.
+// end-to-end: every other file (k6, Toxiproxy, containers, Chromium, XMPP servers), three files at a
+// time (`npm run test:e2e`): most of their time is a scenario's own duration, not CPU, and each
+// checks only what its own runs left and started.
+// end-to-end-alone: files that act on every run on the machine or time the machine itself, one at a
+// time after the others.
+const ALONE = [
+  "test/cli/clean-all.test.ts", // removes every run's containers and processes, running or not
+  "test/environments/leftovers.test.ts", // leaves a dead harness's network that any harness starting beside it removes
+  "test/run/clean-local.test.ts", // leaves a dead harness's processes that any harness starting beside it ends
+  "test/run/harness-killed.test.ts", // the same, for the next run after a killed harness
+  "test/toolchain/{podman-service,container-engine,no-engine,test-prerequisites}.test.ts", // start, hide or look for the engine itself
+  "test/run/{saturation-guard,latency-window}.test.ts", // need a generator and a machine that nothing else loads
+  "test/bench/k6-floor.test.ts",
+  "test/verdict/gate-real-runs.test.ts",
+];
 
 export default defineConfig({
   test: {
-    // tests start real processes and containers on a 2-core machine: one file at a time unless a
-    // command asks for more (`npm run test:unit` does)
+    // tests start real processes and containers: one file at a time unless a command asks for more
+    // (package.json's test:unit, test:relay and test:e2e do)
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 180_000,
@@ -46,7 +61,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: "unit", include: UNIT } },
       { extends: true, test: { name: "relay-process", include: RELAY_PROCESS } },
-      { extends: true, test: { name: "end-to-end", include: ["test/**/*.test.ts"], exclude: [...UNIT, ...RELAY_PROCESS] } },
+      { extends: true, test: { name: "end-to-end", include: ["test/**/*.test.ts"], exclude: [...UNIT, ...RELAY_PROCESS, ...ALONE] } },
+      { extends: true, test: { name: "end-to-end-alone", include: ALONE } },
     ],
   },
 });

@@ -76,6 +76,11 @@ export class TrafficTap {
     return this.nextConnection;
   }
 
+  /** sockets (either side of a connection) not yet closed */
+  get openSockets(): number {
+    return this.sockets.size;
+  }
+
   /** Resolves once every chunk recorded so far is in the file (the tap keeps running). */
   flush(): Promise<void> {
     if (this.pendingWrites === 0) return Promise.resolve();
