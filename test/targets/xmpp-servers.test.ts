@@ -4,30 +4,21 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, type TestContext } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { EnvironmentError } from "../../harness/errors.ts";
 import { HttpStatusError } from "../../harness/environments/http-get-text.ts";
 import { freePort } from "../../harness/environments/local/free-port.ts";
 import { LocalXmppServer, withEjabberdExtra, withProsodyExtra } from "../../harness/targets/xmpp/local-xmpp-server.ts";
 import { registerAccounts } from "../../harness/targets/xmpp/register-accounts.ts";
-import { installedXmppVersion, XMPP_SERVER_SPECS, XMPP_SERVERS, type XmppServerKind } from "../../harness/targets/xmpp/xmpp-server-kind.ts";
+import { XMPP_SERVERS, type XmppServerKind } from "../../harness/targets/xmpp/xmpp-server-kind.ts";
 import { loginPlain, probeXmppWebSocket } from "../../harness/targets/xmpp/xmpp-ws-client.ts";
-import { inCi } from "../support/require-tool.ts";
+import { requireXmppServer } from "../support/require-tool.ts";
 
 const DOMAIN = "localhost";
 /** dets (ejabberd's Mnesia disc_only tables) writes buffered data within 3 s */
 const DURABLE_AFTER_MS = 3500;
 
-/** The server's package, or (outside CI) a loud skip; under CI a failure naming the apt command. */
-async function needServer(kind: XmppServerKind, ctx: TestContext): Promise<void> {
-  if (await installedXmppVersion(kind)) return;
-  const spec = XMPP_SERVER_SPECS[kind];
-  const message = `${kind} is not installed (Debian package ${spec.debianPackage})`;
-  if (inCi()) throw new EnvironmentError(message, spec.installCommand);
-  process.stderr.write(`\nSKIPPED (not in CI): ${ctx.task.name}\n  ${message}\n  fix: ${spec.installCommand}\n\n`);
-  ctx.skip(message);
-}
-
+/** A server of `kind` on two free ports in a folder of its own, not started yet. */
 async function newServer(kind: XmppServerKind, extra: { configFile?: string } = {}): Promise<{ server: LocalXmppServer; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), `test-${kind}-`));
   const server = new LocalXmppServer({ kind, ports: [await freePort(), await freePort()], dataDir: join(dir, "data"), logDir: join(dir, "logs"), domain: DOMAIN, ...extra });
@@ -67,7 +58,7 @@ for (const kind of XMPP_SERVERS) {
     });
 
     it("starts on two free ports, and both answer an XMPP WebSocket handshake", async (ctx) => {
-      await needServer(kind, ctx);
+      await requireXmppServer(kind, ctx);
       const server = await started();
       expect(server.version).toMatch(/^\d/);
       expect(server.wsPath).toBe("/xmpp-websocket");
@@ -82,7 +73,7 @@ for (const kind of XMPP_SERVERS) {
     });
 
     it("registers 200 accounts in band, and one of them logs in with SASL PLAIN", async (ctx) => {
-      await needServer(kind, ctx);
+      await requireXmppServer(kind, ctx);
       const server = await started();
       let progress = 0;
       const result = await registerAccounts({ url: server.urls[0], domain: DOMAIN, accounts: population, onProgress: (done, total) => { progress = done; expect(total).toBe(200); } });
@@ -106,7 +97,7 @@ for (const kind of XMPP_SERVERS) {
     // SIGKILL can be lost. So: accounts registered earlier survive SIGKILL; what survives of those
     // registered right before it is printed, not asserted.
     it("keeps the registered accounts across kill and start (same data directory), and all of them across terminate", async (ctx) => {
-      await needServer(kind, ctx);
+      await requireXmppServer(kind, ctx);
       const server = await started();
       await new Promise((r) => setTimeout(r, Math.max(0, registeredAt + DURABLE_AFTER_MS - Date.now())));
       const late = accountsOf("late", 5);
@@ -130,7 +121,7 @@ for (const kind of XMPP_SERVERS) {
     });
 
     it("stops answering while paused, and answers again after resume", async (ctx) => {
-      await needServer(kind, ctx);
+      await requireXmppServer(kind, ctx);
       const server = await started();
       await server.pause();
       expect(await answers(server.urls[0], 1500)).toBe(false);
@@ -140,7 +131,7 @@ for (const kind of XMPP_SERVERS) {
     });
 
     it("registers 1,000 accounts (the time it takes is printed)", async (ctx) => {
-      await needServer(kind, ctx);
+      await requireXmppServer(kind, ctx);
       const server = await started();
       const t0 = Date.now();
       const result = await registerAccounts({ url: server.urls[0], domain: DOMAIN, accounts: accountsOf("bulk", 1000) });
@@ -151,7 +142,7 @@ for (const kind of XMPP_SERVERS) {
     });
 
     it("refuses a configuration file with a syntax error: EnvironmentError naming the file and the server's complaint, nothing left running", async (ctx) => {
-      await needServer(kind, ctx);
+      await requireXmppServer(kind, ctx);
       const dir = mkdtempSync(join(tmpdir(), `test-${kind}-badcfg-`));
       const configFile = join(dir, kind === "prosody" ? "broken.cfg.lua" : "broken.yml");
       writeFileSync(configFile, kind === "prosody"
