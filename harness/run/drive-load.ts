@@ -11,6 +11,7 @@ import { startK6, type K6Files } from "../load/run-k6.ts";
 import { clockCorrections, clockOf, type MergedClock } from "../load/segments/clock-correction.ts";
 import { combinedExitCode, combinedUsage } from "../load/segments/instance-outcome.ts";
 import type { InstanceRun } from "../load/segments/load-instances.ts";
+import { InstanceStopper } from "../load/segments/instance-stop.ts";
 import { mergeInstanceEvents } from "../load/segments/merge-instances.ts";
 import { freePort, startWhenAllAnswer } from "../load/segments/runner-start.ts";
 import { LiveStats } from "../progress/live-stats.ts";
@@ -81,7 +82,7 @@ export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
       cancelEndWatch = watchK6End(runners[0].child.pid, event.t + d.totalS * 1000, (o) => {
         overrun = o;
         d.log(`[${d.name}] ${describeOverrun(o)}`);
-        stopK6();
+        stopper.stopAll(`[${d.name}] k6 overran its planned end`);
       });
     }
   }));
@@ -99,14 +100,16 @@ export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
   const addresses = count === 1 ? [] : await Promise.all(d.files.map(async () => `127.0.0.1:${await freePort()}`));
   const runners = d.files.map((files, index) => startK6(d.k6Path, d.scenarioFile, d.k6Env, files, count === 1 ? undefined : { index, count, address: addresses[index] }));
   runners.forEach((k6, i) => k6.child.pid !== undefined && k6Usage[i].start(k6.child.pid));
-  const stopK6 = () => runners.forEach((k6) => void k6.stop("SIGINT", 5000));
+  // each instance is stopped once (a second SIGINT makes k6 exit without its summary), with its own grace
+  const stopper = new InstanceStopper(runners, d.log);
   // one instance ending with a failed threshold (abortOnFail) or a crash ends the others: one run
-  runners.forEach((k6) => void k6.exited.then(() => {
-    if (k6.child.exitCode !== 0 && runners.some((r) => r.child.exitCode === null)) stopK6();
+  runners.forEach((k6, i) => void k6.exited.then(() => {
+    if (k6.child.exitCode !== 0) stopper.stopAll(`[${d.name}] k6 instance ${i} ended with ${k6.child.exitCode === null ? `signal ${k6.child.signalCode}` : `exit code ${k6.child.exitCode}`}`);
   }));
-  d.interrupt.addEventListener("abort", stopK6);
-  if (d.interrupt.aborted) stopK6(); // interrupted before k6 started (population, backlog)
-  const startWatch = setTimeout(() => progress.startedAt === null && stopK6(), K6_START_TIMEOUT_MS);
+  const onInterrupt = () => stopper.stopAll(`[${d.name}] interrupted`);
+  d.interrupt.addEventListener("abort", onInterrupt);
+  if (d.interrupt.aborted) onInterrupt(); // interrupted before k6 started (population, backlog)
+  const startWatch = setTimeout(() => progress.startedAt === null && stopper.stopAll(`[${d.name}] no start record within ${K6_START_TIMEOUT_MS} ms`), K6_START_TIMEOUT_MS);
   tails.forEach((t) => t.start());
   printer.start();
   sampler.start();
@@ -122,13 +125,13 @@ export async function driveLoad(d: LoadDrive): Promise<DrivenLoad> {
         gone: () => { const i = runners.findIndex((r) => r.child.exitCode !== null || r.child.signalCode !== null); return i < 0 ? null : i; },
       }).catch((e: Error) => {
         if (!d.interrupt.aborted) startError = e.message;
-        stopK6();
+        stopper.stopAll(`[${d.name}] ${e.message}`);
       });
     }
     await Promise.all(runners.map((k6) => k6.exited));
   } finally {
     usageSamples = k6Usage.map((u) => u.stop());
-    d.interrupt.removeEventListener("abort", stopK6);
+    d.interrupt.removeEventListener("abort", onInterrupt);
     clearTimeout(startWatch);
     cancelEndWatch();
     clearInterval(faultNames);

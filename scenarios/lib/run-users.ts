@@ -14,6 +14,7 @@ import { parseEndpoints } from "./endpoints.ts";
 import { keepAliveTicks, LivenessSweep } from "./liveness-sweep.ts";
 import { signInS, vuCount, type RunWiring, type ScenarioSettings } from "./scenario-settings.ts";
 import { pick, seededRandom, type Random } from "./seeded-random.ts";
+import { requireSharedSequence } from "./segment-guard.ts";
 import { SendBudget } from "./send-budget.ts";
 import { SignInRamp } from "./sign-in-ramp.ts";
 import type { SimulatedUser, UserContext, VuState } from "./simulated-user.ts";
@@ -27,6 +28,7 @@ export interface LoadPlugin {
 }
 
 export async function runUsers(settings: ScenarioSettings & RunWiring, population: PopulationView, plugin: LoadPlugin = {}): Promise<void> {
+  requireSharedSequence();
   const vus = vuCount(settings);
   const vu = exec.vu.idInTest - 1;
   const random = seededRandom(settings.seed * 1000 + vu);

@@ -90,8 +90,8 @@ describe("an abortOnFail objective no run can meet, over two k6 instances", () =
     const scenario = summary.scenarios[0];
     expect(scenario.k6ExitCode, `${run.out}\n${run.err}`).toBe(99);
     // each instance fails the threshold on its own share (99), unless the harness stopped it first
-    // because the other had (drive-load.ts: SIGINT, k6's external abort 105, or null when it was
-    // still closing its connections after the 5 s grace and was killed): one run either way
+    // because the other had (instance-stop.ts: one SIGINT, k6's external abort 105, or null when it
+    // was still closing its connections after its grace and was killed, saying so): one run either way
     const codes = scenario.load.instances!.runners.map((r) => r.exitCode);
     expect(codes).toContain(99);
     for (const code of codes) expect([99, 105, null]).toContain(code);

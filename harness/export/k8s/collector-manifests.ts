@@ -5,7 +5,12 @@
 // records, its clock offset to the relay, the plan, and the population copied from the k6 archive it
 // mounts read-only from where the runners get it (the script's ConfigMap or volume claim).
 // Its service account may do exactly that in the namespace and nothing more.
-import type { K8sObject } from "./k8s-object.ts";
+import { Job } from "kubernetes-models/batch/v1/Job";
+import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import type { CoreObject } from "./k8s-object.ts";
 import { ARCHIVE_FILE, type ScriptSource } from "./script-source.ts";
 import { recordsClaimName, RECORDS_MOUNT } from "./testrun.ts";
 
@@ -14,29 +19,29 @@ export const POPULATION_FILE = "population.json";
 const SCRIPT_MOUNT = "/script";
 export const collectorName = (test: string): string => `${test}-collector`;
 
-export function collectorObjects(test: string, image: string, plan: object, source: ScriptSource, labels: Record<string, string>): K8sObject[] {
+export function collectorObjects(test: string, image: string, plan: object, source: ScriptSource, labels: Record<string, string>): CoreObject[] {
   const name = collectorName(test);
   const script = "configMap" in source.script
     ? { configMap: { name: source.script.configMap.name } }
     : { persistentVolumeClaim: { claimName: source.script.volumeClaim.name, readOnly: true } };
   return [
-    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${name}-plan`, labels }, data: { [PLAN_FILE]: JSON.stringify(plan, null, 2) } },
-    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, labels } },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name, labels },
+    new ConfigMap({ metadata: { name: `${name}-plan`, labels }, data: { [PLAN_FILE]: JSON.stringify(plan, null, 2) } }),
+    new ServiceAccount({ metadata: { name, labels } }),
+    new Role({
+      metadata: { name, labels },
       rules: [
         { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "delete"] },
         { apiGroups: ["apps"], resources: ["statefulsets", "statefulsets/scale"], verbs: ["get", "patch"] },
         { apiGroups: ["k6.io"], resources: ["testruns"], verbs: ["get"] },
       ],
-    },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name, labels },
+    }),
+    new RoleBinding({
+      metadata: { name, labels },
       subjects: [{ kind: "ServiceAccount", name }],
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
-    },
-    {
-      apiVersion: "batch/v1", kind: "Job", metadata: { name, labels },
+    }),
+    new Job({
+      metadata: { name, labels },
       spec: {
         backoffLimit: 0,
         template: {
@@ -57,6 +62,6 @@ export function collectorObjects(test: string, image: string, plan: object, sour
           },
         },
       },
-    },
+    }),
   ];
 }

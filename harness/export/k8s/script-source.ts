@@ -1,6 +1,8 @@
 // Where the runners find the k6 archive: a ConfigMap (binaryData) when it fits, else a volume
 // claim the user fills once with `kubectl cp` (a ConfigMap holds at most 1 MiB).
-import type { K8sObject } from "./k8s-object.ts";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
+import type { CoreObject } from "./k8s-object.ts";
 
 /** Kubernetes refuses a ConfigMap whose data and binaryData exceed 1 MiB; keep room for metadata. */
 export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
@@ -9,7 +11,7 @@ export const ARCHIVE_FILE = "archive.tar";
 export interface ScriptSource {
   /** the TestRun's spec.script */
   script: { configMap: { name: string; file: string } } | { volumeClaim: { name: string; file: string } };
-  objects: K8sObject[];
+  objects: CoreObject[];
   kind: "configMap" | "volumeClaim";
 }
 
@@ -19,17 +21,17 @@ export function scriptSource(name: string, archive: Uint8Array, labels: Record<s
     return {
       kind: "configMap",
       script: { configMap: { name: objectName, file: ARCHIVE_FILE } },
-      objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: objectName, labels }, binaryData: { [ARCHIVE_FILE]: Buffer.from(archive).toString("base64") } }],
+      objects: [new ConfigMap({ metadata: { name: objectName, labels }, binaryData: { [ARCHIVE_FILE]: Buffer.from(archive).toString("base64") } })],
     };
   }
   const mebibytes = Math.ceil((archive.byteLength * 2) / (1024 * 1024));
   return {
     kind: "volumeClaim",
     script: { volumeClaim: { name: objectName, file: ARCHIVE_FILE } },
-    objects: [{
-      apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: objectName, labels },
+    objects: [new PersistentVolumeClaim({
+      metadata: { name: objectName, labels },
       // every runner mounts it (read-only by many pods at once)
       spec: { accessModes: ["ReadOnlyMany", "ReadWriteOnce"], resources: { requests: { storage: `${mebibytes}Mi` } } },
-    }],
+    })],
   };
 }

@@ -4,7 +4,8 @@
 // `--segments N` does locally; spec.args carries only what the local runner adds on top.
 // Each runner writes its console records into its own folder of the shared records claim
 // (subPathExpr on the pod's name, which holds the runner's index: <test>-<i>-<suffix>).
-import type { K8sObject } from "./k8s-object.ts";
+import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
+import type { CoreObject, K8sObject } from "./k8s-object.ts";
 import type { ScriptSource } from "./script-source.ts";
 
 export const RECORDS_MOUNT = "/records";
@@ -39,11 +40,11 @@ export function testRun(name: string, parallelism: number, source: ScriptSource,
 }
 
 /** The claim every runner and the collector mount: one folder per runner, and the collector's gathered copy. */
-export function recordsClaim(name: string, labels: Record<string, string>, size = "2Gi"): K8sObject {
-  return {
-    apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: recordsClaimName(name), labels },
+export function recordsClaim(name: string, labels: Record<string, string>, size = "2Gi"): CoreObject {
+  return new PersistentVolumeClaim({
+    metadata: { name: recordsClaimName(name), labels },
     spec: { accessModes: ["ReadWriteMany"], resources: { requests: { storage: size } } },
-  };
+  });
 }
 
 export const recordsClaimName = (test: string): string => `${test}-records`;

@@ -4,7 +4,9 @@
 // addresses the runners dial.
 import { PATH_PLAN } from "../../environments/network-paths.ts";
 import { OFFICIAL_IMAGES } from "../../toolchain/versions.ts";
-import type { K8sObject } from "./k8s-object.ts";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { Service } from "kubernetes-models/v1/Service";
+import type { CoreObject } from "./k8s-object.ts";
 import { relayUpstream } from "./relay-manifests.ts";
 
 export const TOXIPROXY_API_PORT = 8474;
@@ -26,12 +28,12 @@ export function toxiproxyPaths(test: string): { name: string; listen: string; up
   return PATH_PLAN.map((p, i) => ({ name: p.name, listen: `0.0.0.0:${FIRST_PATH_PORT + i}`, upstream: relayUpstream(test, p.listener) }));
 }
 
-export function toxiproxyObjects(test: string, labels: Record<string, string>, image: string = OFFICIAL_IMAGES.toxiproxy): K8sObject[] {
+export function toxiproxyObjects(test: string, labels: Record<string, string>, image: string = OFFICIAL_IMAGES.toxiproxy): CoreObject[] {
   const name = toxiproxyName(test);
   const selector = { "e2ee-chaos/toxiproxy": name };
   return [
-    {
-      apiVersion: "apps/v1", kind: "Deployment", metadata: { name, labels },
+    new Deployment({
+      metadata: { name, labels },
       spec: {
         replicas: 1,
         selector: { matchLabels: selector },
@@ -47,10 +49,10 @@ export function toxiproxyObjects(test: string, labels: Record<string, string>, i
           },
         },
       },
-    },
-    { apiVersion: "v1", kind: "Service", metadata: { name, labels }, spec: { selector, ports: [{ name: "api", port: TOXIPROXY_API_PORT, targetPort: TOXIPROXY_API_PORT }] } },
-    ...PATH_PLAN.map((p, i): K8sObject => ({
-      apiVersion: "v1", kind: "Service", metadata: { name: pathServiceName(test, p.name), labels: { ...labels, "e2ee-chaos/path": p.name } },
+    }),
+    new Service({ metadata: { name, labels }, spec: { selector, ports: [{ name: "api", port: TOXIPROXY_API_PORT, targetPort: TOXIPROXY_API_PORT }] } }),
+    ...PATH_PLAN.map((p, i) => new Service({
+      metadata: { name: pathServiceName(test, p.name), labels: { ...labels, "e2ee-chaos/path": p.name } },
       spec: { selector, ports: [{ name: "ws", port: FIRST_PATH_PORT + i, targetPort: FIRST_PATH_PORT + i }] },
     })),
   ];
