@@ -1,9 +1,9 @@
 // `npm run chaos -- <command>`: a small dispatcher. Each command lives in its own module under commands/.
 // A first argument that is not a known command (or none at all) goes to `run`, the main job.
 import { pathToFileURL } from "node:url";
-import { EXIT, exitCodeFor } from "../exit-codes.ts";
+import { EXIT } from "../exit-codes.ts";
 import { RUN_HELP } from "../run/run-flags.ts";
-import { EnvironmentError, InputError, InterruptedError } from "../errors.ts";
+import { runProgram } from "./run-program.ts";
 
 export interface Command {
   summary: string;
@@ -45,20 +45,6 @@ export async function main(argv: string[]): Promise<number> {
   return (await COMMANDS.run.load()).command.main(argv);
 }
 
-function report(error: unknown): void {
-  if (error instanceof EnvironmentError || error instanceof InputError || error instanceof InterruptedError) {
-    process.stderr.write(`error: ${error.message}\n`);
-  } else {
-    process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      report(error);
-      process.exit(exitCodeFor(error));
-    },
-  );
+  runProgram(() => main(process.argv.slice(2)));
 }

@@ -26,6 +26,13 @@ export async function buildImage(dir: string, name: string, buildArgs: Record<st
   await GenericContainer.fromDockerfile(dir).withBuildArgs(buildArgs).build(name, { deleteOnExit: false });
 }
 
+/** Gives the image `source` the name `target` too (repository:tag), moving that name if another image had it. */
+export async function tagImage(source: string, target: string): Promise<void> {
+  const client = await getContainerRuntimeClient();
+  const at = target.lastIndexOf(":");
+  await client.container.dockerode.getImage(source).tag({ repo: target.slice(0, at), tag: target.slice(at + 1) });
+}
+
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
 }
@@ -41,7 +48,8 @@ export async function pruneOldTags(repository: string, keep: number, log?: (line
   const images = (await docker.listImages()).filter((image) => (image.RepoTags ?? []).some((tag) => pattern.test(tag)));
   images.sort((a, b) => b.Created - a.Created);
   for (const image of images.slice(keep)) {
-    for (const tag of (image.RepoTags ?? []).filter((t) => pattern.test(t))) {
+    // :latest names the newest image (tagImage moves it there); it is never removed here
+    for (const tag of (image.RepoTags ?? []).filter((t) => pattern.test(t) && !t.endsWith(":latest"))) {
       try {
         await docker.getImage(tag).remove();
         log?.(`   removed old image ${tag}`);

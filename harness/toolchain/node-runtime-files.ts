@@ -1,5 +1,5 @@
-// The files a Node program needs in an empty (FROM scratch) image: the node binary and the shared
-// libraries `ldd` lists for it, each at the path the dynamic loader will look for it.
+// The files a Node program needs in an empty (FROM scratch) image: the node binary (and any other
+// host executable it runs) and the shared libraries `ldd` lists for each, at the paths the dynamic loader looks at.
 import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -26,16 +26,21 @@ export async function sharedLibrariesOf(binary: string): Promise<string[]> {
   return [...paths];
 }
 
-/** Copies node (to /usr/bin/node) and its libraries (dereferenced, same paths) under `rootfs`. */
-export async function copyNodeRuntime(rootfs: string, nodeBinary = process.execPath): Promise<string[]> {
+/** Copies an executable (to `to`, by default its own path) and its libraries (dereferenced, same paths) under `rootfs`. */
+export async function copyBinaryWithLibraries(rootfs: string, binary: string, to = binary): Promise<string[]> {
   const copied: string[] = [];
-  const place = (from: string, to: string) => {
-    const target = join(rootfs, to);
+  const place = (from: string, at: string) => {
+    const target = join(rootfs, at);
     mkdirSync(dirname(target), { recursive: true });
     copyFileSync(from, target);
-    copied.push(to);
+    copied.push(at);
   };
-  place(nodeBinary, "/usr/bin/node");
-  for (const lib of await sharedLibrariesOf(nodeBinary)) place(lib, lib);
+  place(binary, to);
+  for (const lib of await sharedLibrariesOf(binary)) place(lib, lib);
   return copied;
+}
+
+/** Copies node (to /usr/bin/node) and its libraries (dereferenced, same paths) under `rootfs`. */
+export function copyNodeRuntime(rootfs: string, nodeBinary = process.execPath): Promise<string[]> {
+  return copyBinaryWithLibraries(rootfs, nodeBinary, "/usr/bin/node");
 }

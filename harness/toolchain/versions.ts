@@ -31,8 +31,10 @@ export const OFFICIAL_IMAGES = {
 
 /** Images the harness builds itself (tagged locally, never pushed). */
 export const LOCAL_IMAGES = {
-  /** Tagged with a hash of the relay bundle and its build recipe, see relay-image.ts. */
+  /** Tagged with a hash of the relay bundle and its build recipe, and :latest, see relay-image.ts. */
   relayRepository: "e2ee-chaos/relay",
+  /** The collector of `export k8s` (harness-image.ts), tagged like the relay's. */
+  harnessRepository: "e2ee-chaos/harness",
   toxiproxy: `e2ee-chaos/toxiproxy:${TOXIPROXY_VERSION}`,
   /** Tagged with a hash of the installed packages' versions and the recipe, see xmpp-image.ts. */
   prosodyRepository: "e2ee-chaos/prosody",

@@ -6,7 +6,7 @@ import { collectorObjects } from "../../harness/export/k8s/collector-manifests.t
 import { CONFIGMAP_LIMIT_BYTES, scriptSource } from "../../harness/export/k8s/script-source.ts";
 import { testRun } from "../../harness/export/k8s/testrun.ts";
 
-type Job = { kind: string; spec: { template: { spec: { containers: { command: string[]; volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[] }[]; volumes: Record<string, any>[] } } } };
+type Job = { kind: string; spec: { template: { spec: { containers: { args: string[]; volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[] }[]; volumes: Record<string, any>[] } } } };
 
 function collectorJob(archiveBytes: number) {
   const source = scriptSource("chaos-x", new Uint8Array(archiveBytes), {});
@@ -14,7 +14,7 @@ function collectorJob(archiveBytes: number) {
   const run = testRun("chaos-x", 2, source, "grafana/k6:2.2.0", {}) as unknown as { spec: { script: Record<string, { name: string; file: string }> } };
   const pod = job.spec.template.spec;
   const mount = pod.containers[0]!.volumeMounts.find((m) => m.name === "script")!;
-  const command = pod.containers[0]!.command;
+  const command = pod.containers[0]!.args;
   return { source, run, volume: pod.volumes.find((v) => v.name === "script")!, mount, archiveArg: command[command.indexOf("--archive") + 1] };
 }
 

@@ -78,7 +78,7 @@ describe("export k8s", () => {
     const job = docs("30-collector.yaml").find((d) => d.kind === "Job")!;
     const pod = job.spec.template.spec;
     expect(pod.volumes).toContainEqual({ name: "script", configMap: { name: configMap!.metadata.name } });
-    const command: string[] = pod.containers[0].command;
+    const command: string[] = pod.containers[0].args;
     expect(command.slice(command.indexOf("--archive"), command.indexOf("--archive") + 2)).toEqual(["--archive", "/script/archive.tar"]);
     const tar = join(out, "archive-for-collector.tar");
     writeFileSync(tar, Buffer.from(configMap!.binaryData["archive.tar"], "base64"));

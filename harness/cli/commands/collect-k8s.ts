@@ -8,7 +8,7 @@ import type { ExportedPlan } from "../../export/k8s/export-k8s.ts";
 import { parseCommandArgs } from "../command-args.ts";
 import type { Command } from "../main.ts";
 
-const USAGE = "usage: npm run chaos -- collect --plan plan.json --records DIR --archive archive.tar [--linger-s N] (inside the collector Job of `export k8s`)";
+const USAGE = "usage: npm run chaos -- collect --plan plan.json --records DIR --archive archive.tar [--linger-s N] (inside the collector Job of `export k8s`; the harness image's entrypoint takes the same options)";
 
 export const command: Command = {
   summary: "collect --plan FILE --records DIR --archive FILE: the k8s collector Job's program (fault timeline, records)",

@@ -26,11 +26,11 @@ export abstract class NetworkMemberContainer extends GenericContainer {
     return super.withStartupTimeout(ms);
   }
 
-  /** Joins `network` under the container's alias, and no other network. */
-  onNetwork(network: StartedNetwork): this {
+  /** Joins `network` under the container's alias (and `moreAliases`, e.g. the names Services give it in a cluster), and no other network. */
+  onNetwork(network: StartedNetwork, moreAliases: string[] = []): this {
     // withNetwork() sets NetworkMode (no aliases are given to Testcontainers); the aliases go in at creation
     this.withNetwork(network);
-    this.createOpts.NetworkingConfig = { EndpointsConfig: { [network.getName()]: { Aliases: [this.networkAlias] } } };
+    this.createOpts.NetworkingConfig = { EndpointsConfig: { [network.getName()]: { Aliases: [this.networkAlias, ...moreAliases] } } };
     return this;
   }
 }

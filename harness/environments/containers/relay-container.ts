@@ -8,14 +8,13 @@ import { containerLogs } from "./engine-container.ts";
 import { NetworkMemberContainer } from "./network-member-container.ts";
 import { StartedServerContainer } from "./started-server-container.ts";
 import { archiveFiles, textFile } from "./archive-files.ts";
+import { RELAY_DATA_DIR, RELAY_PORTS } from "./relay-container-layout.ts";
 
-/** Container ports of the relay's listeners; each can be cut on its own (through its own Toxiproxy proxy). */
-export const RELAY_PORTS = [7001, 7002] as const;
+export { RELAY_DATA_DIR, RELAY_PORTS };
+
 /** DNS name of the relay on a shared network. */
 export const RELAY_NETWORK_ALIAS = "relay";
 export const RELAY_STARTUP_TIMEOUT_MS = 30_000;
-/** RELAY_DATA_DIR in the container: the relay's store and journal */
-export const RELAY_DATA_DIR = "/data";
 
 /** GET /healthz answers 200 on every listener (each network path leads to one of them). */
 function everyListenerHealthy(tls: boolean): WaitStrategy {

@@ -51,7 +51,7 @@ export function collectorObjects(test: string, image: string, plan: object, sour
             restartPolicy: "Never",
             containers: [{
               name: "collector", image,
-              command: ["npm", "run", "chaos", "--", "collect", "--plan", `/plan/${PLAN_FILE}`, "--records", RECORDS_MOUNT, "--archive", `${SCRIPT_MOUNT}/${ARCHIVE_FILE}`],
+              args: ["--plan", `/plan/${PLAN_FILE}`, "--records", RECORDS_MOUNT, "--archive", `${SCRIPT_MOUNT}/${ARCHIVE_FILE}`],
               volumeMounts: [{ name: "records", mountPath: RECORDS_MOUNT }, { name: "plan", mountPath: "/plan" }, { name: "script", mountPath: SCRIPT_MOUNT, readOnly: true }],
             }],
             volumes: [

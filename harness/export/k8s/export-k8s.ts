@@ -7,7 +7,7 @@ import { InputError } from "../../errors.ts";
 import { executionSegmentArgs } from "../../load/segments/execution-segment-args.ts";
 import { generatePopulation, writePopulationFile } from "../../load/population.ts";
 import type { LoadShape, ScenarioPlan } from "../../suites/scenario-plan.ts";
-import { K6_VERSION } from "../../toolchain/versions.ts";
+import { K6_VERSION, LOCAL_IMAGES } from "../../toolchain/versions.ts";
 import { toK6Env } from "../../../scenarios/lib/scenario-settings.ts";
 import { collectorObjects, POPULATION_FILE } from "./collector-manifests.ts";
 import { k6Archive } from "./k6-archive.ts";
@@ -27,8 +27,9 @@ export interface K8sExportOptions {
 
 /** The k6 image the operator runs each runner in: the same k6 version the harness pins. */
 export const DEFAULT_RUNNER_IMAGE = `grafana/k6:${K6_VERSION}`;
-export const DEFAULT_RELAY_IMAGE = "e2ee-chaos/relay:latest";
-export const DEFAULT_HARNESS_IMAGE = "e2ee-chaos/harness:latest";
+/** the names `npm run tools` gives the newest relay and harness images (node-program-image.ts) */
+export const DEFAULT_RELAY_IMAGE = `${LOCAL_IMAGES.relayRepository}:latest`;
+export const DEFAULT_HARNESS_IMAGE = `${LOCAL_IMAGES.harnessRepository}:latest`;
 /** one-time prekeys per user, the number run-scenario.ts generates */
 const ONE_TIME_PREKEYS = 5;
 
