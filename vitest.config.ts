@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 // process (files may run in parallel: `npm run test:unit`).
 const UNIT = [
   "test/analysis/{drops-without-fault,generator-saturation,message-checkers,recovery,relay-prekey-log,surge-dropped-arrivals,surge-picked-twice}.test.ts",
-  "test/bench/server-search.test.ts",
+  "test/bench/{server-search,segments-rows}.test.ts",
   "test/cli/command-args.test.ts",
   "test/checks/{check-result,privacy-check,stored-file-scan,traffic-tap}.test.ts",
   "test/faults/*.test.ts",
@@ -37,17 +37,17 @@ const RELAY_PROCESS = [
 // end-to-end: every other file (k6, Toxiproxy, containers, Chromium, XMPP servers), three files at a
 // time (`npm run test:e2e`): most of their time is a scenario's own duration, not CPU, and each
 // checks only what its own runs left and started.
-// end-to-end-alone: files that act on every run on the machine or time the machine itself, one at a
-// time after the others.
+// The files that need a quiet generator (saturation guard, latency windows, k6's floor, the gate's
+// real runs) size their load to stay quiet with two other files running beside them.
+// end-to-end-alone: files that act on every run on the machine, or judge latency against a bound
+// too tight to share the machine, one at a time after the others.
 const ALONE = [
   "test/cli/clean-all.test.ts", // removes every run's containers and processes, running or not
   "test/environments/leftovers.test.ts", // leaves a dead harness's network that any harness starting beside it removes
   "test/run/clean-local.test.ts", // leaves a dead harness's processes that any harness starting beside it ends
   "test/run/harness-killed.test.ts", // the same, for the next run after a killed harness
   "test/toolchain/{podman-service,container-engine,no-engine,test-prerequisites}.test.ts", // start, hide or look for the engine itself
-  "test/run/{saturation-guard,latency-window}.test.ts", // need a generator and a machine that nothing else loads
-  "test/bench/k6-floor.test.ts",
-  "test/verdict/gate-real-runs.test.ts",
+  "test/checks/relay-late-mode.test.ts", // a 1 s late bound: a loaded machine makes unheld messages late too
 ];
 
 export default defineConfig({
