@@ -7,6 +7,7 @@ import { faultWindows } from "../analysis/fault-windows.ts";
 import { generatorSaturation, lagRecords, type GeneratorSaturation } from "../analysis/generator-saturation.ts";
 import { scenarioFigures, type ScenarioFigures } from "../analysis/scenario-figures.ts";
 import { relayPrekeyLog, relayPrekeyLogUnread } from "../analysis/surge/relay-prekey-log.ts";
+import type { DroppedIteration } from "../analysis/surge/dropped-arrivals.ts";
 import { surgeFigures } from "../analysis/surge/surge-figures.ts";
 import type { StoredFile } from "../environments/environment.ts";
 import { sessionsUpAt } from "../record/message-predicates.ts";
@@ -33,9 +34,11 @@ export interface AnalysisInput {
   idsFile: string;
   /** the server's files at rest (surge: the relay's log of handed-out prekeys) */
   serverFiles: () => AsyncIterable<StoredFile>;
+  /** k6's own dropped_iterations points (surge: its sign-ups never started); absent or null: not kept */
+  droppedIterations?: DroppedIteration[] | null;
 }
 
-export async function analyseScenario({ plan, load, driven, population, journal, idsFile, serverFiles }: AnalysisInput): Promise<ScenarioAnalysis> {
+export async function analyseScenario({ plan, load, driven, population, journal, idsFile, serverFiles, droppedIterations }: AnalysisInput): Promise<ScenarioAnalysis> {
   const { events, faults } = driven;
   const records = buildMessageRecords(events);
   const started = driven.startedAt ?? Date.now();
@@ -47,7 +50,7 @@ export async function analyseScenario({ plan, load, driven, population, journal,
   });
   if (plan.scenario === "surge") {
     const relayLog = await relayPrekeyLog(serverFiles(), new Set(population.members.map((m) => m.userId))).catch(relayPrekeyLogUnread);
-    figures.surge = surgeFigures({ events, records, settings: load, rampFrom: sendingWindow.from, saturation: generator.spans, relayPrekeyLog: relayLog });
+    figures.surge = surgeFigures({ events, records, settings: load, rampFrom: sendingWindow.from, saturation: generator.spans, relayPrekeyLog: relayLog, droppedIterations: droppedIterations ?? null });
   }
   const messageChecks = await runMessageCheckers({
     records, windows: faultWindows(faults, plan.recovery.settleMs, sendingWindow.to), lateMs: plan.recovery.lateMs,

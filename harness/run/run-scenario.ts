@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { toK6Env } from "../../scenarios/lib/scenario-settings.ts";
+import { readDroppedIterations } from "../analysis/surge/dropped-arrivals.ts";
 import { privacyCheck, privacyNotApplicable } from "../checks/privacy-check.ts";
 import type { TappedEnvironment } from "../environments/tap-paths.ts";
 import { k6InstanceFiles } from "../load/run-k6.ts";
@@ -44,7 +45,7 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   mkdirSync(dir, { recursive: true });
   const { population, populationFile, backlog, protocolWiring } = await prepareScenario(plan.name, dir, load, ctx.env, ctx.interrupt, ctx.log);
 
-  const files = k6InstanceFiles(dir, ctx.k6RawMetrics, ctx.segments ?? 1);
+  const files = k6InstanceFiles(dir, ctx.k6RawMetrics, ctx.segments ?? 1, plan.scenario === "surge");
   const driven = await driveLoad({
     name: plan.name, k6Path: ctx.k6Path, scenarioFile: plan.file, files, timeline: plan.timeline, env: ctx.env, users: load.users,
     totalS: load.warmupS + load.durationS + load.drainS, interrupt: ctx.interrupt, log: ctx.log,
@@ -60,7 +61,8 @@ export async function runScenario(plan: ScenarioPlan, load: LoadShape, ctx: Scen
   await ctx.env.flushCaptures();
   const privacy = privacyNotApplicable(load.cryptoMode)
     ?? await privacyCheck({ runId: ctx.runId, population, captures: ctx.env.captures(), ...serverAtRest(ctx.env.relay, server) });
-  const { records, figures, generator, messageChecks } = await analyseScenario({ plan, load, driven, population, journal: server.journal, idsFile: join(plan.name, "checks.json"), serverFiles: () => ctx.env.relay.storedFiles() });
+  const { records, figures, generator, messageChecks } = await analyseScenario({ plan, load, driven, population, journal: server.journal, idsFile: join(plan.name, "checks.json"), serverFiles: () => ctx.env.relay.storedFiles(),
+    droppedIterations: plan.scenario === "surge" ? readDroppedIterations(files) : null });
   const written = writeScenarioFiles(ctx.runDir, plan.name, { driven, records, flagged: messageChecks.flagged, k6Files: files[0] });
 
   const error = [backlog?.refused ? `backlog of ${load.backlog} messages: ${backlog.refused}; the scenario ran with ${backlog.messages} stored` : null, driven.error].filter(Boolean).join("; ");

@@ -80,6 +80,13 @@ describe("the surge scenario, short, against the reference relay on local proces
     expect(surge.firstMessageMs.count).toBe(registered.length);
     expect(result.figures.messages.lostAfterAck).toBe(0);
     expect(result.figures.messages.decryptFailures).toBe(0);
+    // the sign-ups k6 dropped for want of a VU: k6's own points, each in the second k6 stamped on it,
+    // as many as the dropped_iterations of k6's end-of-test summary
+    const k6 = JSON.parse(readFileSync(join(runDir, "surge", "k6-summary.json"), "utf8")) as { metrics: { dropped_iterations?: { values: { count: number } } } };
+    const kept = readFileSync(join(runDir, "surge", "k6-dropped-iterations.jsonl"), "utf8").split("\n").filter(Boolean);
+    expect(kept.length).toBe(k6.metrics.dropped_iterations?.values.count ?? 0);
+    expect(surge.droppedIterations).toBe(k6.metrics.dropped_iterations?.values.count ?? 0);
+    expect(surge.perSecond.reduce((n, p) => n + p.droppedIterations!, 0)).toBe(surge.droppedIterations);
     // the ramp rises: more sign-ups in its last seconds than in its first
     const perS = surge.perSecond.map((s) => s.signUps);
     expect(perS.slice(-3).reduce((a, b) => a + b, 0)).toBeGreaterThan(perS.slice(0, 3).reduce((a, b) => a + b, 0));

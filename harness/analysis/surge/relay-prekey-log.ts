@@ -8,6 +8,9 @@ import type { StoredFile } from "../../environments/environment.ts";
 /** the relay's data file as the environments name it (local-relay.ts, relay-container.ts) */
 export const RELAY_LOG_NAME = "relay data: relay-log.jsonl";
 
+/** how many of a server's file names the "not available" reason lists (an XMPP server keeps one per account) */
+const SHOWN_NAMES = 5;
+
 export type RelayPrekeyLog =
   | { available: true; handedOut: number; handedOutTwice: number; twice: string[] }
   | { available: false; why: string };
@@ -20,7 +23,8 @@ export async function relayPrekeyLog(files: AsyncIterable<StoredFile> | Iterable
     if (file.name === RELAY_LOG_NAME) return await replay(file, users);
     names.push(file.name);
   }
-  return { available: false, why: `the server under test keeps no relay-log.jsonl (its files: ${names.join(", ") || "none"})` };
+  const named = names.slice(0, SHOWN_NAMES).join(", ") + (names.length > SHOWN_NAMES ? ` and ${names.length - SHOWN_NAMES} more` : "");
+  return { available: false, why: `the server under test keeps no relay-log.jsonl (its files: ${named || "none"})` };
 }
 
 async function replay(file: StoredFile, users: ReadonlySet<string>): Promise<RelayPrekeyLog> {

@@ -13,6 +13,7 @@ export const surgeSecondSchema = z.strictObject({
   prekeyFetches: z.number().describe("prekey bundle requests sent this second"),
   prekeyFetchMs: percentilesSchema,
   generatorSaturated: z.boolean().describe("the load generator was saturated in this second (generator-saturation.ts)"),
+  droppedIterations: z.number().nullable().describe("sign-up arrivals k6 dropped in this second: no free VU at the arrival's tick (SURGE_MAX_VUS), a limit of the generator, not the server. k6's own dropped_iterations points, by the time k6 stamped on each (one before the ramp's second 0 is counted in it); null: k6's points were not kept"),
 }).meta({ id: "SurgeSecond" });
 
 export const surgeKneeSchema = z.strictObject({
@@ -22,6 +23,7 @@ export const surgeKneeSchema = z.strictObject({
   signUpsPerS: z.number().nullable().describe("the ramp's rate at that second: the knee"),
   p95Ms: z.number().nullable(),
   generatorSaturated: z.boolean().describe("the generator was saturated at or before the knee: it may be k6's, not the server's"),
+  droppedIterations: z.number().nullable().describe("sign-ups k6 dropped (no free VU) in the seconds up to the knee: the ramp's rate was not reached there; null: k6's points were not kept"),
   generatorNote: z.string().nullable(),
 }).meta({ id: "SurgeKnee" });
 
@@ -52,6 +54,7 @@ export const surgeFiguresSchema = z.strictObject({
   firstMessageMs: percentilesSchema.describe("connect to the first message delivered, every accepted sign-up"),
   firstMessageUndelivered: z.number().describe("accepted sign-ups whose first message never reached a contact"),
   connectMs: percentilesSchema,
+  droppedIterations: z.number().nullable().describe("sign-up arrivals k6 dropped for want of a free VU: k6's own dropped_iterations points of the sign-up scenario (k6-dropped-iterations.jsonl, or k6-metrics.jsonl with --k6-raw-metrics), the count of its end-of-test summary; null: k6's points were not kept (a run analysed from gathered files)"),
   prekeyFetches: z.number(),
   prekeyFetchMs: percentilesSchema,
   prekeyFetchRetries: z.number().describe("bundle requests the relay refused as busy and the client sent again"),

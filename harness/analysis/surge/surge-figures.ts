@@ -8,6 +8,7 @@ import type { MessageRecord } from "../../record/message-records.ts";
 import type { SaturationSpan } from "../generator-saturation.ts";
 import { percentiles } from "../percentiles.ts";
 import { clientPickedPrekeys, picksByPrekey } from "./client-picked-prekeys.ts";
+import { droppedPerSecond, SIGN_UP_SCENARIO, type DroppedIteration } from "./dropped-arrivals.ts";
 import type { RelayPrekeyLog } from "./relay-prekey-log.ts";
 import type { SurgeFigures, SurgeSecond } from "./surge-figures-schema.ts";
 import { surgeKnee } from "./surge-knee.ts";
@@ -21,6 +22,8 @@ export interface SurgeInput {
   saturation: SaturationSpan[];
   /** the relay's own log of handed-out one-time prekeys (relay-prekey-log.ts) */
   relayPrekeyLog: RelayPrekeyLog;
+  /** k6's own dropped_iterations points (dropped-arrivals.ts); null: not kept */
+  droppedIterations: DroppedIteration[] | null;
 }
 
 export function signUpRecords(events: Iterable<{ ev: string }>): SignUpRecord[] {
@@ -35,7 +38,7 @@ export function firstMessageMs(signUp: SignUpRecord, byId: Map<string, MessageRe
   return delivered.length ? Math.min(...delivered) - signUp.startedAt : null;
 }
 
-export function surgeFigures({ events, records, settings, rampFrom, saturation, relayPrekeyLog }: SurgeInput): SurgeFigures {
+export function surgeFigures({ events, records, settings, rampFrom, saturation, relayPrekeyLog, droppedIterations }: SurgeInput): SurgeFigures {
   const signUps = signUpRecords(events);
   const byId = new Map(records.map((r) => [r.id, r]));
   const accepted = signUps.filter((s) => s.outcome === "registered");
@@ -47,7 +50,8 @@ export function surgeFigures({ events, records, settings, rampFrom, saturation, 
   for (const reason of signUps.flatMap((s) => s.refusals)) refusedBy[reason] = (refusedBy[reason] ?? 0) + 1;
   const rampTo = rampFrom + settings.durationS * 1000;
   const chat = records.filter((r) => r.tag === "chat" && r.latencyMs !== null);
-  const perSecond = secondsOfRamp(signUps, firstMs, rampFrom, settings, saturation);
+  const drops = droppedIterations?.filter((d) => d.scenario === SIGN_UP_SCENARIO) ?? null;
+  const perSecond = secondsOfRamp(signUps, firstMs, rampFrom, settings, saturation, drops);
   return {
     signUps: signUps.length,
     accepted: accepted.length,
@@ -56,6 +60,7 @@ export function surgeFigures({ events, records, settings, rampFrom, saturation, 
     refusedBy,
     firstMessageMs: percentiles(accepted.map((s) => firstMs.get(s)).filter((ms): ms is number => ms !== null)),
     firstMessageUndelivered: accepted.filter((s) => firstMs.get(s) === null).length,
+    droppedIterations: drops?.length ?? null,
     connectMs: percentiles(signUps.filter((s) => s.connectedAt !== null).map((s) => s.connectedAt! - s.startedAt)),
     prekeyFetches: fetches.length,
     prekeyFetchMs: percentiles(answered.map((f) => f.latencyMs!)),
@@ -73,10 +78,11 @@ export function surgeFigures({ events, records, settings, rampFrom, saturation, 
   };
 }
 
-function secondsOfRamp(signUps: SignUpRecord[], firstMs: Map<SignUpRecord, number | null>, rampFrom: number, settings: SurgeInput["settings"], saturation: SaturationSpan[]): SurgeSecond[] {
+function secondsOfRamp(signUps: SignUpRecord[], firstMs: Map<SignUpRecord, number | null>, rampFrom: number, settings: SurgeInput["settings"], saturation: SaturationSpan[], drops: DroppedIteration[] | null): SurgeSecond[] {
   const secondOf = (t: number) => Math.floor((t - rampFrom) / 1000);
-  const last = Math.max(settings.durationS - 1, ...signUps.map((s) => secondOf(s.startedAt)));
+  const last = Math.max(settings.durationS - 1, ...signUps.map((s) => secondOf(s.startedAt)), ...(drops ?? []).map((d) => secondOf(d.t)));
   const out: SurgeSecond[] = [];
+  const dropped = drops && droppedPerSecond(drops, rampFrom, last + 1);
   for (let second = 0; second <= last; second++) {
     const from = rampFrom + second * 1000;
     const starting = signUps.filter((s) => secondOf(s.startedAt) === second);
@@ -93,6 +99,7 @@ function secondsOfRamp(signUps: SignUpRecord[], firstMs: Map<SignUpRecord, numbe
       prekeyFetches: fetched.length,
       prekeyFetchMs: percentiles(fetched.filter((f) => f.latencyMs !== null).map((f) => f.latencyMs!)),
       generatorSaturated: saturation.some((span) => span.from < from + 1000 && span.to > from),
+      droppedIterations: dropped?.[second] ?? null,
     });
   }
   return out;

@@ -1,7 +1,7 @@
 // What a surge scenario's page shows beyond the time-series charts (summary figures `surge`,
 // harness/analysis/surge/): first-message latency against the ramp's sign-up rate, one point per
 // second of the ramp that had sign-ups, with the knee marked and the generator's saturated seconds
-// shaded; and the surge's figures as rows of a table. Null for any other scenario.
+// (and those in which k6 dropped sign-ups for want of a VU) shaded; and the surge's figures as rows of a table. Null for any other scenario.
 import type { SummaryScenario } from "./report-input.ts";
 import type { Band, Marker } from "./run-model.ts";
 
@@ -9,7 +9,7 @@ export interface SurgeModel {
   /** the ramp's planned rate of each point (sign-ups / s), ascending */
   x: number[];
   columns: { name: string; values: (number | null)[] }[];
-  /** the generator's saturated seconds, on the sign-up-rate axis */
+  /** the generator's saturated seconds and those k6 dropped sign-ups in, on the sign-up-rate axis */
   saturated: Band[];
   /** the knee, on the sign-up-rate axis; empty when p95 stayed within the bound */
   markers: Marker[];
@@ -34,14 +34,18 @@ export function surgeModel(s: SummaryScenario): SurgeModel | null {
       { name: "first message p95 (ms)", values: seconds.map((p) => p.firstMessageMs?.p95 ?? null) },
       { name: "first message p50 (ms)", values: seconds.map((p) => p.firstMessageMs?.p50 ?? null) },
       { name: "sign-ups started (per s)", values: seconds.map((p) => p.signUps ?? 0) },
+      { name: "sign-ups k6 dropped, no free VU (per s)", values: seconds.map((p) => p.droppedIterations ?? 0) },
       { name: `knee bound: p95 ${bound ?? "?"} ms`, values: seconds.map(() => bound) },
     ],
-    saturated: seconds.filter((p) => p.generatorSaturated).map((p) => ({ fromS: (p.plannedPerS ?? 0) - step / 2, toS: (p.plannedPerS ?? 0) + step / 2, label: `k6 saturated (second ${p.second})` })),
+    saturated: seconds.filter((p) => p.generatorSaturated || (p.droppedIterations ?? 0) > 0).map((p) => ({
+      fromS: (p.plannedPerS ?? 0) - step / 2, toS: (p.plannedPerS ?? 0) + step / 2,
+      label: [p.generatorSaturated ? `k6 saturated (second ${p.second})` : "", p.droppedIterations ? `k6 dropped ${p.droppedIterations} sign-ups (second ${p.second})` : ""].filter(Boolean).join("; "),
+    })),
     markers: knee?.found && typeof knee.signUpsPerS === "number"
       ? [{ atS: knee.signUpsPerS, kind: "knee", label: `knee: ${knee.signUpsPerS} sign-ups/s (p95 ${knee.p95Ms} ms > ${bound} ms)` }]
       : [],
     kneeText: knee?.found
-      ? `The knee: at ${knee.signUpsPerS} sign-ups/s (second ${knee.second} of the ramp) first-message p95 was ${knee.p95Ms} ms, over the bound of ${bound} ms. ${knee.generatorSaturated ? (knee.generatorNote ?? "The generator was saturated at or before the knee: it may be the generator's.") : "The load generator was not saturated up to the knee: the knee is the server's."}`
+      ? `The knee: at ${knee.signUpsPerS} sign-ups/s (second ${knee.second} of the ramp) first-message p95 was ${knee.p95Ms} ms, over the bound of ${bound} ms. ${knee.generatorSaturated || (knee.droppedIterations ?? 0) > 0 ? (knee.generatorNote ?? "The generator was saturated at or before the knee: it may be the generator's.") : "The load generator was not saturated and dropped no sign-up up to the knee: the knee is the server's."}`
       : `No knee: first-message p95 stayed within ${bound ?? "?"} ms over the whole ramp.`,
     figures: surgeRows(surge),
   };
@@ -54,6 +58,7 @@ function surgeRows(surge: NonNullable<NonNullable<SummaryScenario["figures"]>["s
   const knee = surge.knee;
   return [
     { label: "sign-ups", value: `${surge.signUps ?? 0}` },
+    { label: "sign-ups k6 dropped (no free VU at the arrival's tick)", value: dropped(surge) },
     { label: "accepted (registered)", value: `${surge.accepted ?? 0}` },
     { label: "refused by the server / unfinished", value: `${surge.refused ?? 0} / ${surge.unfinished ?? 0}` },
     { label: "the server's reasons (every refusal, retried ones too)", value: reasons || "none" },
@@ -67,6 +72,11 @@ function surgeRows(surge: NonNullable<NonNullable<SummaryScenario["figures"]>["s
     { label: "one-time prekeys handed out twice (the relay's own log)", value: log === undefined ? "not recorded" : log.available ? `${"handedOutTwice" in log ? log.handedOutTwice : 0} of ${"handedOut" in log ? log.handedOut : 0} handed out` : `not available: ${"why" in log ? log.why : "not recorded"}` },
     { label: "existing users' chat latency before the ramp", value: ms(surge.existingUsers?.before) },
     { label: "existing users' chat latency during the ramp", value: ms(surge.existingUsers?.during) },
-    { label: "generator saturated at the knee", value: knee?.found ? (knee.generatorSaturated ? `yes: ${knee.generatorNote ?? ""}` : "no") : "no knee" },
+    { label: "generator saturated at the knee", value: knee?.found ? (knee.generatorSaturated || (knee.droppedIterations ?? 0) > 0 ? `yes: ${knee.generatorNote ?? ""}` : "no") : "no knee" },
   ];
+}
+
+function dropped(surge: NonNullable<NonNullable<SummaryScenario["figures"]>["surge"]>): string {
+  const seconds = (surge.perSecond ?? []).filter((p) => (p.droppedIterations ?? 0) > 0).map((p) => `${p.second}: ${p.droppedIterations}`);
+  return `${surge.droppedIterations ?? 0}${seconds.length ? ` (per second of the ramp ${seconds.slice(0, 12).join(", ")}${seconds.length > 12 ? ", ..." : ""})` : ""}`;
 }
