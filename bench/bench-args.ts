@@ -1,9 +1,10 @@
 // `npm run bench`'s own command line: `--only servers` runs only the full-crypto stepped search
-// against each server (the reference relay, Prosody, ejabberd), a few minutes instead of the whole
+// against each server (the reference relay, Prosody, ejabberd), `--only segments` only the relay's
+// full-crypto search with one k6 instance and with `--segments 2`: a few minutes instead of the whole
 // bench. Anything else is a BenchArgsError naming the flag and what it allows (exit code 2).
 import { parseArgs } from "node:util";
 
-export const ONLY_VALUES = ["servers"] as const;
+export const ONLY_VALUES = ["servers", "segments"] as const;
 export type OnlyPart = (typeof ONLY_VALUES)[number];
 
 export interface BenchArgs {

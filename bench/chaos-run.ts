@@ -1,7 +1,8 @@
 // One bench measurement: `npm run chaos` (the real CLI, real k6, local environment) on a suite of
 // one fault-free scenario against one target (the reference relay, Prosody or ejabberd), and the
 // figures of its sending window read back from the run folder: delivery, k6's CPU, the server's own
-// CPU and memory (its server-usage.jsonl), and where the machine's CPU went.
+// CPU and memory (its server-usage.jsonl), where the machine's CPU went, and what the harness spent
+// after k6's last record (with `--segments`, merging the instances' records is in it).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -20,6 +21,22 @@ export interface BenchLoad {
   drainS?: number;
   /** the server under test; default the reference relay */
   target?: TargetName;
+  /** k6 instances (`npm run chaos -- --segments N`); default 1 */
+  segments?: number;
+}
+
+/**
+ * From k6's last record (the latest `t` in the merged events.jsonl) to the scenario's result
+ * (summary.json's `endedAt`): k6's exit, reading the records (with several instances, merging them
+ * into one log), the analysis and checks. null: not measured, with why in `note`.
+ */
+export interface AfterLoad {
+  seconds: number | null;
+  /** the harness process's own CPU in that time (/proc, read every 0.5 s and interpolated) */
+  harnessCpuSeconds: number | null;
+  /** records in the event log */
+  records: number;
+  note: string | null;
 }
 
 /** The server's own CPU and memory over the window (from the run's server-usage.jsonl); null: not measured, with why in `note`. */
@@ -60,6 +77,7 @@ export interface WindowFigures {
   machineBusyCores: number | null;
   /** the server under test's own CPU and memory in the window, for every target */
   server: ServerWindow;
+  afterLoad: AfterLoad;
 }
 
 const SETTLE_MS = 2000;
@@ -67,7 +85,8 @@ const SETTLE_MS = 2000;
 export async function chaosRun(load: BenchLoad, benchDir: string, log: (line: string) => void): Promise<WindowFigures> {
   mkdirSync(benchDir, { recursive: true });
   const target = load.target ?? DEFAULT_TARGET;
-  const suiteFile = join(benchDir, `suite-${target}-${load.crypto}-${load.users}-${load.rate}.json`);
+  const segments = load.segments ?? 1;
+  const suiteFile = join(benchDir, `suite-${target}-${load.crypto}-${load.users}-${load.rate}${segments > 1 ? `-segments${segments}` : ""}.json`);
   writeFileSync(suiteFile, JSON.stringify({
     name: `bench-${target}-${load.crypto}`, description: `bench: steady traffic against ${target}, no faults`,
     scenarios: [{
@@ -77,7 +96,8 @@ export async function chaosRun(load: BenchLoad, benchDir: string, log: (line: st
     }],
   }));
   const reports = join(benchDir, "runs");
-  const child = spawn(process.execPath, ["--import", "tsx", "harness/cli/main.ts", "--suite", suiteFile, "--env", "local", "--reports", reports], { stdio: ["ignore", "pipe", "pipe"] });
+  const args = ["--import", "tsx", "harness/cli/main.ts", "--suite", suiteFile, "--env", "local", "--reports", reports, ...(segments > 1 ? ["--segments", String(segments)] : [])];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   const sampler = new MachineShareSampler(child.pid!);
   let tail = "";
   const exitCode = await new Promise<number | null>((done) => {
@@ -94,7 +114,7 @@ export async function chaosRun(load: BenchLoad, benchDir: string, log: (line: st
   // left no run folder of its own, and `latest` would be an earlier run's
   if (exitCode !== 0 && exitCode !== 1) {
     const last = tail.split("\n").map((l) => l.trim()).filter(Boolean).at(-1) ?? "no output";
-    throw new ChaosRunError(`npm run chaos (${target}, ${load.rate} msgs/s) exited ${exitCode} without a verdict: ${last}`);
+    throw new ChaosRunError(`npm run chaos (${target}, ${load.rate} msgs/s${segments > 1 ? `, --segments ${segments}` : ""}) exited ${exitCode} without a verdict: ${last}`);
   }
   // the run's own folder, not `latest` (which the next step moves on)
   return windowFigures(load, realpathSync(resolve(reports, "latest")), exitCode, sampler);
@@ -117,6 +137,7 @@ export function windowFigures(load: BenchLoad, runDir: string, exitCode: number 
   const cpuSeconds = samples.reduce((n, s) => n + (s.cpuCores * s.intervalMs) / 1000, 0);
   const generator = scenario.generator ?? {};
   const span = (generator.spans ?? []).find((s: { from: number; to: number }) => s.to >= from && s.from <= to);
+  const events = eventFacts(join(runDir, scenario.name, "events.jsonl"));
   return {
     load, runDir, exitCode,
     sent: messages.length, delivered: latencies.length, deliveredPerS: Math.round(latencies.length / seconds),
@@ -124,12 +145,25 @@ export function windowFigures(load: BenchLoad, runDir: string, exitCode: number 
     k6CpuUsPerMsg: samples.length && latencies.length ? Math.round((cpuSeconds / latencies.length) * 1e6) : null,
     k6Cores: samples.length ? Math.round((cpuSeconds / seconds) * 100) / 100 : null,
     k6PeakRssMb: generator.peakRssMb ?? null,
-    usersConnected: connectedAtEnd(join(runDir, scenario.name, "events.jsonl")),
+    usersConnected: events.connected,
     generatorSaturated: Boolean(span),
     saturationReason: span ? span.reason : null,
     machine: sampler ? sampler.share(from, to) : null,
     machineBusyCores: mean(samples.map((s) => s.machineBusyCores).filter((v): v is number => typeof v === "number")),
     server: serverWindow(scenario, join(runDir, scenario.name, "server-usage.jsonl"), { from, to }, load.target ?? DEFAULT_TARGET),
+    afterLoad: afterLoad(events, scenario.endedAt, sampler),
+  };
+}
+
+function afterLoad(events: EventFacts, endedAt: unknown, sampler: MachineShareSampler | null): AfterLoad {
+  const { records, lastT } = events;
+  if (typeof endedAt !== "number") return { seconds: null, harnessCpuSeconds: null, records, note: "summary.json's scenario has no endedAt" };
+  if (lastT === null || lastT > endedAt) return { seconds: null, harnessCpuSeconds: null, records, note: "events.jsonl has no record before the scenario's end" };
+  const seconds = (endedAt - lastT) / 1000;
+  const cpu = sampler?.rootCpuSeconds(lastT, endedAt) ?? null;
+  return {
+    seconds: Math.round(seconds * 100) / 100, harnessCpuSeconds: cpu, records,
+    note: sampler ? (cpu === null ? "the process sampler has no reading in that time" : null) : "no process sampler (figures read back from a run folder)",
   };
 }
 
@@ -146,7 +180,22 @@ function serverWindow(scenario: { target?: { name: TargetName; version: string |
 
 const mean = (values: number[]): number | null => (values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100 : null);
 
-/** Users connected when the VUs reported their final tallies (the sum over VUs). */
-function connectedAtEnd(eventsFile: string): number {
-  return readFileSync(eventsFile, "utf8").split("\n").filter((l) => l.includes('"ev":"tally"')).reduce((n, l) => n + (JSON.parse(l).connected as number), 0);
+interface EventFacts {
+  /** users connected when the VUs reported their final tallies (the sum over VUs) */
+  connected: number;
+  records: number;
+  /** the latest record's time; null: no record */
+  lastT: number | null;
+}
+
+function eventFacts(eventsFile: string): EventFacts {
+  const facts: EventFacts = { connected: 0, records: 0, lastT: null };
+  for (const line of readFileSync(eventsFile, "utf8").split("\n")) {
+    if (!line) continue;
+    facts.records++;
+    const t = Number(/"t":\s*(\d+)/.exec(line)?.[1]);
+    if (Number.isFinite(t) && (facts.lastT === null || t > facts.lastT)) facts.lastT = t;
+    if (line.includes('"ev":"tally"')) facts.connected += JSON.parse(line).connected as number;
+  }
+  return facts;
 }

@@ -40,6 +40,8 @@ function readRole(pid: number, roles: Map<number, Role>): Role {
 /** Samples a process tree's CPU by role every `everyMs` until stopped. */
 export class MachineShareSampler {
   private readonly samples = new Map<Role, CpuSample[]>(ROLES.map((r) => [r, []]));
+  /** the root process's own CPU: it only grows, whatever its children do (a dying child's role cannot be read) */
+  private readonly root: CpuSample[] = [];
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(rootPid: number, everyMs = 500) {
@@ -56,11 +58,18 @@ export class MachineShareSampler {
       }
       const t = Date.now();
       for (const role of ROLES) this.samples.get(role)!.push({ t, cpu: sums.get(role)! });
+      const own = cpuSeconds(rootPid);
+      if (Number.isFinite(own)) this.root.push({ t, cpu: own });
     }, everyMs);
   }
 
   stop(): void {
     clearInterval(this.timer);
+  }
+
+  /** CPU seconds the root process itself used between `from` and `to` (epoch ms); null: fewer than two readings. */
+  rootCpuSeconds(from: number, to: number): number | null {
+    return this.root.length > 1 ? Math.round((cpuAt(this.root, to) - cpuAt(this.root, from)) * 100) / 100 : null;
   }
 
   /** Cores each role used between `from` and `to` (epoch ms). */

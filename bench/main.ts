@@ -5,8 +5,11 @@
 // Bounded: the relay's figures take about 9-10 minutes on 2 cores; the two server searches add at
 // most 10 runs of about 25 s, under 6 minutes (each at most 5 steps: 250, 500, 1,000, 2,000 msgs/s
 // and one step back halfway; SERVER_MAX_RATE caps them, as the harness's own `full` rate on this
-// machine is at or below it; 2.7-3.1 minutes measured). `npm run bench -- --only servers` runs only
-// the full-crypto searches against the relay, Prosody and ejabberd (about 5 minutes).
+// machine is at or below it; 2.7-3.1 minutes measured); then the relay's full-crypto search again
+// with `--segments 2` (two k6 instances, one merged log) beside the one-instance search, and with
+// `--segments <cores>` on a machine with more than 2 cores. `npm run bench -- --only servers` runs
+// only the full-crypto searches against the relay, Prosody and ejabberd (about 5 minutes);
+// `--only segments` only the relay's full-crypto search with 1 and with 2 (and <cores>) instances.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
@@ -18,6 +21,8 @@ import { fmt, ratio, type Row } from "./bench-row.ts";
 import { chaosRun, type WindowFigures } from "./chaos-run.ts";
 import { runK6Floor } from "./k6-floor.ts";
 import { formatShare, ROLES } from "./machine-share.ts";
+import { MAX_SEGMENTS } from "../harness/run/run-flags.ts";
+import { segmentsRows, segmentsSummary, wideSegments, type SegmentSearches } from "./segments-rows.ts";
 import { UNLIMITED_RATE_ENV, measureRelayCeiling, measureRelayMemoryPerConnection } from "./relay-ceiling.ts";
 import { measureStoreForward } from "./relay-store-forward.ts";
 import { lowestMissed, serverRows, serverSummary, throughputValue } from "./server-rows.ts";
@@ -51,12 +56,12 @@ async function main(args: BenchArgs): Promise<void> {
   const start: Record<CryptoMode, number> = { full: 250, session: 250, opaque: 500 };
   // the relay's searches and the servers' share these; only the target and the cap differ
   const searchOf = (crypto: CryptoMode): Omit<SearchOptions, "maxRate"> => ({ crypto, users: 200, startRate: start[crypto], durationS: 10, warmupS: 6, benchDir, log });
-  const machineRow = (search: SearchResult) => {
+  const machineRow = (search: SearchResult, label?: string) => {
     const missed = lowestMissed(search);
     const m = missed?.machine;
     if (!missed || !m) return;
     const used = ROLES.reduce((n, r) => n + (m[r] ?? 0), 0);
-    const who = search.target === "relay" ? search.crypto : `${search.target} ${search.crypto}`;
+    const who = label ?? (search.target === "relay" ? search.crypto : `${search.target} ${search.crypto}`);
     // what the whole machine did beside this run's processes (a shared machine): other work
     const other = missed.machineBusyCores === null ? "" : `, other work ${Math.max(0, missed.machineBusyCores - used).toFixed(2)}`;
     add(`machine at the lowest missed rate, ${who} (${fmt(missed.load.rate)} msgs/s)`, `${formatShare(m)}${other}`, `${cores} cores`, `${(used / cores).toFixed(2)} busy`);
@@ -72,6 +77,29 @@ async function main(args: BenchArgs): Promise<void> {
     for (const search of all.slice(1)) machineRow(search);
     return { found, servers: Object.fromEntries(all.map((search) => [search.target, serverSummary(search)])) };
   };
+
+  // the relay's full search again with several k6 instances (--segments), beside the one-instance search
+  const segmentSearches = async (one: SearchResult) => {
+    log("--segments 2: the relay's full-crypto stepped search with two k6 instances and one merged event log");
+    const two = await steppedSearch({ ...searchOf("full"), maxRate: 16_000, segments: 2 });
+    const n = wideSegments(cores, MAX_SEGMENTS);
+    if (n !== null) log(`--segments ${n}: the same search with one k6 instance per core`);
+    const wide = n === null ? null : { segments: n, search: await steppedSearch({ ...searchOf("full"), maxRate: 16_000, segments: n }) };
+    const found: SegmentSearches = { one, two, wide };
+    rows.push(...segmentsRows(found, cores));
+    machineRow(two, "full, --segments 2");
+    if (wide) machineRow(wide.search, `full, --segments ${wide.segments}`);
+    return { segments: segmentsSummary(found), segmentSearches: { two, ...(wide ? { wide: wide.search } : {}) } };
+  };
+
+  if (args.only === "segments") {
+    log("--only segments: the relay's full-crypto stepped search with one k6 instance, then with --segments 2");
+    const relayFull = await steppedSearch({ ...searchOf("full"), maxRate: 16_000 });
+    add("harness throughput against relay, full (delivered msgs/s)", throughputValue(relayFull), "baseline", relayFull.best ? "1.00x" : "-");
+    machineRow(relayFull);
+    finish(rows, benchDir, { only: args.only, ...(await segmentSearches(relayFull)), searches: { full: relayFull } });
+    return;
+  }
 
   if (args.only === "servers") {
     log("--only servers: the full-crypto stepped search against the relay, then each XMPP server");
@@ -111,6 +139,8 @@ async function main(args: BenchArgs): Promise<void> {
 
   // the same full-crypto search against each XMPP server, with every server's CPU at its lowest missed rate
   const { found: serverSearchResults, servers } = await serverSearches(searches.full);
+  // the relay's full search with --segments 2 (and <cores>) against the one above
+  const segmentFigures = await segmentSearches(searches.full);
 
   log("steady baseline: 40 msgs/s, crypto full, against the relay's own store-and-forward time at the same rate");
   const storeForward = await measureStoreForward({ rate: 40, seconds: 8, log });
@@ -144,7 +174,7 @@ async function main(args: BenchArgs): Promise<void> {
   const fullAtRate = atRate("full");
   add("k6 floor, sealing each body with AES-GCM (us per message at 1,000/s)", fmt(sealedFloor.cpuUsPerMsg), `k6 full ${fmt(fullAtRate?.k6CpuUsPerMsg)} us at ${fmt(fullAtRate?.load.rate)}/s; target ${TARGETS.fullCpuUsPerMsg} us`, ratio(fullAtRate?.k6CpuUsPerMsg, sealedFloor.cpuUsPerMsg) + " (harness/floor)");
 
-  finish(rows, benchDir, { servers, ceiling, ceilingNoSync, storeForward, searches, serverSearches: serverSearchResults, baseline, crowd, relayMemory, artillery });
+  finish(rows, benchDir, { servers, ...segmentFigures, ceiling, ceilingNoSync, storeForward, searches, serverSearches: serverSearchResults, baseline, crowd, relayMemory, artillery });
 }
 
 /** Prints the table and writes bench.json: the rows, then every figure and step behind them. */

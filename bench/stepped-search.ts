@@ -14,6 +14,8 @@ export interface SearchOptions {
   /** the server under test; default the reference relay */
   target?: TargetName;
   crypto: CryptoMode;
+  /** k6 instances each step runs (`npm run chaos -- --segments N`); default 1 */
+  segments?: number;
   users: number;
   startRate: number;
   maxRate: number;
@@ -46,10 +48,11 @@ export function judgeStep(step: WindowFigures): { passed: boolean; why: string }
 export async function steppedSearch(o: SearchOptions): Promise<SearchResult> {
   const steps: SearchResult["steps"] = [];
   const target = o.target ?? DEFAULT_TARGET;
-  const name = target === DEFAULT_TARGET ? o.crypto : `${target} ${o.crypto}`;
+  const segments = o.segments ?? 1;
+  const name = `${target === DEFAULT_TARGET ? o.crypto : `${target} ${o.crypto}`}${segments > 1 ? `, --segments ${segments}` : ""}`;
   const run = async (rate: number) => {
     o.log(`  ${name}: ${rate} msg/s with ${o.users} users ...`);
-    const figures = await chaosRun({ users: o.users, rate, crypto: o.crypto, durationS: o.durationS, warmupS: o.warmupS, target }, o.benchDir, o.log);
+    const figures = await chaosRun({ users: o.users, rate, crypto: o.crypto, durationS: o.durationS, warmupS: o.warmupS, target, segments }, o.benchDir, o.log);
     const step = { ...figures, ...judgeStep(figures) };
     const server = `${target} ${step.server.cpuCores ?? "-"} cores, ${step.server.rssMbPeak ?? "-"} MB`;
     o.log(`  ${name}: ${rate} msg/s -> ${step.passed ? "pass" : "miss"}: ${step.why}; k6 ${step.k6CpuUsPerMsg ?? "-"} us/msg, ${step.k6Cores ?? "-"} cores; ${server}${step.machine ? `; machine: ${formatShare(step.machine)} cores` : ""}`);

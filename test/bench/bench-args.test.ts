@@ -1,27 +1,28 @@
-// `npm run bench`'s flags: `--only servers`, and bad input named by flag and allowed values (exit 2).
+// `npm run bench`'s flags: `--only servers|segments`, and bad input named by flag and allowed values (exit 2).
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { parseBenchArgs } from "../../bench/bench-args.ts";
 import { roleOf } from "../../bench/machine-share.ts";
 
 describe("npm run bench's command line (bench/bench-args.ts)", () => {
-  it("runs the whole bench without flags, only the server searches with --only servers", () => {
+  it("runs the whole bench without flags, only the server searches with --only servers, only the --segments searches with --only segments", () => {
     expect(parseBenchArgs([])).toEqual({ only: null });
     expect(parseBenchArgs(["--only", "servers"])).toEqual({ only: "servers" });
     expect(parseBenchArgs(["--only=servers"])).toEqual({ only: "servers" });
+    expect(parseBenchArgs(["--only", "segments"])).toEqual({ only: "segments" });
   });
 
   it("names the flag and its allowed values for a bad value, a missing value, an unknown flag or an argument", () => {
-    expect(() => parseBenchArgs(["--only", "prosody"])).toThrow('--only: "prosody" is not allowed; allowed: servers');
-    expect(() => parseBenchArgs(["--only"])).toThrow("--only needs a value; allowed: servers");
-    expect(() => parseBenchArgs(["--fast"])).toThrow("npm run bench: Unknown option '--fast'; allowed: --only servers");
-    expect(() => parseBenchArgs(["servers"])).toThrow(/Unexpected argument 'servers'.*allowed: --only servers/);
+    expect(() => parseBenchArgs(["--only", "prosody"])).toThrow('--only: "prosody" is not allowed; allowed: servers, segments');
+    expect(() => parseBenchArgs(["--only"])).toThrow("--only needs a value; allowed: servers, segments");
+    expect(() => parseBenchArgs(["--fast"])).toThrow("npm run bench: Unknown option '--fast'; allowed: --only servers|segments");
+    expect(() => parseBenchArgs(["servers"])).toThrow(/Unexpected argument 'servers'.*allowed: --only servers\|segments/);
   });
 
   it("exits 2 before measuring anything when a flag is bad", () => {
     const run = spawnSync(process.execPath, ["--import", "tsx", "bench/main.ts", "--only", "relays"], { encoding: "utf8", timeout: 60_000 });
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('--only: "relays" is not allowed; allowed: servers');
+    expect(run.stderr).toContain('--only: "relays" is not allowed; allowed: servers, segments');
     expect(run.stderr).not.toContain("[bench");
   });
 });

@@ -50,6 +50,7 @@ function step(rate: number, f: Partial<WindowFigures> & { serverCpu?: number | n
     sent: rate * 8, delivered: rate * 8, deliveredPerS: rate, p50Ms: 20, p99Ms: 90, k6CpuUsPerMsg: 600, k6Cores: 0.9, k6PeakRssMb: 300, usersConnected: 200,
     generatorSaturated: false, saturationReason: null, machine: null, machineBusyCores: null,
     server: { target: "prosody", version: "0.12.3-1+deb12u1", cpuCores: f.serverCpu === undefined ? 0.3 : f.serverCpu, cpuCoresPeak: 0.5, rssMbPeak: 31.5, samples: 8, note: f.serverCpu === null ? "no interval was sampled" : null },
+    afterLoad: { seconds: 2, harnessCpuSeconds: 1, records: rate * 40, note: null },
     ...f,
   };
   return { ...figures, ...judgeStep(figures) };
