@@ -1,10 +1,11 @@
 import { defineConfig } from "vitest/config";
+import { SlowFilesFirst } from "./test/support/slow-files-first.ts";
 
 // Three tiers (vitest projects); `npm test` runs them in this order, each after the one before passes.
 // unit: no external tool, no network beyond loopback servers inside the test's own process, no child
 // process (files may run in parallel: `npm run test:unit`).
 const UNIT = [
-  "test/analysis/{drops-without-fault,generator-saturation,message-checkers,recovery,relay-prekey-log,surge-dropped-arrivals,surge-picked-twice}.test.ts",
+  "test/analysis/{drops-without-fault,generator-saturation,left-for-good,message-checkers,recovery,relay-prekey-log,surge-dropped-arrivals,surge-picked-twice}.test.ts",
   "test/bench/{server-search,segments-rows}.test.ts",
   "test/cli/command-args.test.ts",
   "test/checks/{check-result,privacy-check,stored-file-scan,traffic-tap}.test.ts",
@@ -55,6 +56,7 @@ export default defineConfig({
     // tests start real processes and containers: one file at a time unless a command asks for more
     // (package.json's test:unit, test:relay and test:e2e do)
     fileParallelism: false,
+    sequence: { sequencer: SlowFilesFirst },
     testTimeout: 120_000,
     hookTimeout: 180_000,
     reporters: ["default"],
