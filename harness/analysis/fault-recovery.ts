@@ -2,7 +2,8 @@
 // storm, and what happened to the messages sent while it lasted.
 import type { ClientEvent } from "../../scenarios/lib/client-events.ts";
 import type { MessageRecord } from "../record/message-records.ts";
-import { extraDeliveries, isLostAfterAck, isNeverAcked } from "../record/message-predicates.ts";
+import type { LeftForGood } from "../record/left-for-good.ts";
+import { extraDeliveries, isLostByServer, isUnackedByServer } from "../record/message-predicates.ts";
 import { recoveryReference, windowAt, type FaultWindow } from "./fault-windows.ts";
 import { connEvents, pathShare, peakRate, timeUntilConnected } from "./connection-timeline.ts";
 import type { RecoveryBand } from "./recovery-band.ts";
@@ -35,6 +36,7 @@ export interface FaultRecoveryInput {
   users: number;
   baseline: Baseline;
   band: RecoveryBand;
+  leftForGood: LeftForGood;
 }
 
 export function faultRecovery(input: FaultRecoveryInput): FaultRecovery {
@@ -61,10 +63,10 @@ export function faultRecovery(input: FaultRecoveryInput): FaultRecovery {
     peakConnectAttemptsPerS: peakRate(conns, "connecting", from, until),
     failedAttempts: conns.filter((e) => e.kind === "failed" && e.t >= from && e.t < until).length,
     messages: {
-      lostAfterAck: during.filter(isLostAfterAck).length,
+      lostAfterAck: during.filter((r) => isLostByServer(r, input.leftForGood)).length,
       // an extra delivery is the fault's when it happened in the fault's window, whenever the message was sent
       duplicates: records.reduce((n, r) => (extraDeliveries(r) === 0 ? n : n + r.deliveries.slice(1).filter(inWindow).length), 0),
-      neverAcked: during.filter(isNeverAcked).length,
+      neverAcked: during.filter((r) => isUnackedByServer(r, input.leftForGood, band.lateMs)).length,
     },
   };
 }

@@ -5,10 +5,11 @@ import { connEvents, pathShare } from "./connection-timeline.ts";
 import { dropsWithoutFault } from "./drops-without-fault.ts";
 import { failoverTimes } from "./failover-times.ts";
 import { faultRecovery } from "./fault-recovery.ts";
+import type { LeftForGood } from "../record/left-for-good.ts";
 import { byTag, phaseFigures } from "./message-kinds.ts";
 import type { RecoveryBand } from "./recovery-band.ts";
 import { faultWindows, firstFaultAt, windowAt } from "./fault-windows.ts";
-import { extraDeliveries, isAcked, isCorrupted, isDelivered, isHello, isLostAfterAck, isNeverAcked, sessionsUpAt, wireRedeliveries } from "../record/message-predicates.ts";
+import { extraDeliveries, isAcked, isCorrupted, isDelivered, isHello, isLostByServer, isUnackedByServer, sessionsUpAt, wireRedeliveries } from "../record/message-predicates.ts";
 import type { MessageRecord } from "../record/message-records.ts";
 import type { FaultRecord } from "../timeline/fault-timeline.ts";
 import type { TimelineEntry } from "../timeline/timeline-entry.ts";
@@ -33,9 +34,11 @@ export interface FigureInput {
   sendingWindow: { from: number; to: number };
   users: number;
   band: RecoveryBand;
+  /** users that ended their session for good (surge newcomers): what can no longer reach them, or be acknowledged to them, is not counted lost or unacknowledged */
+  leftForGood: LeftForGood;
 }
 
-export function scenarioFigures({ records: all, events, faults, timeline, sendingWindow, users, band }: FigureInput): ScenarioFigures {
+export function scenarioFigures({ records: all, events, faults, timeline, sendingWindow, users, band, leftForGood }: FigureInput): ScenarioFigures {
   const conns = connEvents(events);
   const conn = (kind: string) => conns.filter((e) => e.kind === kind).length;
   // the warm-up greetings set sessions up: they are counted as messages, never in latency figures or recovery
@@ -60,7 +63,7 @@ export function scenarioFigures({ records: all, events, faults, timeline, sendin
       before,
       during: windowFigures(records.filter((r) => windowAt(spans, r.sentAt) === span), span.from, span.to),
       after: span.healedAt !== null ? windowFigures(records, span.to, Math.max(span.to, nextFault)) : null,
-      recovery: faultRecovery({ records, events, window: span, windows: spans, until: nextFault, users, baseline, band }),
+      recovery: faultRecovery({ records, events, window: span, windows: spans, until: nextFault, users, baseline, band, leftForGood }),
       // failover counts from the request: a reset drops users before its inject returns
       failover: blocked ? failoverTimes(conns, blocked, span.inject.requestedAt, span.healedAt ?? sendingWindow.to) : null,
     };
@@ -70,8 +73,8 @@ export function scenarioFigures({ records: all, events, faults, timeline, sendin
       sent: all.length,
       acked: all.filter(isAcked).length,
       delivered: all.filter(isDelivered).length,
-      lostAfterAck: all.filter(isLostAfterAck).length,
-      neverAcked: all.filter(isNeverAcked).length,
+      lostAfterAck: all.filter((r) => isLostByServer(r, leftForGood)).length,
+      neverAcked: all.filter((r) => isUnackedByServer(r, leftForGood, band.lateMs)).length,
       duplicates: all.reduce((n, r) => n + extraDeliveries(r), 0),
       redeliveredOnWire: all.reduce((n, r) => n + wireRedeliveries(r), 0),
       decryptFailures: all.filter(isCorrupted).length,

@@ -1,5 +1,6 @@
 // What each word the reports use means for one message record, defined once. Every figure and
 // every checker counts with these, so "lost" in the table and "lost" in a checker are the same set.
+import type { LeftForGood } from "./left-for-good.ts";
 import type { MessageRecord } from "./message-records.ts";
 
 /** The warm-up greeting that sets up a session on the contact's side (scenarios/lib/simulated-user.ts). */
@@ -27,6 +28,32 @@ export const hasAlteredCopy = (r: MessageRecord): boolean => r.alteredAt.length 
 
 /** Acknowledged by the relay and never arrived at all: the one loss that must not happen. */
 export const isLostAfterAck = (r: MessageRecord): boolean => r.ackedAt !== null && r.shownAt.length === 0 && !r.decryptFailed;
+
+/**
+ * Acknowledged, never shown, and its recipient had ended its session for good (left-for-good.ts)
+ * before the acknowledgement: the server keeps it for a user that never connects again, so it
+ * cannot be delivered within the run. Not a loss; every other unshown acknowledged message is.
+ */
+export const isAckedAfterRecipientLeft = (r: MessageRecord, left: LeftForGood): boolean => {
+  const at = left.get(r.to);
+  return isLostAfterAck(r) && at !== undefined && at <= r.ackedAt!;
+};
+
+/**
+ * Never acknowledged (and not refused), and its sender ended its session for good within
+ * `withinMs` after sending it: it closed before an acknowledgement could reasonably reach it.
+ * A sender that stayed longer, or connected again, and got none still counts as never acknowledged.
+ */
+export const isUnackedAfterSenderLeft = (r: MessageRecord, left: LeftForGood, withinMs: number): boolean => {
+  const at = left.get(r.from);
+  return isNeverAcked(r) && r.rejected === null && at !== undefined && at >= r.sentAt && at - r.sentAt <= withinMs;
+};
+
+/** Lost by the server: acknowledged, never shown, its recipient still there to be given it (the lost checker's rule). */
+export const isLostByServer = (r: MessageRecord, left: LeftForGood): boolean => isLostAfterAck(r) && !isAckedAfterRecipientLeft(r, left);
+
+/** Never acknowledged, its sender still there to be told (as the never-acknowledged checker counts, refusals aside). */
+export const isUnackedByServer = (r: MessageRecord, left: LeftForGood, withinMs: number): boolean => isNeverAcked(r) && !isUnackedAfterSenderLeft(r, left, withinMs);
 
 /** Shown to the application more than once: the client's dedupe let a copy through. */
 export const isDuplicatedToUser = (r: MessageRecord): boolean => r.shownAt.length > 1;

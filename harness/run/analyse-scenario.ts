@@ -10,6 +10,7 @@ import { relayPrekeyLog, relayPrekeyLogUnread } from "../analysis/surge/relay-pr
 import type { DroppedIteration } from "../analysis/surge/dropped-arrivals.ts";
 import { surgeFigures } from "../analysis/surge/surge-figures.ts";
 import type { StoredFile } from "../environments/environment.ts";
+import { leftForGood } from "../record/left-for-good.ts";
 import { sessionsUpAt } from "../record/message-predicates.ts";
 import { buildMessageRecords, type MessageRecord } from "../record/message-records.ts";
 import { relaySays, type RelayRecord } from "../record/relay-journal.ts";
@@ -43,20 +44,21 @@ export async function analyseScenario({ plan, load, driven, population, journal,
   const records = buildMessageRecords(events);
   const started = driven.startedAt ?? Date.now();
   const sendingWindow = { from: started + load.warmupS * 1000, to: started + (load.warmupS + load.durationS) * 1000 };
-  const figures = scenarioFigures({ records, events, faults, timeline: plan.timeline, sendingWindow, users: load.users, band: plan.recovery });
+  const left = leftForGood(events);
+  const figures = scenarioFigures({ records, events, faults, timeline: plan.timeline, sendingWindow, users: load.users, band: plan.recovery, leftForGood: left });
   const generator = generatorSaturation({
     lag: lagRecords(events), cpu: driven.k6Usage, machineCores: availableParallelism(), origin: driven.startedAt,
     measuredWindow: { from: sendingWindow.from, to: sendingWindow.to + load.drainS * 1000 }, delivered: figures.messages.delivered,
   });
   if (plan.scenario === "surge") {
     const relayLog = await relayPrekeyLog(serverFiles(), new Set(population.members.map((m) => m.userId))).catch(relayPrekeyLogUnread);
-    figures.surge = surgeFigures({ events, records, settings: load, rampFrom: sendingWindow.from, saturation: generator.spans, relayPrekeyLog: relayLog, droppedIterations: droppedIterations ?? null });
+    figures.surge = surgeFigures({ events, records, settings: load, rampFrom: sendingWindow.from, saturation: generator.spans, relayPrekeyLog: relayLog, droppedIterations: droppedIterations ?? null, lateMs: plan.recovery.lateMs });
   }
   const messageChecks = await runMessageCheckers({
     records, windows: faultWindows(faults, plan.recovery.settleMs, sendingWindow.to), lateMs: plan.recovery.lateMs,
     setupEnd: Math.max(sendingWindow.from, sessionsUpAt(records) ?? 0), cryptoMode: load.cryptoMode, atMostOnce: plan.delivery === "at-most-once",
     relaySays: (r) => relaySays(journal, population.members[r.from]?.userId ?? "", r.id), relayRecordMissing: journal.available ? null : journal.why,
-    generatorSaturated: generator.spans,
+    generatorSaturated: generator.spans, leftForGood: left,
   }, idsFile);
   return { records, figures, generator, messageChecks };
 }

@@ -66,7 +66,7 @@ describe("fault windows", () => {
     // sent during the latency fault, shown at once, delivered again when users reconnect after the crash
     const events = log(1, (_, e) => [...e.map((x) => ({ ...x, t: x.t + 25_000 }) as ClientEvent), { ev: "delivered", id: "0.1", from: 0, to: 1, t: T0 + 44_100, sentAt: 0, dup: true, ep: "direct-b" }]);
     const records = buildMessageRecords(events);
-    const [latency, crash] = windows.map((w) => faultRecovery({ records, events, window: w, windows, until: T0 + 60_000, users: 2, baseline: { successRate: 1, p95Ms: 30 }, band: DEFAULT_RECOVERY_BAND }).messages);
+    const [latency, crash] = windows.map((w) => faultRecovery({ records, events, window: w, windows, until: T0 + 60_000, users: 2, baseline: { successRate: 1, p95Ms: 30 }, band: DEFAULT_RECOVERY_BAND, leftForGood: new Map() }).messages);
     expect(latency).toEqual({ lostAfterAck: 0, duplicates: 0, neverAcked: 0 });
     expect(crash).toEqual({ lostAfterAck: 0, duplicates: 1, neverAcked: 0 });
   });

@@ -98,7 +98,7 @@ describe("fault recovery", () => {
     const inject = { event: "inject" as const, entry: 0, kind: "relay-crash", target: "relay", requestedAt: kill - 2, appliedAt: kill, lastAppliedAt: kill, ok: true };
     const heal = { ...inject, event: "heal" as const, requestedAt: start - 100, appliedAt: start, lastAppliedAt: start };
     const windows = faultWindows([inject, heal], DEFAULT_RECOVERY_BAND.settleMs, T0 + 30_000);
-    const result = faultRecovery({ records, events: [], window: windows[0], windows, until: T0 + 30_000, users: 10, baseline, band: DEFAULT_RECOVERY_BAND });
+    const result = faultRecovery({ records, events: [], window: windows[0], windows, until: T0 + 30_000, users: 10, baseline, band: DEFAULT_RECOVERY_BAND, leftForGood: new Map() });
     expect(result.reference).toBe("inject");
     expect(result.recovery).toMatchObject({ recovered: true, ttrMs: 3000 });
     expect(result.backlog).toEqual({ sent: 30, undelivered: 0, drainMs: 500 });

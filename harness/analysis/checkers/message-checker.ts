@@ -1,6 +1,7 @@
 // What a message checker reads and returns. A checker reads the run's message records once
 // (linear time) and names every message it flags, each with the fault it is blamed on.
 import type { CheckResult, CheckStatus } from "../../checks/check-result.ts";
+import type { LeftForGood } from "../../record/left-for-good.ts";
 import type { MessageRecord } from "../../record/message-records.ts";
 import type { FaultWindow } from "../fault-windows.ts";
 
@@ -21,6 +22,8 @@ export interface CheckerInput {
   relaySays: (r: MessageRecord) => string | null;
   /** why the relay's record is not available, or null when it is */
   relayRecordMissing: string | null;
+  /** users that ended their session for good, and when (left-for-good.ts: surge newcomers); absent: none did */
+  leftForGood?: LeftForGood;
   /** the spans in which the load generator could not keep up (the saturation guard's), in ms since the epoch */
   generatorSaturated?: { from: number; to: number }[];
 }
@@ -62,6 +65,11 @@ export function toCheckResult(name: string, outcome: CheckerOutcome, idsFile: st
       ...outcome.details,
     },
   };
+}
+
+/** Messages a checker names apart from its flagged ones (they are not the server's doing): how many, which (the first SUMMARY_ID_LIMIT), and what they are. */
+export function namedApart(ids: string[], means: string): { count: number; ids: string[]; idsTruncated: boolean; means: string } {
+  return { count: ids.length, ids: ids.slice(0, SUMMARY_ID_LIMIT), idsTruncated: ids.length > SUMMARY_ID_LIMIT, means };
 }
 
 /** One pass over the records: counts those the checker `applies` to, and flags each one `blame` names a fault for. */

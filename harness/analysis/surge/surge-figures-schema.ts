@@ -53,6 +53,8 @@ export const surgeFiguresSchema = z.strictObject({
   refusedBy: z.record(z.string(), z.number()).describe("the server's reasons (error codes; connect:<reason> for failed connections)"),
   firstMessageMs: percentilesSchema.describe("connect to the first message delivered, every accepted sign-up"),
   firstMessageUndelivered: z.number().describe("accepted sign-ups whose first message never reached a contact"),
+  recipientLeft: z.number().describe("messages acknowledged after their recipient had ended its session for good (a newcomer past its end, no later connection) and never shown: the server keeps them for a user that never connects again. Not lost: the lost checker lists them in details.recipientLeft, and messages.lostAfterAck does not count them"),
+  senderLeft: z.number().describe("messages never acknowledged whose sender ended its session for good (a newcomer at its end, no later connection) within the late bound (lateMs) of sending them: closed before the acknowledgement could arrive. Not counted by the never-acknowledged checker (details.senderLeft) nor in messages.neverAcked"),
   connectMs: percentilesSchema,
   droppedIterations: z.number().nullable().describe("sign-up arrivals k6 dropped for want of a free VU: k6's own dropped_iterations points of the sign-up scenario (k6-dropped-iterations.jsonl, or k6-metrics.jsonl with --k6-raw-metrics), the count of its end-of-test summary; null: k6's points were not kept (a run analysed from gathered files)"),
   prekeyFetches: z.number(),

@@ -4,6 +4,8 @@
 import type { ClientEvent } from "../../../scenarios/lib/client-events.ts";
 import type { ScenarioSettings } from "../../../scenarios/lib/scenario-settings.ts";
 import { isSignUpRecord, type SignUpRecord } from "../../../scenarios/lib/surge/sign-up-record.ts";
+import { leftForGood } from "../../record/left-for-good.ts";
+import { isAckedAfterRecipientLeft, isUnackedAfterSenderLeft } from "../../record/message-predicates.ts";
 import type { MessageRecord } from "../../record/message-records.ts";
 import type { SaturationSpan } from "../generator-saturation.ts";
 import { percentiles } from "../percentiles.ts";
@@ -24,6 +26,8 @@ export interface SurgeInput {
   relayPrekeyLog: RelayPrekeyLog;
   /** k6's own dropped_iterations points (dropped-arrivals.ts); null: not kept */
   droppedIterations: DroppedIteration[] | null;
+  /** a message shown later than this after it was sent is late: a sender that closed within it of a send could not have had the acknowledgement */
+  lateMs: number;
 }
 
 export function signUpRecords(events: Iterable<{ ev: string }>): SignUpRecord[] {
@@ -38,8 +42,9 @@ export function firstMessageMs(signUp: SignUpRecord, byId: Map<string, MessageRe
   return delivered.length ? Math.min(...delivered) - signUp.startedAt : null;
 }
 
-export function surgeFigures({ events, records, settings, rampFrom, saturation, relayPrekeyLog, droppedIterations }: SurgeInput): SurgeFigures {
+export function surgeFigures({ events, records, settings, rampFrom, saturation, relayPrekeyLog, droppedIterations, lateMs }: SurgeInput): SurgeFigures {
   const signUps = signUpRecords(events);
+  const left = leftForGood(events);
   const byId = new Map(records.map((r) => [r.id, r]));
   const accepted = signUps.filter((s) => s.outcome === "registered");
   const fetches = signUps.flatMap((s) => s.fetches);
@@ -60,6 +65,8 @@ export function surgeFigures({ events, records, settings, rampFrom, saturation, 
     refusedBy,
     firstMessageMs: percentiles(accepted.map((s) => firstMs.get(s)).filter((ms): ms is number => ms !== null)),
     firstMessageUndelivered: accepted.filter((s) => firstMs.get(s) === null).length,
+    recipientLeft: records.filter((r) => isAckedAfterRecipientLeft(r, left)).length,
+    senderLeft: records.filter((r) => isUnackedAfterSenderLeft(r, left, lateMs)).length,
     droppedIterations: drops?.length ?? null,
     connectMs: percentiles(signUps.filter((s) => s.connectedAt !== null).map((s) => s.connectedAt! - s.startedAt)),
     prekeyFetches: fetches.length,

@@ -64,6 +64,7 @@ function surgeRows(surge: NonNullable<NonNullable<SummaryScenario["figures"]>["s
     { label: "the server's reasons (every refusal, retried ones too)", value: reasons || "none" },
     { label: "connect to first message delivered", value: ms(surge.firstMessageMs) },
     { label: "accepted sign-ups whose first message never arrived", value: `${surge.firstMessageUndelivered ?? 0}` },
+    { label: "acknowledged after the recipient newcomer had left for good / unacknowledged, the sender newcomer having left (not lost, not never-acknowledged)", value: `${surge.recipientLeft ?? 0} / ${surge.senderLeft ?? 0}` },
     { label: "prekey bundle requests (retried as busy)", value: `${surge.prekeyFetches ?? 0} (${surge.prekeyFetchRetries ?? 0})` },
     { label: "prekey bundle latency", value: ms(surge.prekeyFetchMs) },
     { label: "one-time prekeys exhausted (fell back to the signed prekey)", value: `${surge.oneTimePrekeysExhausted ?? 0}` },
