@@ -144,6 +144,8 @@ describe("the surge scenario, short, against the reference relay on local proces
       });
       expect(pixels).toBeGreaterThan(500);
       await page.click("#surge-chart-0 details summary");
+      // the table is built by the details' toggle event, a task queued after the click
+      await page.waitForSelector("#surge-chart-0 details table", { state: "attached", timeout: 5000 });
       const rows = await page.$$eval("#surge-chart-0 details tbody tr", (trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? "")));
       const expected = surge.perSecond.filter((p) => p.signUps > 0).map((p) => `${p.plannedPerS}:${p.firstMessageMs.p95}`).sort();
       expect(rows.map((r) => `${r[0]}:${r[1]}`).sort()).toEqual(expected);
