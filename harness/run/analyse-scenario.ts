@@ -52,7 +52,7 @@ export async function analyseScenario({ plan, load, driven, population, journal,
   });
   if (plan.scenario === "surge") {
     const relayLog = await relayPrekeyLog(serverFiles(), new Set(population.members.map((m) => m.userId))).catch(relayPrekeyLogUnread);
-    figures.surge = surgeFigures({ events, records, settings: load, rampFrom: sendingWindow.from, saturation: generator.spans, relayPrekeyLog: relayLog, droppedIterations: droppedIterations ?? null, lateMs: plan.recovery.lateMs });
+    figures.surge = surgeFigures({ events, records, settings: load, rampFrom: sendingWindow.from, saturation: generator.spans, relayPrekeyLog: relayLog, droppedIterations: droppedIterations ?? null, leftForGood: left, lateMs: plan.recovery.lateMs });
   }
   const messageChecks = await runMessageCheckers({
     records, windows: faultWindows(faults, plan.recovery.settleMs, sendingWindow.to), lateMs: plan.recovery.lateMs,

@@ -9,12 +9,12 @@ import { EnvironmentError } from "../errors.ts";
 import { buildCollectorBundle } from "../export/k8s/collect/build-collector-bundle.ts";
 import { findAllOnPath } from "./find-on-path.ts";
 import type { ImagePolicy } from "./image-policy.ts";
-import { ensureNodeProgramImage, nodeProgramImageName, type NodeProgramImageRecipe } from "./node-program-image.ts";
+import { ensureNodeProgramImage, type NodeProgramImageRecipe } from "./node-program-image.ts";
 import type { ResolvedImage } from "./resolved-image.ts";
 import { PROJECT_ROOT } from "./tools-dir.ts";
 import { LOCAL_IMAGES } from "./versions.ts";
 
-export const COLLECTOR_BUNDLE_PATH = join(PROJECT_ROOT, "dist", "collector.mjs");
+const COLLECTOR_BUNDLE_PATH = join(PROJECT_ROOT, "dist", "collector.mjs");
 
 /** The host's tar, placed at /usr/bin/tar in the offline image (the collector runs `tar -xOf`). */
 function hostTar(): string {
@@ -32,10 +32,6 @@ const HARNESS_IMAGE: NodeProgramImageRecipe = {
   hostBinaries: () => [hostTar()],
   keep: 3,
 };
-
-export async function harnessImageName(): Promise<string> {
-  return (await nodeProgramImageName(HARNESS_IMAGE)).name;
-}
 
 export function ensureHarnessImage(options: { policy?: ImagePolicy; log?: (line: string) => void } = {}): Promise<ResolvedImage> {
   return ensureNodeProgramImage(HARNESS_IMAGE, options);

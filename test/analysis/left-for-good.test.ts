@@ -41,7 +41,7 @@ async function check(events: ClientEvent[]) {
 
 const surge = (events: ClientEvent[]) => surgeFigures({
   events, records: buildMessageRecords(events), settings: { surgeFromPerS: 1, surgePeakPerS: 2, durationS: 2, surgeKneeP95Ms: 2000 }, rampFrom: T0 - 20_000,
-  saturation: [], relayPrekeyLog: { available: false, why: "not read in this test" }, droppedIterations: null, lateMs: LATE_MS,
+  saturation: [], relayPrekeyLog: { available: false, why: "not read in this test" }, droppedIterations: null, leftForGood: leftForGood(events), lateMs: LATE_MS,
 });
 
 describe("a message to a newcomer that had left for good", () => {

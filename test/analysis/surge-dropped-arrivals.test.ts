@@ -50,7 +50,7 @@ describe("sign-ups k6 dropped during the ramp", () => {
   });
 
   it("reports them per second and in total in the surge figures, and at the knee; null when not kept", () => {
-    const input = { events: [] as ClientEvent[], records: [], settings: { surgeFromPerS: 2, surgePeakPerS: 5, durationS: 6, surgeKneeP95Ms: 2000 }, rampFrom: RAMP_FROM, saturation: [], relayPrekeyLog: { available: false as const, why: "not read" }, lateMs: 10_000 };
+    const input = { events: [] as ClientEvent[], records: [], settings: { surgeFromPerS: 2, surgePeakPerS: 5, durationS: 6, surgeKneeP95Ms: 2000 }, rampFrom: RAMP_FROM, saturation: [], relayPrekeyLog: { available: false as const, why: "not read" }, leftForGood: new Map(), lateMs: 10_000 };
     const surge = surgeFigures({ ...input, droppedIterations: droppedIterationsOf(K6_JSON, "k6.jsonl") });
     expect(surge.droppedIterations).toBe(6);
     expect(surge.perSecond.map((s) => s.droppedIterations)).toEqual([3, 0, 0, 0, 3, 0]);

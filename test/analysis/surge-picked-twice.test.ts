@@ -24,7 +24,7 @@ function newcomer(user: number, picked: SignUpRecord["oneTimePrekeysPicked"], fe
 }
 
 function figuresOf(events: object[]) {
-  return surgeFigures({ events: events as ClientEvent[], records: [], settings: SETTINGS, rampFrom: RAMP_FROM, saturation: [], relayPrekeyLog: NO_LOG, droppedIterations: [], lateMs: 10_000 });
+  return surgeFigures({ events: events as ClientEvent[], records: [], settings: SETTINGS, rampFrom: RAMP_FROM, saturation: [], relayPrekeyLog: NO_LOG, droppedIterations: [], leftForGood: new Map(), lateMs: 10_000 });
 }
 
 const used = (user: number, opk: number, reused: boolean): OneTimePrekeyUseRecord => ({ ev: "opk_used", user, opk, reused, graceMs: 60_000, t: RAMP_FROM + 300 });

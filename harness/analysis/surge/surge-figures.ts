@@ -4,7 +4,7 @@
 import type { ClientEvent } from "../../../scenarios/lib/client-events.ts";
 import type { ScenarioSettings } from "../../../scenarios/lib/scenario-settings.ts";
 import { isSignUpRecord, type SignUpRecord } from "../../../scenarios/lib/surge/sign-up-record.ts";
-import { leftForGood } from "../../record/left-for-good.ts";
+import type { LeftForGood } from "../../record/left-for-good.ts";
 import { isAckedAfterRecipientLeft, isUnackedAfterSenderLeft } from "../../record/message-predicates.ts";
 import type { MessageRecord } from "../../record/message-records.ts";
 import type { SaturationSpan } from "../generator-saturation.ts";
@@ -26,6 +26,8 @@ export interface SurgeInput {
   relayPrekeyLog: RelayPrekeyLog;
   /** k6's own dropped_iterations points (dropped-arrivals.ts); null: not kept */
   droppedIterations: DroppedIteration[] | null;
+  /** users that ended their session for good, and when (left-for-good.ts) */
+  leftForGood: LeftForGood;
   /** a message shown later than this after it was sent is late: a sender that closed within it of a send could not have had the acknowledgement */
   lateMs: number;
 }
@@ -42,9 +44,8 @@ export function firstMessageMs(signUp: SignUpRecord, byId: Map<string, MessageRe
   return delivered.length ? Math.min(...delivered) - signUp.startedAt : null;
 }
 
-export function surgeFigures({ events, records, settings, rampFrom, saturation, relayPrekeyLog, droppedIterations, lateMs }: SurgeInput): SurgeFigures {
+export function surgeFigures({ events, records, settings, rampFrom, saturation, relayPrekeyLog, droppedIterations, leftForGood: left, lateMs }: SurgeInput): SurgeFigures {
   const signUps = signUpRecords(events);
-  const left = leftForGood(events);
   const byId = new Map(records.map((r) => [r.id, r]));
   const accepted = signUps.filter((s) => s.outcome === "registered");
   const fetches = signUps.flatMap((s) => s.fetches);
