@@ -7,7 +7,8 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { windowFigures, type BenchLoad, type WindowFigures } from "../../bench/chaos-run.ts";
 import { sameRateSteps, segmentsRows, wideSegments } from "../../bench/segments-rows.ts";
-import { judgeStep, type SearchResult } from "../../bench/stepped-search.ts";
+import type { SearchResult } from "../../bench/stepped-search.ts";
+import { judgedSearch, judgedStep, type JudgedStep } from "../support/judged-steps.ts";
 
 const FIXTURE = resolve(__dirname, "fixtures/prosody-step");
 const LOAD: BenchLoad = { users: 2, rate: 2, crypto: "full", durationS: 5, warmupS: 1, target: "prosody" };
@@ -35,22 +36,14 @@ describe("what a step records after k6's last record (bench/chaos-run.ts)", () =
   });
 });
 
-function step(rate: number, f: Partial<WindowFigures> & { afterCpu?: number | null } = {}): SearchResult["steps"][number] {
-  const figures: WindowFigures = {
-    load: { users: 200, rate, crypto: "full", durationS: 10, warmupS: 6 }, runDir: `/runs/${rate}`, exitCode: 0,
-    sent: rate * 8, delivered: rate * 8, deliveredPerS: rate, p50Ms: 20, p99Ms: 90, k6CpuUsPerMsg: 600, k6Cores: 0.9, k6PeakRssMb: 300, usersConnected: 200,
-    generatorSaturated: false, saturationReason: null, machine: null, machineBusyCores: null,
-    server: { target: "relay", version: null, cpuCores: 0.3, cpuCoresPeak: 0.5, rssMbPeak: 90, samples: 8, note: null },
-    afterLoad: { seconds: 2, harnessCpuSeconds: f.afterCpu === undefined ? 1 : f.afterCpu, records: rate * 40, note: f.afterCpu === null ? "the process sampler has no reading in that time" : null },
-    ...f,
-  };
-  return { ...figures, ...judgeStep(figures) };
+/** a step whose harness took `afterCpu` s of CPU after k6's last record (null: not sampled) */
+function step(rate: number, f: Partial<WindowFigures> & { afterCpu?: number | null } = {}): JudgedStep {
+  const { afterCpu = 1, ...figures } = f;
+  const afterLoad = { seconds: 2, harnessCpuSeconds: afterCpu, records: rate * 40, note: afterCpu === null ? "the process sampler has no reading in that time" : null };
+  return judgedStep(rate, { afterLoad, ...figures });
 }
 
-const search = (steps: SearchResult["steps"]): SearchResult => {
-  const passed = steps.filter((s) => s.passed).sort((a, b) => b.deliveredPerS - a.deliveredPerS);
-  return { target: "relay", crypto: "full", maxRate: 16_000, best: passed[0] ?? null, steps, error: null };
-};
+const search = (steps: JudgedStep[]): SearchResult => judgedSearch(steps, { target: "relay", maxRate: 16_000 });
 const saturated = { generatorSaturated: true, saturationReason: "timer lag 400 ms" };
 
 const one = search([step(250), step(500), step(1000), step(2000, saturated), step(1500, { deliveredPerS: 1504 })]);

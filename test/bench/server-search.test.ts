@@ -7,7 +7,8 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { windowFigures, type BenchLoad, type WindowFigures } from "../../bench/chaos-run.ts";
 import { serverCpuRow, serverRows, serverSummary, serverThroughputRow, throughputValue } from "../../bench/server-rows.ts";
-import { judgeStep, type SearchResult } from "../../bench/stepped-search.ts";
+import type { SearchResult } from "../../bench/stepped-search.ts";
+import { judgedSearch, judgedStep, type JudgedStep } from "../support/judged-steps.ts";
 
 const FIXTURE = resolve(__dirname, "fixtures/prosody-step");
 // the fixture's window: warm-up 1 s and 2 s of settling, to the end of sending at 6 s
@@ -43,23 +44,14 @@ describe("a step's window figures against an XMPP server (bench/chaos-run.ts)", 
   });
 });
 
-/** a step as the search judges it, from the figures that matter to the judge and the rows */
-function step(rate: number, f: Partial<WindowFigures> & { serverCpu?: number | null }): SearchResult["steps"][number] {
-  const figures: WindowFigures = {
-    load: { ...LOAD, users: 200, rate, durationS: 10, warmupS: 6 }, runDir: `/runs/${rate}`, exitCode: 0,
-    sent: rate * 8, delivered: rate * 8, deliveredPerS: rate, p50Ms: 20, p99Ms: 90, k6CpuUsPerMsg: 600, k6Cores: 0.9, k6PeakRssMb: 300, usersConnected: 200,
-    generatorSaturated: false, saturationReason: null, machine: null, machineBusyCores: null,
-    server: { target: "prosody", version: "0.12.3-1+deb12u1", cpuCores: f.serverCpu === undefined ? 0.3 : f.serverCpu, cpuCoresPeak: 0.5, rssMbPeak: 31.5, samples: 8, note: f.serverCpu === null ? "no interval was sampled" : null },
-    afterLoad: { seconds: 2, harnessCpuSeconds: 1, records: rate * 40, note: null },
-    ...f,
-  };
-  return { ...figures, ...judgeStep(figures) };
+/** a step against Prosody, whose CPU was `serverCpu` (null: not sampled) */
+function step(rate: number, f: Partial<WindowFigures> & { serverCpu?: number | null }): JudgedStep {
+  const { serverCpu = 0.3, ...figures } = f;
+  const server = { target: "prosody" as const, version: "0.12.3-1+deb12u1", cpuCores: serverCpu, cpuCoresPeak: 0.5, rssMbPeak: 31.5, samples: 8, note: serverCpu === null ? "no interval was sampled" : null };
+  return judgedStep(rate, { load: { ...LOAD, users: 200, rate, durationS: 10, warmupS: 6 }, server, ...figures });
 }
 
-const search = (steps: SearchResult["steps"], extra: Partial<SearchResult> = {}): SearchResult => {
-  const passed = steps.filter((s) => s.passed).sort((a, b) => b.deliveredPerS - a.deliveredPerS);
-  return { target: "prosody", crypto: "full", maxRate: 2000, best: passed[0] ?? null, steps, error: null, ...extra };
-};
+const search = (steps: JudgedStep[], extra: Partial<SearchResult> = {}): SearchResult => judgedSearch(steps, { target: "prosody", maxRate: 2000, ...extra });
 
 const relayFull = search([step(250, {}), step(500, {}), step(1000, {}), step(2000, { generatorSaturated: true, saturationReason: "timer lag 316 ms" }), step(1500, { deliveredPerS: 1504 })], { target: "relay" });
 
