@@ -55,10 +55,7 @@ export async function startLocalEnvironment(options: EnvironmentOptions): Promis
     }
     const network = new ToxiproxyNetwork(apiUrls);
 
-    const relayPorts: [number, number] = [await freePort(), await freePort()];
-    const started = xmppKind
-      ? await startXmppServer(xmppKind, relayPorts, dataDir, options)
-      : await startRelay(relayPorts, dataDir, options);
+    const { ports: relayPorts, started } = await startOnFreePorts((ports) => (xmppKind ? startXmppServer(xmppKind, ports, dataDir, options) : startRelay(ports, dataDir, options)), options.log);
     relay = started.control;
 
     const scheme = options.certificate ? "wss" : "ws";
@@ -104,6 +101,26 @@ async function startRelay(ports: [number, number], dataDir: string, options: Env
     throw error;
   });
   return result;
+}
+
+const ADDRESS_IN_USE = /address already in use|EADDRINUSE/i;
+const PORT_ATTEMPTS = 3;
+
+/**
+ * The server under test started on two free ports. A free port is chosen, closed and then bound by
+ * the server, so another program (another run, a test beside it) may take it in between: when the
+ * server fails with "address in use", two other ports are chosen, up to PORT_ATTEMPTS times.
+ */
+async function startOnFreePorts(start: (ports: [number, number]) => Promise<StartedServer>, log: (line: string) => void): Promise<{ ports: [number, number]; started: StartedServer }> {
+  for (let attempt = 1; ; attempt++) {
+    const ports: [number, number] = [await freePort(), await freePort()];
+    try {
+      return { ports, started: await start(ports) };
+    } catch (error) {
+      if (attempt >= PORT_ATTEMPTS || !ADDRESS_IN_USE.test((error as Error).message)) throw error;
+      log(`a port of ${ports.join(", ")} was taken before the server under test bound it (address in use): choosing two others (attempt ${attempt + 1} of ${PORT_ATTEMPTS})`);
+    }
+  }
 }
 
 /** Prosody or ejabberd on the two ports, with a per-run configuration (or the user's --target-config). */
