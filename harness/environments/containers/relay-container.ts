@@ -10,8 +10,6 @@ import { StartedServerContainer } from "./started-server-container.ts";
 import { archiveFiles, textFile } from "./archive-files.ts";
 import { RELAY_DATA_DIR, RELAY_PORTS } from "./relay-container-layout.ts";
 
-export { RELAY_DATA_DIR, RELAY_PORTS };
-
 /** DNS name of the relay on a shared network. */
 export const RELAY_NETWORK_ALIAS = "relay";
 export const RELAY_STARTUP_TIMEOUT_MS = 30_000;
